@@ -1,0 +1,1 @@
+"""Turn submitted practice sheets (PDF, Word) into validated records."""

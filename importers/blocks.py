@@ -1,0 +1,44 @@
+"""The block model: what every reader produces and every extractor consumes.
+
+A document is a flat list of blocks in reading order. Readers (pdf, docx) fill in what their
+format knows (style, bold, font size, page); extraction never sees a library's objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["title", "heading", "paragraph", "item", "row"]
+
+
+@dataclass
+class Block:
+    kind: Kind
+    text: str
+    # For rows: the cells' texts (a cell's paragraphs joined by newlines).
+    cells: list[str] = field(default_factory=list)
+    # Heading level from a Word style (1-3) or 0 when unknown.
+    level: int = 0
+    bold: bool = False
+    size: float | None = None
+    page: int | None = None
+
+    @property
+    def is_table_row(self) -> bool:
+        return self.kind == "row"
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    format: str
+    pages: int | None = None
+    # The document's text as the reader saw it, page by page, for review screens.
+    page_texts: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        parts = []
+        for block in self.blocks:
+            parts.append(" | ".join(block.cells) if block.kind == "row" else block.text)
+        return "\n".join(parts)

@@ -1,0 +1,242 @@
+"""From blocks to a draft record: find the title, metadata and sections, then parse the fields.
+
+Works on the block model only, so every layout of every format goes through the same rules:
+a label is recognised whether it is a heading, a bold or ALL-CAPS paragraph, a numbered line,
+an inline "Label: text" lead-in or the first cell of a table row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from importers import fields
+from importers.blocks import Block, Document
+from importers.labels import SECTIONS, label_key, split_inline_label
+from importers.language import detect_language
+from importers.text import clean
+from kb.countries import country_code
+from kb.errors import NotASheet
+from kb.themes import infer_themes, themes_from_wording
+
+_LIST_META = ("partners", "target_groups", "keywords")
+
+
+class _Sheet:
+    """What has been found so far while walking the blocks."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.meta: dict[str, list[str]] = {}
+        self.sections: dict[str, list[str]] = {}
+        self.extras: dict[str, list[str]] = {}
+        self.preamble: list[str] = []
+        self.current: tuple[str, str] | None = None  # ("meta"|"section"|"extra", key)
+        self.labels_seen = 0
+
+    def open(self, key: str, value: str) -> None:
+        self.labels_seen += 1
+        if key == "title":
+            self.title = self.title or clean(value) or None
+            self.current = None
+            return
+        place = "section" if key in SECTIONS else "meta"
+        target = self.sections if place == "section" else self.meta
+        if key in target and place == "section":
+            # The same section named twice (a summary table and the body): keep both texts.
+            pass
+        target.setdefault(key, [])
+        self.current = (place, key)
+        if value:
+            self.append(value)
+
+    def open_extra(self, heading: str) -> None:
+        self.labels_seen += 1
+        heading = clean(heading).rstrip(":").strip()
+        self.extras.setdefault(heading, [])
+        self.current = ("extra", heading)
+
+    def append(self, text: str) -> None:
+        if self.current is None:
+            self.preamble.append(text)
+            return
+        place, key = self.current
+        target = {"meta": self.meta, "section": self.sections, "extra": self.extras}[place]
+        target[key].append(text)
+
+
+def extract_record(document: Document, name: str) -> tuple[dict, list[str]]:
+    """The draft record (not yet validated) and the warnings for staff review."""
+    sheet = _Sheet()
+    body_size = _body_size(document.blocks)
+    for block in document.blocks:
+        _feed(sheet, block, body_size)
+    if not sheet.sections and len(sheet.meta) < 2:
+        raise NotASheet(f"{name} does not look like a practice sheet: no sections such as "
+                        "Context, Objectives or Activities were found; check the file, or "
+                        "label its sections.")
+    return _draft(sheet, document)
+
+
+def _body_size(blocks: list[Block]) -> float | None:
+    sizes: Counter = Counter()
+    for block in blocks:
+        if block.size and block.kind in ("paragraph", "item"):
+            sizes[block.size] += len(block.text)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _is_heading(block: Block, body_size: float | None) -> bool:
+    """Looks like a heading: styled, bold, larger, numbered or in capitals, and short."""
+    text = block.text.strip()
+    if block.kind in ("title", "heading"):
+        return True
+    if block.kind != "paragraph" or not text or len(text) > 120 or text.endswith((".", ";", ",")):
+        return False
+    if block.bold:
+        return True
+    if body_size and block.size and block.size >= body_size + 1.5:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and len(text) <= 60
+
+
+def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
+    if block.kind == "row":
+        _feed_row(sheet, block)
+        return
+    text = clean(block.text)
+    if not text:
+        return
+    if block.kind == "title" or (sheet.title is None and sheet.labels_seen == 0
+                                 and not sheet.preamble and _title_like(block, text)):
+        if sheet.title is None:
+            sheet.title = text
+            return
+    key = label_key(text)
+    if key is not None and (len(text) <= 40 or _is_heading(block, body_size)):
+        sheet.open(key, "")
+        return
+    inline = split_inline_label(text)
+    if inline is not None and not (block.kind == "item" and inline[0] in SECTIONS):
+        key, _label, rest = inline
+        sheet.open(key, rest)
+        return
+    if _is_heading(block, body_size) and sheet.labels_seen:
+        sheet.open_extra(text)
+        return
+    if sheet.current and sheet.current[0] == "meta" and sheet.current[1] not in _LIST_META \
+            and len(text) > 200:
+        sheet.current = None  # a long paragraph after the metadata is not part of a value
+    sheet.append(f"- {text}" if block.kind == "item" else text)
+
+
+def _title_like(block: Block, text: str) -> bool:
+    return block.kind in ("heading", "paragraph") and len(text) <= 250 and \
+        split_inline_label(text) is None and label_key(text) is None
+
+
+def _feed_row(sheet: _Sheet, block: Block) -> None:
+    cells = [c.strip() for c in block.cells]
+    while len(cells) > 1 and not cells[-1]:
+        cells.pop()
+    if len(cells) >= 2:
+        key = label_key(cells[0])
+        if key is not None:
+            sheet.open(key, "\n".join(cells[1:]))
+            return
+        sheet.append(" | ".join(clean(c).replace("\n", " ") for c in cells))
+        return
+    if cells and cells[0]:
+        for line in cells[0].splitlines():
+            _feed(sheet, Block("paragraph", line), None)
+
+
+def _section_text(lines: list[str] | None) -> str | None:
+    if not lines:
+        return None
+    text = "\n".join(clean(line) for line in lines if clean(line))
+    return text or None
+
+
+def _meta_text(sheet: _Sheet, key: str) -> str | None:
+    lines = sheet.meta.get(key)
+    if not lines:
+        return None
+    return "\n".join(line for line in lines if line.strip()) or None
+
+
+def _one_line(text: str | None) -> str | None:
+    if not text:
+        return None
+    value = clean(re.sub(r"\s*\n\s*", " ", text)).strip(" ;,.")
+    return value or None
+
+
+def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[str]]:
+    warnings: list[str] = []
+    sections = {key: _section_text(sheet.sections.get(key)) for key in SECTIONS}
+    if not sections["context"] and sheet.preamble:
+        sections["context"] = _section_text(sheet.preamble)
+    all_text = document.text()
+    country_text = _one_line(_meta_text(sheet, "country"))
+    country = country_code(country_text)
+    if country_text and country is None:
+        warnings.append(f"Country {country_text!r} is not a known country name; set it by hand.")
+    elif country is None:
+        warnings.append("The sheet names no country.")
+
+    theme_text = _meta_text(sheet, "themes") or ""
+    keywords = fields.split_list(_meta_text(sheet, "keywords"))
+    themes = themes_from_wording(theme_text) or themes_from_wording(" ; ".join(keywords))
+    inferred = False
+    if not themes:
+        themes = infer_themes(all_text)
+        inferred = bool(themes)
+        if inferred:
+            warnings.append("The sheet states no theme; themes were inferred from its text.")
+        else:
+            warnings.append("The sheet states no theme and none could be inferred.")
+
+    period_text = _meta_text(sheet, "period")
+    start, end = fields.parse_period(period_text)
+    if start is None and _meta_text(sheet, "started"):
+        start, _ = fields.parse_period(_meta_text(sheet, "started"))
+        end = None
+
+    budget_text = sections["budget"] or _meta_text(sheet, "budget")
+    budget = fields.parse_budget(budget_text, country)
+    if budget is None:
+        warnings.append("No budget figure was found." if not budget_text or
+                        fields.budget_not_available(budget_text) else
+                        "The budget section gives no amount that could be read.")
+
+    if not sections["evaluation"]:
+        warnings.append("The sheet has no evaluation section.")
+
+    contact = fields.parse_contact(" ".join(filter(None, [_meta_text(sheet, "contact"),
+                                                          _meta_text(sheet, "email")])))
+    extras = {heading: text for heading, lines in sheet.extras.items()
+              if (text := _section_text(lines))}
+    draft = {
+        "title": _one_line(sheet.title) or "",
+        "city": _one_line(_meta_text(sheet, "city")),
+        "country": country,
+        "organisation": _one_line(_meta_text(sheet, "organisation")),
+        "language": detect_language(all_text),
+        "themes": themes,
+        "themes_inferred": inferred,
+        "keywords": keywords,
+        "start_year": start,
+        "end_year": end if end is None or start is None or end >= start else None,
+        "context": sections["context"] or "",
+        "objectives": sections["objectives"] or "",
+        "activities": sections["activities"] or "",
+        "evaluation": sections["evaluation"],
+        "extra_sections": extras,
+        "budget": budget,
+        "partners": fields.split_list(_meta_text(sheet, "partners")),
+        "target_groups": fields.split_list(_meta_text(sheet, "target_groups")),
+        "contact": contact,
+    }
+    return draft, warnings

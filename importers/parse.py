@@ -1,0 +1,105 @@
+"""Parse one submitted file into a validated record, or a clear error saying why not."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+
+from importers import guard
+from importers.extract import extract_record
+from importers.limits import DEFAULT_LIMITS, Limits
+from importers.pdf_reader import read_pdf
+from importers.word_reader import read_docx
+from kb.errors import ImportFailure, InvalidRecord, TooLarge, UnreadableFile
+from kb.record import Record, RecordSchema
+
+IMPORTER_VERSION = "1"
+
+
+@dataclass
+class ParseResult:
+    """The outcome for one file: a record (with warnings) or an error."""
+
+    file: str
+    record: Record | None = None
+    error: ImportFailure | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None
+
+    def as_json(self) -> dict[str, Any]:
+        if self.record is not None:
+            out = {"file": self.file, "ok": True, "record": self.record.to_dict()}
+            if self.warnings:
+                out["warnings"] = self.warnings
+            return out
+        assert self.error is not None
+        return {"file": self.file, "ok": False, "error": self.error.as_dict()}
+
+
+def parse_bytes(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
+                ) -> tuple[Record, list[str]]:
+    """Parse a file's content; raises an ImportFailure subclass when it cannot be imported."""
+    name = Path(filename).name
+    if len(data) > limits.max_bytes:
+        raise TooLarge(f"{name} is {len(data) / 2**20:.1f} MB, over the limit of "
+                       f"{limits.max_bytes / 2**20:.0f} MB; split it or raise --max-size.")
+    fmt = guard.sniff_format(data, name)
+    document = read_pdf(data, name, limits) if fmt == "pdf" else read_docx(data, name, limits)
+    draft, warnings = extract_record(document, name)
+    draft["source"] = {
+        "filename": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "format": fmt,
+        "pages": document.pages,
+    }
+    try:
+        record = RecordSchema().load(draft)
+    except ValidationError as exc:
+        raise InvalidRecord(_invalid_message(name, exc.messages), fields=exc.messages) from exc
+    return record, warnings
+
+
+def parse_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> ParseResult:
+    """Parse a file in this process (no time limit: see importers.batch for that)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise TooLarge(f"{path.name} is {size / 2**20:.1f} MB, over the limit of "
+                           f"{limits.max_bytes / 2**20:.0f} MB; split it or raise --max-size.")
+        data = path.read_bytes()
+    except OSError as exc:
+        return ParseResult(str(path), error=UnreadableFile(
+            f"{path.name} cannot be read ({exc.strerror or exc}); check the path and permissions."))
+    except ImportFailure as exc:
+        return ParseResult(str(path), error=exc)
+    try:
+        record, warnings = parse_bytes(data, path.name, limits)
+    except ImportFailure as exc:
+        return ParseResult(str(path), error=exc)
+    return ParseResult(str(path), record=record, warnings=warnings)
+
+
+def _invalid_message(name: str, messages: Any) -> str:
+    """One sentence naming the fields that failed validation."""
+    flat = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        else:
+            flat.append(str(value))
+
+    walk(messages)
+    return f"{name} is not a complete practice sheet: " + " ".join(flat)

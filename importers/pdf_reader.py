@@ -1,0 +1,404 @@
+"""Read a PDF into blocks: positioned text runs -> lines -> columns and table rows -> paragraphs.
+
+pypdf's plain `extract_text` loses what a practice sheet's layout says (two-column pages,
+label | value tables, running headers), so we collect each text run with its position and
+font through the visitor callback and rebuild the reading order ourselves.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
+from importers.blocks import Block, Document
+from importers.limits import Limits
+from importers.text import BULLET_CHARS, is_bullet_line, join_lines, resolve_hyphens, strip_bullet
+from kb.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
+
+log = logging.getLogger(__name__)
+
+# Average glyph width as a share of the font size: used to estimate where a run ends,
+# since the visitor gives a run's start but not its width.
+GLYPH_WIDTH = 0.52
+RUNNING_TEXT = re.compile(
+    r"^(page|pagina|página|seite|pag\.?|p\.)?\s*\d{1,3}\s*((/|of|de|di|von|van|sur|sobre)\s*\d{1,3})?$",
+    re.IGNORECASE)
+
+
+@dataclass
+class Span:
+    x: float
+    y: float
+    text: str
+    bold: bool
+    size: float
+
+    @property
+    def end(self) -> float:
+        return self.x + len(self.text) * self.size * GLYPH_WIDTH
+
+
+@dataclass
+class Line:
+    """Text runs at one height; `segments` are groups of runs separated by a wide gap."""
+
+    y: float
+    page: int
+    segments: list[list[Span]] = field(default_factory=list)
+
+    @staticmethod
+    def segment_text(segment: list[Span]) -> str:
+        text = ""
+        for span in segment:
+            if text and not text.endswith(" ") and not span.text.startswith(" "):
+                text += " " if _gap(previous, span) > span.size * 0.15 else ""
+            text += span.text
+            previous = span
+        return re.sub(r"\s+", " ", text).strip()
+
+
+def _gap(a: Span, b: Span) -> float:
+    return b.x - a.end
+
+
+@dataclass
+class Piece:
+    """One segment of a line, the unit paragraphs are built from."""
+
+    x: float
+    y: float
+    page: int
+    text: str
+    bold: bool
+    size: float
+    lead_bold: bool = False  # opens with a bold run: a "Label:" lead-in
+
+    @property
+    def end(self) -> float:
+        return self.x + len(self.text) * self.size * GLYPH_WIDTH
+
+
+def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise EncryptedFile(f"{name} is protected by a password; remove the password "
+                                "(or export an unprotected PDF) and submit it again.")
+        pages = reader.pages
+        count = len(pages)
+        if count > limits.max_pages:
+            raise TooLarge(f"{name} has {count} pages, over the limit of {limits.max_pages}; "
+                           "a practice sheet is a few pages, split the document.")
+        page_pieces = []
+        for number, page in enumerate(pages, start=1):
+            page_pieces.append(_read_page(page, number))
+    except (FileNotDecryptedError, DependencyError) as exc:
+        raise EncryptedFile(f"{name} is protected by a password; remove the password "
+                            "(or export an unprotected PDF) and submit it again.") from exc
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, ZeroDivisionError, RecursionError, OverflowError, AssertionError) as exc:
+        raise UnreadableFile(f"{name} is damaged and cannot be read as a PDF ({type(exc).__name__}); "
+                             "export it again from the original document.") from exc
+    if count == 0:
+        raise UnreadableFile(f"{name} has no pages; export it again from the original document.")
+    page_pieces = _drop_running_text(page_pieces)
+    blocks: list[Block] = []
+    page_texts = []
+    for pieces in page_pieces:
+        page_blocks = _blocks(pieces)
+        blocks.extend(page_blocks)
+        page_texts.append("\n".join(b.text if b.kind != "row" else " | ".join(b.cells)
+                                    for b in page_blocks))
+    if not any(b.text.strip() or any(b.cells) for b in blocks):
+        raise NoTextLayer(f"{name} has no text layer (it seems to be scanned); run OCR on it "
+                          "first, or submit the original Word file.")
+    blocks = _merge_across_pages(blocks)
+    texts = resolve_hyphens([b.text for b in blocks] + [c for b in blocks for c in b.cells])
+    for block in blocks:
+        block.text = texts.pop(0)
+    for block in blocks:
+        block.cells = [texts.pop(0) for _ in block.cells]
+    return Document(blocks=blocks, format="pdf", pages=count,
+                    page_texts=resolve_hyphens(page_texts))
+
+
+# ---------------------------------------------------------------------------- page -> lines
+
+
+def _read_page(page, number: int) -> list[list[Piece]]:
+    """The page's lines, top to bottom, each a list of pieces left to right."""
+    spans: list[Span] = []
+
+    def visit(text, cm, tm, font, size):
+        if not text or not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = abs(tm[3] * cm[3]) or abs(tm[0] * cm[0]) or 1.0
+        base = str(font.get("/BaseFont", "")) if font else ""
+        bold = bool(re.search(r"bold|black|heavy|semibold|demi", base, re.IGNORECASE))
+        spans.append(Span(x, y, text.replace("\n", " "), bold, round(size * scale, 1)))
+
+    page.extract_text(visitor_text=visit)
+    lines: list[Line] = []
+    for span in sorted(spans, key=lambda s: (-round(s.y), s.x)):
+        line = lines[-1] if lines else None
+        if line is not None and abs(line.y - span.y) <= max(2.0, span.size * 0.4):
+            line.segments[0].append(span)
+        else:
+            lines.append(Line(span.y, number, [[span]]))
+    # A narrow gutter can be closer than any gap rule allows: where the page's text is in two
+    # columns, a run starting at the second column always starts a new segment.
+    split = _column_split([[Piece(s.x, s.y, number, s.text.strip(), s.bold, s.size)
+                            for s in line.segments[0]] for line in lines])
+    result = []
+    for line in lines:
+        runs = sorted(line.segments[0], key=lambda s: s.x)
+        segments: list[list[Span]] = [[runs[0]]]
+        for span in runs[1:]:
+            last = segments[-1][-1]
+            crosses = split is not None and last.x < split - 4 <= span.x
+            if crosses or _gap(last, span) > max(span.size, last.size) * 1.6:
+                segments.append([span])
+            else:
+                segments[-1].append(span)
+        pieces = []
+        for segment in segments:
+            text = Line.segment_text(segment)
+            if text:
+                words = ([s for s in segment if s.text.strip() not in BULLET_CHARS]
+                         or segment)
+                pieces.append(Piece(
+                    x=segment[0].x, y=line.y, page=number, text=text,
+                    bold=all(s.bold for s in words),
+                    size=max(s.size for s in words), lead_bold=words[0].bold))
+        if pieces:
+            result.append(pieces)
+    return result
+
+
+def _drop_running_text(pages: list[list[list[Piece]]]) -> list[list[list[Piece]]]:
+    """Remove running headers and footers: page numbers, and lines repeated on most pages."""
+    def key(line):
+        return re.sub(r"\d+", "#", " ".join(p.text for p in line)).casefold()
+
+    repeated: Counter = Counter()
+    for lines in pages:
+        repeated.update({key(line) for line in lines[:3] + lines[-3:]})
+    many = max(2, (len(pages) + 1) // 2)
+    cleaned = []
+    for lines in pages:
+        edge = {id(line) for line in lines[:3] + lines[-3:]}
+        kept = []
+        for line in lines:
+            text = " ".join(p.text for p in line)
+            if id(line) in edge and (RUNNING_TEXT.match(text.strip())
+                                     or (len(pages) > 1 and repeated[key(line)] >= many)):
+                continue
+            kept.append(line)
+        cleaned.append(kept)
+    return cleaned
+
+
+# ---------------------------------------------------------------------------- lines -> blocks
+
+
+def _blocks(lines: list[list[Piece]]) -> list[Block]:
+    """Reading order for one page: a two-column zone column by column, tables row by row."""
+    split = _column_split(lines)
+    if split is None:
+        return _flow(lines)
+    margin = min(p.x for line in lines for p in line)
+    start = 0  # the two-column zone starts after the last line that belongs to no column
+    for i, line in enumerate(lines):
+        if any(margin + 40 < p.x < split - 40 or (p.x < split - 4 and p.end > split + 20)
+               for p in line):
+            start = i + 1
+    head, body = lines[:start], lines[start:]
+    left = [[p for p in line if p.x < split - 4] for line in body]
+    right = [[p for p in line if p.x >= split - 4] for line in body]
+    return _flow(head) + _flow([line for line in left if line]) + _flow([line for line in right if line])
+
+
+def _column_split(lines: list[list[Piece]]) -> float | None:
+    """The x where a second text column starts, when the page has body text in two columns.
+
+    Long pieces of text starting at one x in the middle of the page, with long pieces that end
+    before it on the left: columns (a table's left cells are short labels instead).
+    """
+    pieces = [p for line in lines for p in line]
+    if not pieces:
+        return None
+    left_edge = min(p.x for p in pieces)
+    right_edge = max(p.end for p in pieces)
+    width = right_edge - left_edge
+    starts = Counter(round(p.x / 4) * 4 for p in pieces
+                     if len(p.text) > 25 and p.x > left_edge + width * 0.3)
+    if not starts:
+        return None
+    x, count = starts.most_common(1)[0]
+    if count < 4:
+        return None
+    # The column's left edge: its bullets stand a little left of its text.
+    split = min(p.x for p in pieces if x - 20 <= p.x <= x + 4)
+    left_long = sum(1 for p in pieces
+                    if len(p.text) > 25 and p.x < split - 40 and p.end < split + 15)
+    return split if left_long >= 4 else None
+
+
+def _flow(lines: list[list[Piece]]) -> list[Block]:
+    """Blocks from lines in reading order: label | value rows, then paragraphs and items."""
+    blocks: list[Block] = []
+    row: list[list[Piece]] | None = None  # [label pieces, value pieces]
+    value_x = 0.0
+    run: list[Piece] = []
+
+    def flush_run():
+        if run:
+            blocks.extend(_paragraphs(run))
+            run.clear()
+
+    def flush_row():
+        nonlocal row
+        if row is not None:
+            label = join_lines([p.text for p in row[0]])
+            value = _cell_text(row[1])
+            blocks.append(Block("row", f"{label} | {value}", cells=[label, value],
+                                bold=all(p.bold for p in row[0]), page=row[0][0].page))
+            row = None
+
+    for line in lines:
+        if len(line) >= 2 and _is_label_cell(line[0]) and line[1].x - line[0].x > 40:
+            flush_run()
+            flush_row()
+            row = [[line[0]], list(line[1:])]
+            value_x = line[1].x
+            continue
+        if row is not None:
+            if line[0].x >= value_x - 8:
+                row[1].extend(line)
+                continue
+            if (len(line) == 1 and abs(line[0].x - row[0][0].x) < 4 and len(row[0]) < 3
+                    and len(line[0].text) < 30 and abs(line[0].y - row[0][-1].y) < line[0].size * 1.6):
+                row[0].append(line[0])  # a label wrapped onto a second line
+                continue
+            flush_row()
+        run.extend(line if len(line) == 1 else [_merged(line)])
+    flush_row()
+    flush_run()
+    return blocks
+
+
+def _is_label_cell(piece: Piece) -> bool:
+    text = piece.text.strip()
+    return 0 < len(text) <= 40 and not is_bullet_line(text) and not text.endswith((".", ","))
+
+
+def _merged(line: list[Piece]) -> Piece:
+    first = line[0]
+    return Piece(first.x, first.y, first.page, " ".join(p.text for p in line),
+                 all(p.bold for p in line), max(p.size for p in line), first.lead_bold)
+
+
+def _cell_text(pieces: list[Piece]) -> str:
+    """A table cell's text: paragraphs on their own lines, bullet items as "- item"."""
+    parts = []
+    for block in _paragraphs(pieces):
+        parts.append(f"- {block.text}" if block.kind == "item" else block.text)
+    return "\n".join(parts)
+
+
+def _paragraphs(pieces: list[Piece]) -> list[Block]:
+    """Join wrapped lines into paragraphs and bullet items."""
+    blocks: list[Block] = []
+    lines: list[Piece] = []
+    kind = "paragraph"
+    pitch = _line_pitch(pieces)
+
+    def flush():
+        nonlocal lines
+        if lines:
+            text = join_lines([p.text for p in lines])
+            if kind == "item":
+                text = strip_bullet(text)
+            if text:
+                blocks.append(Block(kind, text, bold=all(p.bold for p in lines),
+                                    size=max(p.size for p in lines), page=lines[0].page))
+        lines = []
+
+    pending_bullet = False
+    item_left = 0.0  # x of an item's bullet: a line starting there again is not a continuation
+    for piece in pieces:
+        text = piece.text.strip()
+        if text in BULLET_CHARS:  # a bullet glyph drawn apart from its text
+            flush()
+            kind, pending_bullet, item_left = "item", True, piece.x
+            continue
+        if pending_bullet:
+            lines = [piece]
+            pending_bullet = False
+            continue
+        if not lines:
+            kind = "item" if is_bullet_line(text) else "paragraph"
+            item_left = piece.x
+            lines = [piece]
+            continue
+        previous = lines[-1]
+        same_page = piece.page == previous.page
+        new = (
+            is_bullet_line(text)
+            or not same_page and not _continues(previous, piece)
+            or same_page and previous.y - piece.y > pitch.get(previous.size, previous.size * 1.3) * 1.45
+            or abs(piece.size - previous.size) > 0.6
+            or piece.bold != previous.bold and not _continues(previous, piece)
+            or _starts_label(piece) and not previous.text.rstrip().endswith((",", "-"))
+            or kind == "item" and same_page and piece.x <= item_left + 2
+        )
+        if new:
+            flush()
+            kind = "item" if is_bullet_line(text) else "paragraph"
+            item_left = piece.x
+        lines.append(piece)
+    flush()
+    return blocks
+
+
+def _continues(previous: Piece, piece: Piece) -> bool:
+    """A line that carries on a sentence left open (hyphen, no final punctuation)."""
+    end = previous.text.rstrip()
+    return bool(end) and end[-1] not in ".!?:;" and piece.text[:1].islower()
+
+
+def _starts_label(piece: Piece) -> bool:
+    return piece.lead_bold and bool(re.match(r"^[^\W\d_][\w'’ ()./-]{0,38}:(\s|$)", piece.text))
+
+
+def _line_pitch(pieces: list[Piece]) -> dict[float, float]:
+    """The usual distance between lines of each font size: a larger gap ends a paragraph."""
+    gaps: dict[float, Counter] = {}
+    for a, b in zip(pieces, pieces[1:]):
+        if a.page == b.page and a.size == b.size and 0 < a.y - b.y < a.size * 3:
+            gaps.setdefault(a.size, Counter())[round(a.y - b.y)] += 1
+    return {size: float(counter.most_common(1)[0][0]) for size, counter in gaps.items()}
+
+
+def _merge_across_pages(blocks: list[Block]) -> list[Block]:
+    """Join a paragraph split by a page break (text flowing onto the next page)."""
+    merged: list[Block] = []
+    for block in blocks:
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.kind in ("paragraph", "item")
+                and block.kind == "paragraph" and previous.page != block.page
+                and previous.size == block.size and previous.bold == block.bold
+                and previous.text and previous.text[-1] not in ".!?:;"
+                and block.text[:1].islower()):
+            previous.text = join_lines([previous.text, block.text])
+            continue
+        merged.append(block)
+    return merged

@@ -1,0 +1,1 @@
+"""Whoosh full-text index with facets (issue 3)."""

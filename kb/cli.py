@@ -1,0 +1,102 @@
+"""The `kb` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from importers.batch import iter_results
+from importers.limits import DEFAULT_LIMITS, MB, Limits
+from importers.parse import ParseResult
+
+SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="practice-kb", prog_name="kb")
+def main() -> None:
+    """practice-kb: the knowledge base of urban security and crime prevention practice sheets."""
+
+
+def expand_paths(paths: tuple[str, ...]) -> list[Path]:
+    """Files as given, and the sheets inside folders (recursively, in name order)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*")
+                                if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output", type=click.Choice(["json", "text"]), default="json",
+              show_default=True, help="One JSON object per line, or a readable summary.")
+@click.option("--max-size", type=click.FloatRange(min=0.001), default=DEFAULT_LIMITS.max_bytes / MB,
+              show_default=True, help="Largest file accepted, in MB.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_pages,
+              show_default=True, help="Most pages accepted in a PDF.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_LIMITS.timeout,
+              show_default=True, help="Seconds one file may take before it is stopped.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parallel parsing processes [default: all cores].")
+def parse(files: tuple[str, ...], output: str, max_size: float, max_pages: int,
+          timeout: float, workers: int | None) -> None:
+    """Parse practice sheets (PDF, Word .docx) and print their records, storing nothing.
+
+    FILES may include folders, searched recursively for .pdf and .docx files. Exit status
+    is 0 when every file parsed, 1 otherwise.
+    """
+    limits = Limits(max_bytes=int(max_size * MB), max_pages=max_pages, timeout=timeout)
+    paths = expand_paths(files)
+    if not paths:
+        raise click.ClickException("No PDF or Word files found in the given folders.")
+    failed = 0
+    for result in iter_results(paths, limits, workers):
+        failed += not result.ok
+        if output == "json":
+            click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        else:
+            click.echo(describe(result))
+    if output == "text":
+        click.echo(f"\n{len(paths)} file(s): {len(paths) - failed} parsed, {failed} failed.")
+    sys.exit(1 if failed else 0)
+
+
+def describe(result: ParseResult) -> str:
+    """A few readable lines about one file's outcome."""
+    name = Path(result.file).name
+    if result.record is None:
+        assert result.error is not None
+        return f"✗ {name}: {result.error.kind}: {result.error.message}"
+    record = result.record
+    place = ", ".join(filter(None, [record.city, record.country]))
+    years = ""
+    if record.start_year:
+        years = f"{record.start_year}–{record.end_year or ''}"
+    budget = "no budget"
+    if record.budget and record.budget.amount is not None:
+        budget = f"{record.budget.amount:,.0f} {record.budget.currency}"
+        if record.budget.currency != "EUR" and record.budget.amount_eur is not None:
+            budget += f" (≈ {record.budget.amount_eur:,.0f} EUR)"
+    themes = ", ".join(record.themes) + (" (inferred)" if record.themes_inferred else "")
+    lines = [
+        f"✓ {name}: {record.title}",
+        f"    {place or 'place unknown'} · {record.language} · {years or 'period unknown'} · "
+        f"{budget}",
+        f"    themes: {themes or 'none'}",
+    ]
+    if record.extra_sections:
+        lines.append(f"    extra sections: {', '.join(record.extra_sections)}")
+    lines.extend(f"    ! {warning}" for warning in result.warnings)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Country names as sheets write them, in any of the network's languages, to ISO 3166-1 codes."""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+
+LANGUAGES = ("fr", "es", "it", "de", "pt", "nl")
+
+# Usual short forms and the nations of the United Kingdom, which ISO does not list.
+ALIASES = {
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "angleterre": "GB",
+    "ecosse": "GB",
+    "inglaterra": "GB",
+    "inghilterra": "GB",
+    "england und wales": "GB",
+    "usa": "US",
+    "u.s.a.": "US",
+    "us": "US",
+    "u.s.": "US",
+    "united states of america": "US",
+    "america": "US",
+    "etats-unis": "US",
+    "estados unidos": "US",
+    "stati uniti": "US",
+    "vereinigte staaten": "US",
+    "verenigde staten": "US",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "pays-bas": "NL",
+    "russia": "RU",
+    "czech republic": "CZ",
+    "czechia": "CZ",
+    "turkey": "TR",
+    "kosovo": "XK",
+    "moldova": "MD",
+    "republic of ireland": "IE",
+    "eire": "IE",
+    "bosnia": "BA",
+    "macedonia": "MK",
+    "south korea": "KR",
+    "iran": "IR",
+    "vietnam": "VN",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "syria": "SY",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed: the form names are compared in."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Every known name of every country (folded) -> alpha-2 code."""
+    names: dict[str, str] = {}
+    catalogs = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+                for lang in LANGUAGES]
+    for country in pycountry.countries:
+        code = country.alpha_2
+        forms = {country.name, getattr(country, "common_name", None),
+                 getattr(country, "official_name", None)}
+        for form in list(forms):
+            if form:
+                forms.update(catalog.gettext(form) for catalog in catalogs)
+        for form in forms:
+            if form:
+                names.setdefault(fold(form), code)
+                # "Netherlands, Kingdom of the" -> also "netherlands"
+                names.setdefault(fold(form.split(",")[0]), code)
+        names.setdefault(code.lower(), code)
+        names.setdefault(country.alpha_3.lower(), code)
+    names.update(ALIASES)
+    return names
+
+
+def country_code(text: str | None) -> str | None:
+    """The ISO 3166-1 alpha-2 code of a country as written ("Allemagne" -> "DE"), or None."""
+    if not text:
+        return None
+    names = _names()
+    candidate = fold(text).strip(" .;:")
+    if candidate in names:
+        return names[candidate]
+    # "England (UK)", "Canada (Québec)", "Italy / Italia": try each part.
+    for part in re.split(r"[()/,;]|\s[-–]\s", candidate):
+        part = part.strip(" .")
+        if part in names:
+            return names[part]
+    without_article = re.sub(r"^(the|la|le|les|el|il|lo|die|der|das|de|het|o|a|l')\s*", "",
+                             candidate)
+    return names.get(without_article)
+
+
+def is_country_code(code: str) -> bool:
+    return code in {c.alpha_2 for c in pycountry.countries} or code == "XK"

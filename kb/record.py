@@ -1,0 +1,215 @@
+"""One practice sheet: the record model and the marshmallow schema that validates it.
+
+The field names are the public contract (the JSON of `kb parse`, later the API).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from kb.countries import is_country_code
+from kb.money import RATES_TO_EUR
+from kb.themes import theme_ids
+
+LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "nl")
+FORMATS = ("pdf", "docx")
+SECTION_FIELDS = ("context", "objectives", "activities", "evaluation")
+EARLIEST_YEAR = 1900
+
+
+def latest_year() -> int:
+    # Sheets describe planned initiatives too, a few years ahead at most.
+    return datetime.date.today().year + 10
+
+
+@dataclass
+class Budget:
+    amount: float | None
+    currency: str | None
+    amount_eur: float | None
+    text: str
+    funding: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Contact:
+    name: str | None
+    email: str | None
+
+
+@dataclass
+class Source:
+    filename: str
+    sha256: str
+    format: str
+    pages: int | None = None
+
+
+@dataclass
+class Record:
+    title: str
+    context: str
+    objectives: str
+    activities: str
+    language: str
+    city: str | None = None
+    country: str | None = None
+    organisation: str | None = None
+    themes: list[str] = field(default_factory=list)
+    themes_inferred: bool = False
+    keywords: list[str] = field(default_factory=list)
+    start_year: int | None = None
+    end_year: int | None = None
+    evaluation: str | None = None
+    extra_sections: dict[str, str] = field(default_factory=dict)
+    budget: Budget | None = None
+    partners: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    contact: Contact | None = None
+    source: Source | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return RecordSchema().dump(self)
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class BudgetSchema(_Strict):
+    amount = fields.Float(allow_none=True, load_default=None,
+                          validate=validate.Range(min=0, error="Budget amount must not be negative."))
+    currency = fields.String(allow_none=True, load_default=None)
+    amount_eur = fields.Float(allow_none=True, load_default=None)
+    text = fields.String(load_default="")
+    funding = fields.List(fields.String(), load_default=list)
+
+    @validates("currency")
+    def _currency(self, value, **kwargs):
+        if value is not None and value not in RATES_TO_EUR:
+            raise ValidationError(f"Budget currency {value!r} is not a supported ISO 4217 code.")
+
+    @validates_schema
+    def _amount_needs_currency(self, data, **kwargs):
+        if data.get("amount") is not None and not data.get("currency"):
+            raise ValidationError("Budget amount needs a currency.", "currency")
+
+    @post_load
+    def _make(self, data, **kwargs):
+        return Budget(**data)
+
+
+class ContactSchema(_Strict):
+    name = fields.String(allow_none=True, load_default=None)
+    email = fields.Email(allow_none=True, load_default=None,
+                         error_messages={"invalid": "Contact e-mail is not a valid address."})
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data.get("name") and not data.get("email"):
+            raise ValidationError("Contact needs a name or an e-mail; use null for no contact.")
+
+    @post_load
+    def _make(self, data, **kwargs):
+        return Contact(**data)
+
+
+class SourceSchema(_Strict):
+    filename = fields.String(required=True)
+    sha256 = fields.String(required=True, validate=validate.Regexp(
+        r"^[0-9a-f]{64}$", error="Source sha256 must be 64 hexadecimal digits."))
+    format = fields.String(required=True, validate=validate.OneOf(
+        FORMATS, error="Source format must be pdf or docx."))
+    pages = fields.Integer(allow_none=True, load_default=None)
+
+    @post_load
+    def _make(self, data, **kwargs):
+        return Source(**data)
+
+
+def _required_text(name: str) -> fields.String:
+    return fields.String(
+        required=True,
+        validate=validate.Length(min=1, error=f"{name} must not be empty."),
+        error_messages={"required": f"{name} is missing.", "null": f"{name} is missing."},
+    )
+
+
+class RecordSchema(_Strict):
+    """Validates a record; `load` returns a `Record`, `dump` the contract JSON."""
+
+    title = _required_text("Title")
+    city = fields.String(allow_none=True, load_default=None)
+    country = fields.String(allow_none=True, load_default=None)
+    organisation = fields.String(allow_none=True, load_default=None)
+    language = fields.String(required=True, validate=validate.OneOf(
+        LANGUAGES, error="Language must be one of " + ", ".join(LANGUAGES) + "."))
+    themes = fields.List(fields.String(), load_default=list)
+    themes_inferred = fields.Boolean(load_default=False)
+    keywords = fields.List(fields.String(), load_default=list)
+    start_year = fields.Integer(allow_none=True, load_default=None)
+    end_year = fields.Integer(allow_none=True, load_default=None)
+    context = _required_text("Context")
+    objectives = _required_text("Objectives")
+    activities = _required_text("Activities")
+    evaluation = fields.String(allow_none=True, load_default=None)
+    extra_sections = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    budget = fields.Nested(BudgetSchema, allow_none=True, load_default=None)
+    partners = fields.List(fields.String(), load_default=list)
+    target_groups = fields.List(fields.String(), load_default=list)
+    contact = fields.Nested(ContactSchema, allow_none=True, load_default=None)
+    source = fields.Nested(SourceSchema, allow_none=True, load_default=None)
+
+    @validates("country")
+    def _country(self, value, **kwargs):
+        if value is not None and not is_country_code(value):
+            raise ValidationError(f"Country {value!r} is not an ISO 3166-1 alpha-2 code.")
+
+    @validates("themes")
+    def _themes(self, value, **kwargs):
+        unknown = [t for t in value if t not in theme_ids()]
+        if unknown:
+            raise ValidationError(f"Themes {', '.join(unknown)} are not in the theme vocabulary.")
+
+    @validates("start_year")
+    def _start(self, value, **kwargs):
+        _check_year(value, "Start year")
+
+    @validates("end_year")
+    def _end(self, value, **kwargs):
+        _check_year(value, "End year")
+
+    @validates_schema
+    def _period(self, data, **kwargs):
+        start, end = data.get("start_year"), data.get("end_year")
+        if start is not None and end is not None and start > end:
+            raise ValidationError(f"End year {end} is before start year {start}.", "end_year")
+
+    @post_load
+    def _make(self, data, **kwargs):
+        return Record(**data)
+
+
+def _check_year(value: int | None, name: str) -> None:
+    if value is not None and not EARLIEST_YEAR <= value <= latest_year():
+        raise ValidationError(
+            f"{name} {value} is not plausible (expected {EARLIEST_YEAR}-{latest_year()}).")
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """Validate `data` and build a Record; raises marshmallow.ValidationError."""
+    return RecordSchema().load(data)

@@ -1,0 +1,1 @@
+"""Flask front end (issue 4)."""
