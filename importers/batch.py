@@ -45,6 +45,9 @@ def parse_paths(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS,
                 parser: Parser = parse_file) -> list[ParseResult]:
     """Parse every file in worker processes; one result per path, in input order.
 
+    Workers start as "forkserver" (or "spawn") processes, which import the main module: a
+    script calling this must do its work under `if __name__ == "__main__":`.
+
     `on_result` is called in the parent as each file finishes (in finishing order), for
     progress display. `workers` defaults to os.cpu_count(). `parser` is what a worker calls on
     each path; it must be a module-level function (it is pickled by name).
@@ -127,6 +130,8 @@ class _Worker:
         self.started = time.monotonic()
         self.task: tuple[int, Path] | None = None
         self.deadline = math.inf
+        self.exitcode: int | None = None
+        self.stopped = False
 
     def assign(self, index: int, path: Path, timeout: float) -> None:
         self.conn.send(str(path))
@@ -138,6 +143,9 @@ class _Worker:
 
         Returns its exit code (negative: the signal that ended it).
         """
+        if self.stopped:
+            return self.exitcode
+        self.stopped = True
         if self.ready and self.task is None and self.process.is_alive():
             try:
                 self.conn.send(None)
@@ -147,10 +155,10 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        exitcode = self.process.exitcode
+        self.exitcode = self.process.exitcode
         self.conn.close()
         self.process.close()
-        return exitcode
+        return self.exitcode
 
 
 class _Pool:
@@ -195,7 +203,7 @@ class _Pool:
                 if not (worker.ready and worker.task is None and queue):
                     continue
                 if not worker.process.is_alive():
-                    self._replace(slot)  # it quit after a MemoryError, or died idle
+                    self._replace(slot)  # died while idle
                     continue
                 index, path = queue.popleft()
                 try:
@@ -234,17 +242,18 @@ class _Pool:
                 pass
         elif worker.process.is_alive() and time.monotonic() < worker.started + STARTUP_TIMEOUT:
             return
-        exitcode = worker.process.exitcode
+        exitcode = worker.stop()
         # Not one file's fault: the parsing stack cannot even start, so no file can be parsed.
-        raise RuntimeError(f"a parsing worker could not start (exit code {exitcode}); "
-                           "check the installation")
+        raise RuntimeError(f"a parsing worker could not start (exit code {exitcode}); check "
+                           "the installation, and that the main module starts its work under "
+                           "`if __name__ == '__main__':`")
 
     def _check_task(self, slot: int, worker: _Worker) -> tuple[int, ParseResult] | None:
         assert worker.task is not None
         index, path = worker.task
         if worker.conn.poll():
             try:
-                result, records = worker.conn.recv()
+                result, records, retire = worker.conn.recv()
             except (EOFError, OSError):
                 pass  # died while answering: a crash, below
             except (pickle.UnpicklingError, AttributeError, ImportError, TypeError) as exc:
@@ -253,6 +262,8 @@ class _Pool:
             else:
                 _replay(records)
                 worker.task = None
+                if retire:
+                    self._replace(slot)
                 return index, result
         elif worker.process.is_alive():
             if time.monotonic() < worker.deadline:
@@ -316,22 +327,23 @@ def _worker_main(conn: Any, limits: Limits, parser: Parser, log_level: int) -> N
         path = Path(task)
         # Should the parent vanish, a stuck parse must not live on as an orphan.
         _alarm(limits.timeout * 2 + 5)
-        result, fatal = _parse_one(parser, path, limits)
+        result, retire = _parse_one(parser, path, limits)
         _alarm(0)
         try:
-            conn.send((result, buffer.drain()))
+            conn.send((result, buffer.drain(), retire))
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             log.error("could not send the result for %s back", path, exc_info=True)
             conn.send((ParseResult(str(path), error=unexpected_error(path, exc)),
-                       buffer.drain()))
+                       buffer.drain(), retire))
         except OSError:
             return
-        if fatal:
-            return  # after a MemoryError the heap is suspect: the parent starts a fresh worker
 
 
 def _parse_one(parser: Parser, path: Path, limits: Limits) -> tuple[ParseResult, bool]:
-    """Run the parser on one file; (result, whether this worker should exit)."""
+    """Run the parser on one file; (result, whether to retire this worker).
+
+    After a MemoryError the heap is suspect, so the parent replaces the worker.
+    """
     try:
         return parser(path, limits), False
     except MemoryError:

@@ -42,7 +42,7 @@ _CUR = (r"(?:US\s?\$|CA\$|C\$|CAN\$|A\$|R\$|\$\s?CA[ND]?\b|[€£$]|EUR\b|GBP\b|
 _NUM = r"(\d{1,3}(?:[.,'’\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
 _SCALE = (r"(?:\s?(k|K|mn|Mio\.?|mio\.?|mln|Tsd\.?|m|M|bn|Mrd\.?|thousand|million[s]?|"
           r"mill[oó]n(?:es)?|milion[ei]|millionen|miljoen|milh(?:ão|ao|ões|oes)|billion|"
-          r"milliards?|miliardi|miljard|mil|mille|duizend)\b)?")
+          r"milliards?|miliardi|miljard|mil|mille|duizend)(?!\w))?")
 _SCALE_WORD_AFTER = r"(?:\s+d['’]|\s+de\s+|\s+di\s+|\s+)?"
 _AMOUNT_BEFORE = re.compile("(" + _CUR + r")\s?" + _NUM + _SCALE, re.IGNORECASE)
 _AMOUNT_AFTER = re.compile(_NUM + _SCALE + r"(?:,-)?" + _SCALE_WORD_AFTER + r"\s?(" + _CUR + ")",
@@ -70,8 +70,8 @@ _FUNDING_CUE = re.compile(
 _FUNDING_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bet\b|\by\b|\be\b|\bund\b|\ben\b|\bor\b)\s+"
                             r"(?:(?:à|a)\s+\d+\s*%\s+)?(?:by|par|por|da|von|door)?\s*",
                             re.IGNORECASE)
-_ARTICLE = re.compile(r"^(?:the|le|la|les|l['’]|el|los|las|il|lo|gli|i|der|die|das|dem|den|des|"
-                      r"de|het|o|os|a|as|een|a|an|une?)\s+", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:(?:the|le|la|les|el|los|las|il|lo|gli|i|der|die|das|dem|den|des|"
+                      r"de|het|o|os|a|as|een|an|une?)\s+|[ld]['’]\s*)", re.IGNORECASE)
 
 
 @dataclass
@@ -175,17 +175,34 @@ def parse_budget(text: str | None, country: str | None = None) -> dict | None:
 def parse_funding(text: str) -> list[str]:
     """Funding sources named after "funded by", "financé par", "gefördert von"..."""
     sources: list[str] = []
+    consumed = 0
     for match in _FUNDING_CUE.finditer(text):
+        if match.start() < consumed:
+            continue  # a cue inside a source already read ("covered by sponsorship from ...")
         rest = text[match.end():]
         rest = re.split(r"[.;:\n]|\(|\s[-–]\s|\bwhile\b|\bwhereas\b|\btandis\b|\bmentre\b", rest)[0]
+        consumed = match.end() + len(rest)
         for part in _FUNDING_SPLIT.split(rest):
-            part = _ARTICLE.sub("", part.strip(" ,"))
-            part = re.sub(r"^(?:\d+\s*%\s*)", "", part).strip()
-            if 2 < len(part) < 80 and not re.match(r"^(the\s+)?rest\b|^\d", part, re.IGNORECASE):
-                name = part[0].upper() + part[1:]
-                if name not in sources:
-                    sources.append(name)
+            name = _source_name(part)
+            if name and name not in sources:
+                sources.append(name)
     return sources
+
+
+def _source_name(part: str) -> str | None:
+    """ "een subsidie van de gemeente Den Haag" -> "Gemeente Den Haag" """
+    previous = None
+    while part != previous:
+        previous = part
+        part = part.strip(" ,")
+        part = _ARTICLE.sub("", part)
+        part = re.sub(r"^\d+\s*%\s*", "", part)
+        cue = _FUNDING_CUE.match(part)
+        if cue:
+            part = part[cue.end():]
+    if not 2 < len(part) < 80 or re.match(r"^(the\s+)?rest\b|^\d", part, re.IGNORECASE):
+        return None
+    return part[0].upper() + part[1:]
 
 
 def budget_not_available(text: str | None) -> bool:
