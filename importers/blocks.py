@@ -21,6 +21,8 @@ class Block:
     # Heading level from a Word style (1-3) or 0 when unknown.
     level: int = 0
     bold: bool = False
+    # Opens with a bold run ending in a colon: "**Lessons learned:** text".
+    lead_bold: bool = False
     size: float | None = None
     page: int | None = None
 

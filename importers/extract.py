@@ -52,7 +52,7 @@ class _Sheet:
 
     def open_extra(self, heading: str) -> None:
         self.labels_seen += 1
-        heading = clean(heading).rstrip(":").strip()
+        heading = _heading_text(heading)
         self.extras.setdefault(heading, [])
         self.current = ("extra", heading)
 
@@ -63,6 +63,20 @@ class _Sheet:
         place, key = self.current
         target = {"meta": self.meta, "section": self.sections, "extra": self.extras}[place]
         target[key].append(text)
+
+
+_SEPARATOR = re.compile(r"^[\s_=*~#.·-]{3,}$")
+_NUMBERED = re.compile(r"^\s*(\d{1,2}|[IVX]{1,4})[.)]\s+")
+_INLINE_HEADING = re.compile(r"^([^\W\d_][^:：.]{1,58}?)\s*[:：]\s+(\S.*)$", re.DOTALL)
+
+
+def _heading_text(text: str) -> str:
+    """An extra section's heading as it should show: no numbering or colon, no shouting."""
+    heading = _NUMBERED.sub("", clean(text)).rstrip(":：").strip()
+    letters = [c for c in heading if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        heading = heading[:1] + heading[1:].lower()
+    return heading
 
 
 def extract_record(document: Document, name: str) -> tuple[dict, list[str]]:
@@ -106,7 +120,7 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
         _feed_row(sheet, block)
         return
     text = clean(block.text)
-    if not text:
+    if not text or _SEPARATOR.match(text):
         return
     if block.kind == "title" or (sheet.title is None and sheet.labels_seen == 0
                                  and not sheet.preamble and _title_like(block, text)):
@@ -124,6 +138,11 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
         return
     if _is_heading(block, body_size) and sheet.labels_seen:
         sheet.open_extra(text)
+        return
+    lead_in = _INLINE_HEADING.match(text) if block.lead_bold and sheet.labels_seen else None
+    if lead_in is not None:  # "**Lessons learned:** text", a section no label names
+        sheet.open_extra(lead_in.group(1))
+        sheet.append(lead_in.group(2))
         return
     if sheet.current and sheet.current[0] == "meta" and sheet.current[1] not in _LIST_META \
             and len(text) > 200:
@@ -145,11 +164,21 @@ def _feed_row(sheet: _Sheet, block: Block) -> None:
         if key is not None:
             sheet.open(key, "\n".join(cells[1:]))
             return
+        label, value = clean(cells[0]), "\n".join(cells[1:])
+        if len(cells) == 2 and sheet.labels_seen and _label_like(label) and (
+                len(value) > 80 or "\n" in value):
+            sheet.open_extra(label)  # a row of the sheet's table that no label names
+            sheet.append(value)
+            return
         sheet.append(" | ".join(clean(c).replace("\n", " ") for c in cells))
         return
     if cells and cells[0]:
         for line in cells[0].splitlines():
             _feed(sheet, Block("paragraph", line), None)
+
+
+def _label_like(text: str) -> bool:
+    return 0 < len(text) <= 60 and not re.search(r"\d", text) and not text.endswith(".")
 
 
 def _section_text(lines: list[str] | None) -> str | None:
@@ -169,7 +198,9 @@ def _meta_text(sheet: _Sheet, key: str) -> str | None:
 def _one_line(text: str | None) -> str | None:
     if not text:
         return None
-    value = clean(re.sub(r"\s*\n\s*", " ", text)).strip(" ;,.")
+    value = clean(re.sub(r"\s*\n\s*", " ", text)).strip(" ;,")
+    if value.endswith(".") and not re.search(r"\b\w{1,3}\.$", value):
+        value = value[:-1]  # a sentence's full stop, not an abbreviation's ("e. V.", "Ltd.")
     return value or None
 
 

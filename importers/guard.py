@@ -38,15 +38,18 @@ MAX_PACKAGE_PART = 2 * MB
 # The root element and its namespace declarations come first in the main part.
 MAIN_PART_HEAD = 64 * 1024
 
-WORD_DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+WORD_DOCUMENT_TYPE = ("application/vnd.openxmlformats-officedocument.wordprocessingml"
+                      ".document.main+xml")
 WORD_MAIN_TYPES = {
     WORD_DOCUMENT_TYPE,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
     "application/vnd.ms-word.document.macroEnabled.main+xml",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
 }
-OFFICE_DOCUMENT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-STRICT_OFFICE_DOCUMENT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+OFFICE_DOCUMENT_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+                       "/officeDocument")
+STRICT_OFFICE_DOCUMENT_REL = ("http://purl.oclc.org/ooxml/officeDocument/relationships"
+                              "/officeDocument")
 WORD_NAMESPACE = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT_WORD_NAMESPACE = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 # A main part declared only by the package's default for .xml: judged by its namespace.
@@ -387,6 +390,13 @@ def _unsupported(data: bytes, name: str) -> Exception:
         if head.startswith(magic):
             return UnsupportedFormat(f"{name} is a {kind} image, not a document with text; "
                                      "submit the sheet as .docx or PDF.")
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return UnsupportedFormat(f"{name} is a web page (HTML); open it in Word, save it as "
+                                 ".docx or PDF and submit it again.")
+    if start.startswith(b"<?xml") and b"word" in head.lower():
+        return UnsupportedFormat(f"{name} is a Word XML file; open it in Word, save it as a "
+                                 "Word Document (.docx) or PDF and submit it again.")
     if _PDF_SYNTAX.search(data):
         return UnreadableFile(f"{name} looks like a damaged PDF (it has no %PDF- header); "
                               "export it again as PDF and submit it again.")

@@ -87,7 +87,7 @@ class Piece:
 def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
+        if reader.is_encrypted and not _opens_without_password(reader):
             raise EncryptedFile(f"{name} is protected by a password; remove the password "
                                 "(or export an unprotected PDF) and submit it again.")
         pages = reader.pages
@@ -126,6 +126,27 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         block.cells = [texts.pop(0) for _ in block.cells]
     return Document(blocks=blocks, format="pdf", pages=count,
                     page_texts=resolve_hyphens(page_texts))
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    """True when the user password is empty: the file opens for anyone, as in a viewer.
+
+    pypdf's decrypt("") also succeeds when only the *owner* password is empty, for a file
+    that a viewer would ask a password for; so the empty user password is checked itself
+    (pypdf has no public call for that, hence its algorithm classes).
+    """
+    if not reader.decrypt(""):
+        return False
+    try:
+        from pypdf._encryption import AlgV4, AlgV5
+        enc = reader._encryption
+        values = enc.values
+        if enc.V >= 5:
+            return bool(AlgV5.verify_user_password(enc.R, b"", values.U, values.UE))
+        return bool(AlgV4.verify_user_password(b"", enc.R, enc.Length, values.O, values.U,
+                                               enc.P, enc.id1_entry, enc.EncryptMetadata))
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return True  # pypdf's internals moved: fall back to what decrypt("") said
 
 
 # ---------------------------------------------------------------------------- page -> lines
@@ -214,11 +235,13 @@ def _blocks(lines: list[list[Piece]]) -> list[Block]:
     split = _column_split(lines)
     if split is None:
         return _flow(lines)
-    margin = min(p.x for line in lines for p in line)
-    start = 0  # the two-column zone starts after the last line that belongs to no column
-    for i, line in enumerate(lines):
-        if any(margin + 40 < p.x < split - 40 or (p.x < split - 4 and p.end > split + 20)
-               for p in line):
+    # The columns start after the last full-width line (title, metadata box) above the first
+    # text of the right column; a table inside a column does not end them.
+    first_right = next(i for i, line in enumerate(lines)
+                       if any(p.x >= split - 4 and len(p.text) > 25 for p in line))
+    start = 0
+    for i, line in enumerate(lines[:first_right + 1]):
+        if any(p.x < split - 4 and p.end > split + 20 for p in line):
             start = i + 1
     head, body = lines[:start], lines[start:]
     left = [[p for p in line if p.x < split - 4] for line in body]
@@ -274,6 +297,12 @@ def _flow(lines: list[list[Piece]]) -> list[Block]:
             row = None
 
     for line in lines:
+        if (row is not None and len(line) >= 2 and abs(line[0].x - row[0][0].x) < 4
+                and line[0].text[:1].islower() and len(row[0]) < 3
+                and row[0][-1].y - line[0].y < line[0].size * 1.8):
+            row[0].append(line[0])  # a label wrapped onto a second line ("Entidad" "responsable")
+            row[1].extend(line[1:])
+            continue
         if len(line) >= 2 and _is_label_cell(line[0]) and line[1].x - line[0].x > 40:
             flush_run()
             flush_row()
@@ -329,6 +358,7 @@ def _paragraphs(pieces: list[Piece]) -> list[Block]:
                 text = strip_bullet(text)
             if text:
                 blocks.append(Block(kind, text, bold=all(p.bold for p in lines),
+                                    lead_bold=lines[0].lead_bold,
                                     size=max(p.size for p in lines), page=lines[0].page))
         lines = []
 

@@ -10,6 +10,7 @@ from zipfile import BadZipFile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -34,12 +35,13 @@ def read_docx(data: bytes, name: str, limits: Limits) -> Document:
     package = guard.docx_package(data, name, limits)
     try:
         document = docx.Document(io.BytesIO(package))
+        styles = _Styles(document)
         blocks: list[Block] = []
         for element in _body_elements(document.element.body):
             if element.tag == P:
-                blocks.extend(_paragraph_blocks(Paragraph(element, document)))
+                blocks.extend(_paragraph_blocks(Paragraph(element, document), styles))
             else:
-                blocks.extend(_table_blocks(Table(element, document)))
+                blocks.extend(_table_blocks(Table(element, document), styles))
     except (BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError,
             AttributeError, IndexError, TypeError, RecursionError) as exc:
         raise UnreadableFile(f"{name} is damaged and cannot be read as a Word document "
@@ -64,21 +66,35 @@ def _body_elements(parent):
                 yield from _body_elements(content)
 
 
-def _style_name(paragraph: Paragraph) -> str:
-    style = paragraph.style
-    if style is None:
-        return ""
-    return style.name or style.style_id or ""
+class _Styles:
+    """Paragraph style names and boldness by style id, looked up once per document.
+
+    python-docx's `paragraph.style` scans every style of the document for each paragraph
+    without an explicit style; that was most of the time spent reading a Word file.
+    """
+
+    def __init__(self, document) -> None:
+        self._by_id: dict[str, tuple[str, bool]] = {}
+        for style in document.styles:
+            if style.type == WD_STYLE_TYPE.PARAGRAPH:
+                self._by_id[style.style_id] = (style.name or style.style_id or "",
+                                               bool(style.font is not None and style.font.bold))
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self._default = self._by_id.get(default.style_id, ("", False)) if default else ("", False)
+
+    def of(self, paragraph: Paragraph) -> tuple[str, bool]:
+        style_id = paragraph._p.style
+        if style_id is None:
+            return self._default
+        return self._by_id.get(style_id, self._default)
 
 
-def _is_bold(paragraph: Paragraph, style_name: str) -> bool:
+def _is_bold(paragraph: Paragraph, style_bold: bool) -> bool:
     runs = [r for r in paragraph.runs if r.text.strip()]
     if not runs:
         return False
     if all(r.bold for r in runs):
         return True
-    style = paragraph.style
-    style_bold = bool(style is not None and style.font is not None and style.font.bold)
     return style_bold and all(r.bold is not False for r in runs)
 
 
@@ -89,13 +105,13 @@ def _is_list(paragraph: Paragraph, style_name: str) -> bool:
     return ppr is not None and ppr.numPr is not None
 
 
-def _paragraph_blocks(paragraph: Paragraph) -> list[Block]:
+def _paragraph_blocks(paragraph: Paragraph, styles: _Styles) -> list[Block]:
     text = paragraph.text
     if not text.strip():
         return []
-    style_name = _style_name(paragraph)
+    style_name, style_bold = styles.of(paragraph)
     lower = style_name.lower()
-    bold = _is_bold(paragraph, style_name)
+    bold = _is_bold(paragraph, style_bold)
     heading = _HEADING_STYLE.match(style_name)
     if lower in _TITLE_STYLES:
         kind, level = "title", 0
@@ -113,7 +129,8 @@ def _paragraph_blocks(paragraph: Paragraph) -> list[Block]:
     blocks = []
     for i, line in enumerate(lines):
         if line:
-            blocks.append(Block(kind, line, bold=bold or (i == 0 and _bold_lead(paragraph))))
+            blocks.append(Block(kind, line, bold=bold,
+                                lead_bold=bold or (i == 0 and _bold_lead(paragraph))))
     return blocks
 
 
@@ -123,26 +140,26 @@ def _bold_lead(paragraph: Paragraph) -> bool:
     return bool(runs) and bool(runs[0].bold) and runs[0].text.rstrip().endswith(":")
 
 
-def _table_blocks(table: Table) -> list[Block]:
+def _table_blocks(table: Table, styles: _Styles) -> list[Block]:
     blocks = []
     for tr in table._tbl.tr_lst:
-        cells = [_cell_text(_Cell(tc, table)) for tc in tr.tc_lst]
+        cells = [_cell_text(_Cell(tc, table), styles) for tc in tr.tc_lst]
         cells = [c for i, c in enumerate(cells) if c or i == 0]
         if any(cells):
             blocks.append(Block("row", " | ".join(cells), cells=cells))
     return blocks
 
 
-def _cell_text(cell: _Cell) -> str:
+def _cell_text(cell: _Cell, styles: _Styles) -> str:
     """A cell's paragraphs on their own lines, list items as "- item", nested tables as rows."""
     lines = []
     for element in _body_elements(cell._tc):
         if element.tag == P:
             paragraph = Paragraph(element, cell)
-            for block in _paragraph_blocks(paragraph):
+            for block in _paragraph_blocks(paragraph, styles):
                 lines.append(f"- {block.text}" if block.kind == "item" else block.text)
         else:
-            for block in _table_blocks(Table(element, cell)):
+            for block in _table_blocks(Table(element, cell), styles):
                 lines.append(block.text)
     return "\n".join(lines)
 

@@ -71,7 +71,7 @@ def test_results_come_in_input_order_with_progress_as_each_finishes(tmp_path):
     assert multiprocessing.active_children() == []
 
 
-def test_a_mixed_batch_through_the_real_parser(tmp_path):
+def test_a_mixed_batch_through_the_real_parser(tmp_path, sheet_file):
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     text = tmp_path / "notes.docx"
@@ -79,11 +79,14 @@ def test_a_mixed_batch_through_the_real_parser(tmp_path):
     old = tmp_path / "old.doc"
     old.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(1024))
     missing = tmp_path / "missing.pdf"
-    results = batch.parse_paths([empty, text, missing, old], workers=2)
-    assert [(Path(r.file).name, r.error.kind) for r in results] == [
+    results = batch.parse_paths([empty, sheet_file, text, missing, old], workers=2)
+    sheet = results[1]
+    assert sheet.ok and sheet.record.title == "Night stewards in the old town"
+    failed = results[:1] + results[2:]
+    assert [(Path(r.file).name, r.error.kind) for r in failed] == [
         ("empty.pdf", "unreadable"), ("notes.docx", "unsupported-format"),
         ("missing.pdf", "unreadable"), ("old.doc", "unsupported-format")]
-    assert all(Path(r.file).name in r.error.message for r in results)
+    assert all(Path(r.file).name in r.error.message for r in failed)
 
 
 @pytest.mark.parametrize("workers", [1, 3])

@@ -143,6 +143,10 @@ def random_bytes() -> bytes:
      "plain text"),
     ("letter.doc", rb"{\rtf1\ansi Hello}", UnsupportedFormat, "RTF"),
     ("scan.pdf", b"\x89PNG\r\n\x1a\n" + bytes(64), UnsupportedFormat, "image"),
+    ("page.docx", b"\xef\xbb\xbf<!DOCTYPE html><html><body>Context</body></html>",
+     UnsupportedFormat, "web page"),
+    ("flat.xml", b'<?xml version="1.0"?><?mso-application progid="Word.Document"?>'
+                 b"<pkg:package/>", UnsupportedFormat, "Word XML"),
     ("headless.pdf", b"1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n0\n%%EOF",
      UnreadableFile, "damaged PDF"),
     ("protected.docx", cfb_bytes("EncryptionInfo", "EncryptedPackage"), EncryptedFile,

@@ -141,18 +141,18 @@ def _caps(doc: DocxDocument, sheet: dict, labels: dict) -> None:
 
 
 def _fill_cell(cell: _Cell, items: list, *, bold: bool = False) -> None:
-    """Put items in a cell: the first paragraph is the cell's own, later ones are added."""
-    first = True
+    """Put items in a cell, using the cell's own empty paragraph (and the one Word requires
+    after a nested table) before adding new ones."""
+    spare = cell.paragraphs[0]
 
     def paragraph(style: str | None = None):
-        nonlocal first
-        if first:
-            first = False
-            p = cell.paragraphs[0]
-            if style:
-                p.style = style
-            return p
-        return cell.add_paragraph(style=style)
+        nonlocal spare
+        if spare is None:
+            return cell.add_paragraph(style=style)
+        p, spare = spare, None
+        if style:
+            p.style = style
+        return p
 
     for item in items:
         if isinstance(item, str):
@@ -160,9 +160,9 @@ def _fill_cell(cell: _Cell, items: list, *, bold: bool = False) -> None:
         elif item[0] == "bullet":
             paragraph("List Bullet").add_run(item[1])
         else:
-            if first:
-                paragraph()
+            spare = None
             _word_table(cell, item[1])
+            spare = cell.paragraphs[-1]
 
 
 def _table(doc: DocxDocument, sheet: dict, labels: dict) -> None:

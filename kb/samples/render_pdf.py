@@ -25,7 +25,6 @@ LAYOUTS = ("pdf-flow", "pdf-report", "pdf-two-column", "pdf-table")
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 AUTHOR = "practice-kb demo sheets"
-BULLET = "\u2022"
 HEADER = "Practice sheet"
 PAGE_W, PAGE_H = A4
 
@@ -34,6 +33,8 @@ PAGE_W, PAGE_H = A4
 class Fonts:
     regular: str
     bold: str
+    # Helvetica's WinAnsi bullet is code 0x7F, which text extraction returns as a control character.
+    bullet: str = "\u2022"
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +42,7 @@ def fonts() -> Fonts:
     """DejaVu Sans when installed (any character), else the built-in Helvetica (Latin-1 and €)."""
     regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
     if not (regular.is_file() and bold.is_file()):
-        return Fonts("Helvetica", "Helvetica-Bold")
+        return Fonts("Helvetica", "Helvetica-Bold", bullet="-")
     pdfmetrics.registerFont(TTFont("KbSans", str(regular)))
     pdfmetrics.registerFont(TTFont("KbSans-Bold", str(bold)))
     pdfmetrics.registerFontFamily("KbSans", normal="KbSans", bold="KbSans-Bold",
@@ -58,7 +59,7 @@ def render_pdf(sheet: dict[str, Any], layout: str, labels: dict[str, str]) -> by
 
 def _styles(f: Fonts, size: float, leading: float) -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=f.regular, fontSize=size, leading=leading,
-                          spaceAfter=size * 0.45)
+                          bulletFontName=f.regular, spaceAfter=size * 0.45)
     return {
         "title": ParagraphStyle("title", fontName=f.bold, fontSize=size * 1.7, leading=size * 2.15,
                                 spaceAfter=size),
@@ -108,7 +109,7 @@ def _flowables(items: list, st: dict, width: float) -> list[Flowable]:
         if isinstance(item, str):
             out.append(_p(item, st["body"]))
         elif item[0] == "bullet":
-            out.append(_p(item[1], st["bullet"], bulletText=BULLET))
+            out.append(_p(item[1], st["bullet"], bulletText=fonts().bullet))
         else:
             out.extend([_rows_table(item[1], st, width), Spacer(1, 4)])
     return out
@@ -137,24 +138,29 @@ def _flow(sheet: dict, labels: dict) -> bytes:
 _VOWELS = set("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüÿœ")
 _DIGRAPHS = {"ch", "ck", "gh", "ph", "qu", "sh", "th"}
 _TRAILING = ".,;:!?)»\"'"
+_ONSETS = {"bl", "cl", "fl", "gl", "pl", "br", "cr", "dr", "fr", "gr", "kr", "pr", "tr"}
 
 
 def _hyphen_point(word: str, room: float, font: str, size: float) -> int:
     """Where to break `word` so that its head and a hyphen fit in `room`; 0 when nowhere.
 
-    Breaks before a consonant that starts a syllable (consonant + vowel), keeping at least
-    three letters on each side: good enough for "preven-tion" or "Jugend-liche".
+    Breaks where a syllable starts (a consonant or a cluster like "pr" before a vowel), keeping
+    at least three letters before and four after: good enough for "preven-tion", "inter-preta"
+    or "Jugend-liche", and a demo needs no more.
     """
     core = word.rstrip(_TRAILING)
     if len(core) < 8 or not core.isalpha():
         return 0
     lower = core.lower()
     best = 0
-    for k in range(3, len(core) - 2):
+    for k in range(3, len(core) - 3):
         if pdfmetrics.stringWidth(core[:k] + "-", font, size) > room:
             break
-        syllable_start = lower[k] not in _VOWELS and lower[k + 1] in _VOWELS
-        if (syllable_start and lower[k - 1:k + 1] not in _DIGRAPHS
+        consonant = lower[k] not in _VOWELS
+        # A syllable starts at a consonant before a vowel, or at a cluster such as "pr", "bl".
+        onset = lower[k + 1] in _VOWELS or (lower[k:k + 2] in _ONSETS and lower[k + 2] in _VOWELS)
+        inside_cluster = lower[k - 1:k + 1] in _ONSETS
+        if (consonant and onset and not inside_cluster and lower[k - 1:k + 1] not in _DIGRAPHS
                 and any(c in _VOWELS for c in lower[:k])):
             best = k
     return best
@@ -191,8 +197,15 @@ def wrap(text: str, font: str, size: float, width: float, *, hyphenate: bool = T
     return lines
 
 
+Segment = tuple[float, str, float, str]  # x, font, size, text
+
+
 class _Report:
-    """Lays out text lines page by page; pages are drawn once their number is known."""
+    """Lays out text lines page by page; pages are drawn once their number is known.
+
+    A line's segments (a bold label and its value, a bullet and its text) go into one PDF text
+    object, so that text extraction keeps them on one line.
+    """
 
     MARGIN_X, TOP, BOTTOM = 2.3 * cm, PAGE_H - 2.6 * cm, 2.4 * cm
     BODY = (12.0, 18.0)
@@ -203,7 +216,7 @@ class _Report:
     def __init__(self, f: Fonts):
         self.f = f
         self.width = PAGE_W - 2 * self.MARGIN_X
-        self.pages: list[list[tuple[float, float, str, float, str]]] = [[]]
+        self.pages: list[list[tuple[float, list[Segment]]]] = [[]]
         self.y = self.TOP
 
     def _advance(self, leading: float) -> None:
@@ -212,14 +225,14 @@ class _Report:
             self.y = self.TOP
         self.y -= leading
 
-    def _put(self, x: float, font: str, size: float, text: str) -> None:
-        self.pages[-1].append((x, self.y, font, size, text))
+    def _put(self, *segments: Segment) -> None:
+        self.pages[-1].append((self.y, list(segments)))
 
     def title(self, text: str) -> None:
         size, leading = self.TITLE
         for line in wrap(text, self.f.bold, size, self.width, hyphenate=False):
             self._advance(leading)
-            self._put(self.MARGIN_X, self.f.bold, size, line)
+            self._put((self.MARGIN_X, self.f.bold, size, line))
         self.y -= 8
 
     def labelled(self, label: str, value: str) -> None:
@@ -228,9 +241,11 @@ class _Report:
         indent = pdfmetrics.stringWidth(head, self.f.bold, size)
         for i, line in enumerate(wrap(value, self.f.regular, size, self.width - indent, hyphenate=False)):
             self._advance(leading)
+            value = (self.MARGIN_X + indent, self.f.regular, size, line)
             if i == 0:
-                self._put(self.MARGIN_X, self.f.bold, size, head)
-            self._put(self.MARGIN_X + indent, self.f.regular, size, line)
+                self._put((self.MARGIN_X, self.f.bold, size, head), value)
+            else:
+                self._put(value)
 
     def heading(self, text: str) -> None:
         size, leading = self.HEADING
@@ -241,16 +256,18 @@ class _Report:
         else:
             self.y -= 10
         self._advance(leading)
-        self._put(self.MARGIN_X, self.f.bold, size, text)
+        self._put((self.MARGIN_X, self.f.bold, size, text))
 
     def paragraph(self, text: str, *, bullet: bool = False) -> None:
         size, leading = self.BODY
         indent = 0.65 * cm if bullet else 0
         for i, line in enumerate(wrap(text, self.f.regular, size, self.width - indent)):
             self._advance(leading)
+            text = (self.MARGIN_X + indent, self.f.regular, size, line)
             if bullet and i == 0:
-                self._put(self.MARGIN_X + 0.15 * cm, self.f.regular, size, BULLET + " ")
-            self._put(self.MARGIN_X + indent, self.f.regular, size, line)
+                self._put((self.MARGIN_X + 0.15 * cm, self.f.regular, size, self.f.bullet + " "), text)
+            else:
+                self._put(text)
         self.y -= 4
 
     def rows(self, rows: list[list[str]]) -> None:
@@ -262,10 +279,9 @@ class _Report:
             right = wrap(" ".join(row[1:]), font, size, self.width - first, hyphenate=False)
             for k in range(max(len(left), len(right))):
                 self._advance(leading)
-                if k < len(left):
-                    self._put(self.MARGIN_X, font, size, left[k])
-                if k < len(right):
-                    self._put(self.MARGIN_X + first, font, size, right[k])
+                cells = [(self.MARGIN_X, font, size, left[k]) if k < len(left) else None,
+                         (self.MARGIN_X + first, font, size, right[k]) if k < len(right) else None]
+                self._put(*[cell for cell in cells if cell])
         self.y -= 4
 
     def draw(self, title: str) -> bytes:
@@ -282,9 +298,13 @@ class _Report:
             c.line(self.MARGIN_X, PAGE_H - 1.7 * cm, PAGE_W - self.MARGIN_X, PAGE_H - 1.7 * cm)
             c.drawCentredString(PAGE_W / 2, 1.3 * cm, f"Page {number} / {total}")
             c.setFillColor(colors.black)
-            for x, y, font, size, text in operations:
-                c.setFont(font, size)
-                c.drawString(x, y, text)
+            for y, segments in operations:
+                line = c.beginText()
+                for x, font, size, text in segments:
+                    line.setTextOrigin(x, y)
+                    line.setFont(font, size)
+                    line.textOut(text)
+                c.drawText(line)
             c.showPage()
         c.save()
         return buffer.getvalue()
@@ -374,7 +394,7 @@ def _table(sheet: dict, labels: dict) -> bytes:
     rows: list[list[Any]] = [[_p(labels["title"], st["cell_bold"]), _p(sheet["title"], st["cell_bold"])]]
     for _, label, value in meta_fields(sheet, labels):
         if isinstance(value, list) and len(value) > 1:
-            cell: Any = [_p(v, st["bullet"], bulletText=BULLET) for v in value]
+            cell: Any = [_p(v, st["bullet"], bulletText=f.bullet) for v in value]
         else:
             cell = _p("; ".join(value) if isinstance(value, list) else value, st["cell"])
         rows.append([_p(label, st["cell_bold"]), cell])

@@ -1,0 +1,109 @@
+"""Field accuracy of the importer on the shared sample corpus, as scored by its score.py.
+
+Runs `kb parse` over shared/samples/corpus (or parses in this process with --direct, or when
+the `kb` command is not installed), scores the JSON lines with shared/samples/score.py, prints
+its table, then one summary line and any section the importer left empty.
+
+    python bench/accuracy.py [--direct] [--samples DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SAMPLES = REPO.parent / "shared" / "samples"
+TARGET = 0.97
+SECTIONS = ("context", "objectives", "activities", "evaluation")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES,
+                        help=f"the samples folder (default: {DEFAULT_SAMPLES})")
+    parser.add_argument("--direct", action="store_true",
+                        help="parse in this process instead of running `kb parse`")
+    args = parser.parse_args()
+    samples = args.samples.resolve()
+    corpus, score = samples / "corpus", samples / "score.py"
+    if not corpus.is_dir() or not score.is_file():
+        print(f"error: no sample corpus at {samples} (expected corpus/ and score.py there); "
+              "pass --samples DIR.", file=sys.stderr)
+        return 2
+    files = sorted(path for path in corpus.iterdir() if path.is_file())
+    lines = parse_direct(files) if args.direct else parse_with_cli(files)
+    if lines is None:
+        return 2
+    with tempfile.TemporaryDirectory(prefix="kb-accuracy-") as tmp:
+        predictions = Path(tmp) / "predictions.jsonl"
+        predictions.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n"
+                                       for line in lines), encoding="utf-8")
+        scored = subprocess.run([sys.executable, str(score), str(predictions)],
+                                capture_output=True, text=True)
+    print(scored.stdout, end="")
+    if scored.returncode != 0:
+        print(f"error: score.py failed:\n{scored.stderr}", file=sys.stderr)
+        return 2
+    overall = re.search(r"^OVERALL\s+([0-9.]+)", scored.stdout, re.MULTILINE)
+    if overall is None:
+        print("error: no OVERALL line in score.py's output", file=sys.stderr)
+        return 2
+    accuracy = float(overall.group(1))
+    print()
+    print(f"field accuracy: {accuracy:.1%} (target {TARGET:.0%}): "
+          f"{'met' if accuracy >= TARGET else 'NOT met'}")
+    missing = missing_sections(lines, samples / "truth")
+    if missing:
+        print(f"sections found: NO, {len(missing)} empty where the sheet has one: "
+              + ", ".join(missing))
+    else:
+        print("sections found: every section the truth has is non-empty in the records")
+    return 0
+
+
+def parse_with_cli(files: list[Path]) -> list[dict] | None:
+    """JSON lines from `kb parse`, or from this process when the command is not installed."""
+    kb = shutil.which("kb") or str(Path(sys.executable).with_name("kb"))
+    if not Path(kb).is_file():
+        print("note: no `kb` command installed; parsing in this process", file=sys.stderr)
+        return parse_direct(files)
+    completed = subprocess.run([kb, "parse", *map(str, files)], capture_output=True, text=True)
+    # kb parse exits 1 when some file failed: those lines are still in its output.
+    if completed.returncode not in (0, 1):
+        print(f"error: `kb parse` exited with {completed.returncode}:\n{completed.stderr}",
+              file=sys.stderr)
+        return None
+    return [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
+
+
+def parse_direct(files: list[Path]) -> list[dict]:
+    from importers.batch import parse_paths
+
+    return [result.as_json() for result in parse_paths(files)]
+
+
+def missing_sections(lines: list[dict], truth_dir: Path) -> list[str]:
+    """'file section' for each section the truth has and the record left empty (or failed)."""
+    missing = []
+    for line in lines:
+        name = Path(line["file"]).name
+        truth_file = truth_dir / f"{Path(name).stem}.json"
+        if not truth_file.is_file():
+            continue
+        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+        record = line.get("record") or {}
+        for section in SECTIONS:
+            if (truth.get(section) or "").strip() and not (record.get(section) or "").strip():
+                missing.append(f"{name} {section}")
+    return missing
+
+
+if __name__ == "__main__":
+    sys.exit(main())

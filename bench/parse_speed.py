@@ -1,0 +1,148 @@
+"""How much slower our parse is than the bare text extraction it is built on (target: 2x).
+
+For each file, in this one process: "bare" is pypdf's extract_text() on every page, or
+python-docx's Document() plus the text of every paragraph and table cell; "ours" is
+importers.parse.parse_bytes. After a warm-up, each file is timed N times, bare and ours
+interleaved (alternating which goes first) so that drift hits both alike; the median is kept.
+
+    python bench/parse_speed.py [FILES or FOLDERS ...] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from pypdf import PdfReader
+
+from importers.guard import sniff_format
+from importers.parse import parse_bytes
+from kb.errors import ImportFailure
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCES = [REPO.parent / "shared" / "samples" / "corpus", REPO / "kb" / "samples" / "files"]
+SUFFIXES = {".pdf", ".docx"}
+TARGET_RATIO = 2.0
+
+
+@dataclass
+class Timing:
+    path: Path
+    format: str
+    pages: int
+    bare: list[float] = field(default_factory=list)
+    ours: list[float] = field(default_factory=list)
+    failure: str = ""
+
+
+def bare_pdf(data: bytes) -> int:
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:
+        page.extract_text()
+    return len(reader.pages)
+
+
+def bare_docx(data: bytes) -> int:
+    document = docx.Document(io.BytesIO(data))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            texts.extend(cell.text for cell in row.cells)
+    return 1
+
+
+def ours(data: bytes, name: str) -> str:
+    try:
+        parse_bytes(data, name)
+    except ImportFailure as exc:
+        return exc.kind
+    return ""
+
+
+def clock(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def measure(paths: list[Path], repeat: int) -> list[Timing]:
+    loaded = [(path, path.read_bytes()) for path in paths]
+    timings = []
+    for path, data in loaded:  # warm-up, and the page count
+        fmt = sniff_format(data, path.name)
+        bare = bare_pdf if fmt == "pdf" else bare_docx
+        timing = Timing(path, fmt, bare(data))
+        timing.failure = ours(data, path.name)
+        timings.append(timing)
+    for round_number in range(repeat):
+        for timing, (path, data) in zip(timings, loaded):
+            bare = bare_pdf if timing.format == "pdf" else bare_docx
+            runs = [("bare", lambda: bare(data)), ("ours", lambda: ours(data, path.name))]
+            if round_number % 2:
+                runs.reverse()
+            for label, run in runs:
+                getattr(timing, label).append(clock(run))
+    return timings
+
+
+def report(timings: list[Timing], repeat: int) -> None:
+    print(f"{'file':28s} {'fmt':4s} {'pages':>5s} {'bare s':>9s} {'ours s':>9s} {'ratio':>6s}  "
+          "note")
+    for t in timings:
+        bare, mine = statistics.median(t.bare), statistics.median(t.ours)
+        note = f"ours fails: {t.failure}" if t.failure else ""
+        print(f"{t.path.name[:28]:28s} {t.format:4s} {t.pages:5d} {bare:9.4f} {mine:9.4f} "
+              f"{mine / bare:6.2f}  {note}")
+    print()
+    print(f"medians of {repeat} runs after a warm-up; target: ours at most {TARGET_RATIO:g}x bare")
+    print(f"{'format':6s} {'files':>5s} {'unit':9s} {'bare s':>9s} {'ours s':>9s} {'ratio':>6s}  "
+          "verdict")
+    for fmt, unit in (("pdf", "per page"), ("docx", "per file")):
+        group = [t for t in timings if t.format == fmt]
+        if not group:
+            continue
+        count = sum(t.pages for t in group) if fmt == "pdf" else len(group)
+        bare = sum(statistics.median(t.bare) for t in group)
+        mine = sum(statistics.median(t.ours) for t in group)
+        ratio = mine / bare
+        verdict = "ok" if ratio <= TARGET_RATIO else "OVER TARGET"
+        print(f"{fmt:6s} {len(group):5d} {unit:9s} {bare / count:9.4f} {mine / count:9.4f} "
+              f"{ratio:6.2f}  {verdict}")
+
+
+def collect(sources: list[Path]) -> list[Path]:
+    paths = []
+    for source in sources:
+        if source.is_dir():
+            paths.extend(sorted(p for p in source.rglob("*")
+                                if p.is_file() and p.suffix.lower() in SUFFIXES))
+        elif source.is_file():
+            paths.append(source)
+    return paths
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="*", type=Path,
+                        help="files or folders (default: the shared sample corpus and "
+                             "kb/samples/files, where present)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per file (default 5)")
+    args = parser.parse_args()
+    paths = collect(args.sources or DEFAULT_SOURCES)
+    if not paths:
+        print("error: no .pdf or .docx files found in "
+              + ", ".join(map(str, args.sources or DEFAULT_SOURCES)), file=sys.stderr)
+        return 2
+    report(measure(paths, max(1, args.repeat)), max(1, args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
