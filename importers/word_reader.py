@@ -12,6 +12,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
@@ -67,26 +68,36 @@ def _body_elements(parent):
 
 
 class _Styles:
-    """Paragraph style names and boldness by style id, looked up once per document.
+    """Paragraph style names and boldness by style id, each looked up once per document.
 
     python-docx's `paragraph.style` scans every style of the document for each paragraph
     without an explicit style; that was most of the time spent reading a Word file.
     """
 
     def __init__(self, document) -> None:
-        self._by_id: dict[str, tuple[str, bool]] = {}
-        for style in document.styles:
-            if style.type == WD_STYLE_TYPE.PARAGRAPH:
-                self._by_id[style.style_id] = (style.name or style.style_id or "",
-                                               bool(style.font is not None and style.font.bold))
-        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        self._default = self._by_id.get(default.style_id, ("", False)) if default else ("", False)
+        self._element = document.styles.element
+        self._by_id: dict[str | None, tuple[str, bool]] = {}
 
     def of(self, paragraph: Paragraph) -> tuple[str, bool]:
         style_id = paragraph._p.style
-        if style_id is None:
-            return self._default
-        return self._by_id.get(style_id, self._default)
+        if style_id not in self._by_id:
+            element = None
+            if style_id is not None:
+                element = self._element.get_by_id(style_id)
+            if element is None:
+                element = self._element.default_for(WD_STYLE_TYPE.PARAGRAPH)
+            self._by_id[style_id] = _style_facts(element)
+        return self._by_id[style_id]
+
+
+def _style_facts(element) -> tuple[str, bool]:
+    if element is None:
+        return "", False
+    name = element.name_val or element.styleId or ""
+    rpr = element.rPr
+    bold = rpr is not None and rpr.b is not None and rpr.b.val is not False
+    # python-docx reports built-in names in their UI form ("heading 1" -> "Heading 1").
+    return BabelFish.internal2ui(name), bool(bold)
 
 
 def _is_bold(paragraph: Paragraph, style_bold: bool) -> bool:

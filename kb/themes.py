@@ -57,15 +57,28 @@ def _patterns() -> list[tuple[str, tuple[str, ...]]]:
     return sorted(patterns, key=lambda p: -len(p[1]))
 
 
+@lru_cache(maxsize=1)
+def _patterns_by_start() -> tuple[dict[str, list[tuple[str, tuple[str, ...]]]], list]:
+    """Patterns indexed by the first three letters of their first word (short ones apart)."""
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    short = []
+    for theme_id, pattern in _patterns():
+        if len(pattern[0]) >= 3:
+            index.setdefault(pattern[0][:3], []).append((theme_id, pattern))
+        else:
+            short.append((theme_id, pattern))
+    return index, short
+
+
 def _count_hits(text: str) -> Counter:
     """How many times each theme's wording occurs in `text` (words match by prefix)."""
     words = _words(text)
+    index, short = _patterns_by_start()
     hits: Counter = Counter()
-    for theme_id, pattern in _patterns():
-        n = len(pattern)
-        first = pattern[0]
-        for i, word in enumerate(words):
-            if word.startswith(first) and i + n <= len(words) and all(
+    for i, word in enumerate(words):
+        for theme_id, pattern in index.get(word[:3], []) + short:
+            n = len(pattern)
+            if word.startswith(pattern[0]) and i + n <= len(words) and all(
                     words[i + k].startswith(pattern[k]) for k in range(1, n)):
                 hits[theme_id] += 1
     return hits
