@@ -29,7 +29,8 @@ _HEADING_STYLE = re.compile(
     r"^(heading|titre|überschrift|berschrift|título|titulo|titolo|kop|cabeçalho)\s*(\d)",
     re.IGNORECASE)
 _TITLE_STYLES = {"title", "titre", "titel", "título", "titulo", "titolo"}
-P, TBL, SDT = qn("w:p"), qn("w:tbl"), qn("w:sdt")
+P, TBL, SDT, TXBX = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:txbxContent")
+FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def read_docx(data: bytes, name: str, limits: Limits) -> Document:
@@ -57,9 +58,16 @@ def read_docx(data: bytes, name: str, limits: Limits) -> Document:
 
 
 def _body_elements(parent):
-    """Paragraphs and tables in document order, looking inside content controls."""
+    """Paragraphs and tables in document order, looking inside content controls and text
+    boxes (whose text python-docx leaves out of the paragraph that anchors them)."""
     for child in parent.iterchildren():
-        if child.tag in (P, TBL):
+        if child.tag == P:
+            yield child
+            for box in child.iter(TXBX):
+                # Word stores each text box twice (a modern form and a VML fallback).
+                if not any(a.tag == FALLBACK for a in box.iterancestors()):
+                    yield from _body_elements(box)
+        elif child.tag == TBL:
             yield child
         elif child.tag == SDT:
             content = child.find(qn("w:sdtContent"))

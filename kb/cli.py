@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -17,8 +18,22 @@ SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="practice-kb", prog_name="kb")
-def main() -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Also show the PDF library's notices "
+              "about damaged files (each file's outcome is reported either way).")
+def main(verbose: bool) -> None:
     """practice-kb: the knowledge base of urban security and crime prevention practice sheets."""
+    configure_logging(verbose)
+
+
+def configure_logging(verbose: bool) -> None:
+    """Our warnings on stderr; pypdf's notices about damaged files only on request.
+
+    A damaged PDF makes pypdf log thousands of lines while it recovers; the file's outcome
+    (a record, or an error saying what to do) is what staff need, and it is always printed.
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s: %(name)s: %(message)s", force=True)
+    logging.getLogger("pypdf").setLevel(logging.WARNING if verbose else logging.CRITICAL)
 
 
 def expand_paths(paths: tuple[str, ...]) -> list[Path]:

@@ -31,3 +31,18 @@ def test_empty_folder_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "No PDF or Word files found" in result.output
     assert "Traceback" not in result.output
+
+
+def test_damaged_pdf_notices_stay_quiet_unless_verbose(tmp_path):
+    from pathlib import Path
+    demo = sorted((Path(__file__).parents[1] / "kb/samples/files").glob("*.pdf"))[0]
+    data = demo.read_bytes()
+    # Point startxref at the wrong offset: pypdf recovers, logging notices as it goes.
+    head, _, tail = data.rpartition(b"startxref")
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(head + b"startxref\n12\n%%EOF\n")
+    quiet = CliRunner().invoke(main, ["parse", str(damaged), "--workers", "1"])
+    verbose = CliRunner().invoke(main, ["-v", "parse", str(damaged), "--workers", "1"])
+    assert json.loads(quiet.stdout.splitlines()[0])["ok"] is True
+    assert "pypdf" not in quiet.stderr
+    assert "pypdf" in verbose.stderr
