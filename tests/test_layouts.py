@@ -6,28 +6,21 @@ The sheets (kb/samples/sheets.py) carry what a perfect importer must produce; th
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from importers.parse import parse_bytes
 from kb.samples.render import LAYOUTS, extension, render
-from kb.samples.sheets import SHEETS
+from kb.samples.sheets import SHEETS, item_texts
 
 
 def _words(text: str | None) -> set[str]:
-    import re
     return set(re.findall(r"\w+", (text or "").casefold().replace("-", "")))
 
 
 def _section_texts(sheet: dict, key: str) -> str:
-    parts = []
-    for item in sheet["sections"].get(key) or []:
-        if isinstance(item, str):
-            parts.append(item)
-        elif item[0] == "bullet":
-            parts.append(item[1])
-        else:
-            parts.extend(" ".join(row) for row in item[1])
-    return " ".join(parts)
+    return " ".join(item_texts(sheet["sections"].get(key) or []))
 
 
 def check(sheet: dict, layout: str) -> list[str]:
