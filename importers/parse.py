@@ -62,7 +62,8 @@ def parse_bytes(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
     try:
         record = RecordSchema().load(draft)
     except ValidationError as exc:
-        raise InvalidRecord(_invalid_message(name, exc.messages), fields=exc.messages) from exc
+        raise InvalidRecord(_invalid_message(name, exc.messages), fields=exc.messages,
+                            draft=draft, warnings=warnings) from exc
     return record, warnings
 
 

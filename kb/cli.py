@@ -12,6 +12,9 @@ import click
 from importers.batch import iter_results
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.parse import ParseResult
+from index.writing import DEFAULT_LOCK_TIMEOUT
+from kb.commands import register
+from kb.knowledge_base import DEFAULT_HOME
 
 SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
 
@@ -20,9 +23,15 @@ SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
 @click.version_option(package_name="practice-kb", prog_name="kb")
 @click.option("--verbose", "-v", is_flag=True, help="Also show the PDF library's notices "
               "about damaged files (each file's outcome is reported either way).")
-def main(verbose: bool) -> None:
+@click.option("--home", type=click.Path(file_okay=False), envvar="KB_HOME", default=DEFAULT_HOME,
+              show_default=True, help="The knowledge base folder (also from KB_HOME).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_LOCK_TIMEOUT,
+              show_default=True, help="Seconds to wait for another kb process writing the index.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, home: str, lock_timeout: float) -> None:
     """practice-kb: the knowledge base of urban security and crime prevention practice sheets."""
     configure_logging(verbose)
+    ctx.obj = {"home": Path(home), "lock_timeout": lock_timeout}
 
 
 def configure_logging(verbose: bool) -> None:
@@ -112,6 +121,8 @@ def describe(result: ParseResult) -> str:
     lines.extend(f"    ! {warning}" for warning in result.warnings)
     return "\n".join(lines)
 
+
+register(main)
 
 if __name__ == "__main__":
     main()

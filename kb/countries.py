@@ -111,3 +111,25 @@ def country_code(text: str | None) -> str | None:
 
 def is_country_code(code: str) -> bool:
     return code in {c.alpha_2 for c in pycountry.countries} or code == "XK"
+
+
+@lru_cache(maxsize=None)
+def country_name(code: str | None, language: str = "en") -> str:
+    """The country's common name in a language ("DE", "fr" -> "Allemagne"); the code if unknown."""
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return "Kosovo" if code == "XK" else code
+    name = getattr(country, "common_name", None) or country.name
+    if language == "en":
+        return name
+    return _catalog(language).gettext(name)
+
+
+@lru_cache(maxsize=None)
+def _catalog(language: str) -> gettext.NullTranslations:
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return gettext.NullTranslations()

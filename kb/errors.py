@@ -48,7 +48,15 @@ class NotASheet(ImportFailure):
 
 
 class InvalidRecord(ImportFailure):
+    """The file was read but its record is incomplete or invalid; `draft` holds what was found."""
+
     kind = "invalid"
+
+    def __init__(self, message: str, *, fields: dict | None = None, draft: dict | None = None,
+                 warnings: list[str] | None = None):
+        super().__init__(message, fields=fields)
+        self.draft = draft
+        self.warnings = warnings or []
 
 
 class TooLarge(ImportFailure):
@@ -57,6 +65,12 @@ class TooLarge(ImportFailure):
 
 class ParseTimeout(ImportFailure):
     kind = "timeout"
+
+
+class UnsafeArchive(ImportFailure):
+    """A zip entry that would escape the work folder, is a link, or is nested too deep."""
+
+    kind = "unsafe-archive"
 
 
 ERROR_KINDS = (
@@ -68,4 +82,5 @@ ERROR_KINDS = (
     "invalid",
     "too-large",
     "timeout",
+    "unsafe-archive",
 )

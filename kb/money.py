@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from kb.countries import fold
+
 # Reference rates: value of one unit in EUR, rounded from the ECB reference rates of
 # 2024-06-28 (the date is part of the contract: amount_eur is reproducible). They are
 # reference values for comparing budgets, not for accounting.
@@ -44,3 +48,19 @@ def to_eur(amount: float | None, currency: str | None) -> float | None:
     if rate is None:
         return None
     return round(amount * rate, 2)
+
+
+# Words that name the European Union or one of its funding programmes, folded, in the
+# languages of the sheets; matched as whole words in the funding lines of a budget.
+_EU_FUNDING = re.compile(
+    r"\b(eu|ue|eu-\w+|european union|union europeenne|union europea|unione europea|uniao europeia"
+    r"|europese unie|europaische union|european commission|commission europeenne|erdf|feder|fesr"
+    r"|efre|esf\+?|fse\+?|isf|fsi|amif|interreg|urbact|horizon 2020|horizon europe|erasmus\+?"
+    r"|cerv|daphne|uia|urban innovative actions|european social fund|fonds social europeen"
+    r"|fondo social europeo|fondo sociale europeo|europaischer sozialfonds|internal security fund"
+    r"|fonds pour la securite interieure)\b")
+
+
+def eu_cofunded(funding: list[str], text: str = "") -> bool:
+    """Whether a budget's funding lines (or its text) name EU money."""
+    return any(_EU_FUNDING.search(fold(line)) for line in [*funding, text] if line)

@@ -109,8 +109,8 @@ class BudgetSchema(_Strict):
             raise ValidationError("Budget amount needs a currency.", "currency")
 
     @post_load
-    def _make(self, data, **kwargs):
-        return Budget(**data)
+    def _make(self, data, *, partial=False, **kwargs):
+        return data if partial else Budget(**data)
 
 
 class ContactSchema(_Strict):
@@ -124,8 +124,8 @@ class ContactSchema(_Strict):
             raise ValidationError("Contact needs a name or an e-mail; use null for no contact.")
 
     @post_load
-    def _make(self, data, **kwargs):
-        return Contact(**data)
+    def _make(self, data, *, partial=False, **kwargs):
+        return data if partial else Contact(**data)
 
 
 class SourceSchema(_Strict):
@@ -137,8 +137,8 @@ class SourceSchema(_Strict):
     pages = fields.Integer(allow_none=True, load_default=None)
 
     @post_load
-    def _make(self, data, **kwargs):
-        return Source(**data)
+    def _make(self, data, *, partial=False, **kwargs):
+        return data if partial else Source(**data)
 
 
 def _required_text(name: str) -> fields.String:
@@ -200,7 +200,10 @@ class RecordSchema(_Strict):
             raise ValidationError(f"End year {end} is before start year {start}.", "end_year")
 
     @post_load
-    def _make(self, data, **kwargs):
+    def _make(self, data, *, partial=False, **kwargs):
+        # A partial load (a draft) may lack required fields: it stays a dict.
+        if partial:
+            return data
         return Record(**data)
 
 
@@ -213,3 +216,28 @@ def _check_year(value: int | None, name: str) -> None:
 def record_from_dict(data: dict[str, Any]) -> Record:
     """Validate `data` and build a Record; raises marshmallow.ValidationError."""
     return RecordSchema().load(data)
+
+
+def load_draft(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What can be kept of an incomplete or invalid record: (valid fields dumped, errors).
+
+    Missing required fields are allowed; a field whose value is invalid is left out and its
+    error returned, so a draft keeps everything else for staff to complete.
+    """
+    schema = RecordSchema()
+    data = {key: value for key, value in data.items() if key in schema.fields}
+    errors: dict[str, Any] = {}
+    for _ in range(len(schema.fields)):
+        try:
+            loaded = schema.load(data, partial=True)
+        except ValidationError as exc:
+            bad = [key for key in exc.messages if key in data] if isinstance(exc.messages, dict) else []
+            if not bad:
+                errors.update(exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages})
+                return {}, errors
+            for key in bad:
+                errors[key] = exc.messages[key]
+                data.pop(key)
+            continue
+        return schema.dump(loaded), errors
+    return {}, errors

@@ -1,0 +1,93 @@
+"""Analyzers: words folded to plain lowercase ASCII, stemmed in the sheet's own language.
+
+Accents are folded before stemming, on both sides, so "securite" and "sécurité" meet. The
+full text of a sheet goes to one field per language, as sections separated by SECTION_MARK;
+each section's words carry that section's weight (title > objectives > the rest), which is
+how BM25 sees the field boosts without one field per section.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Tokenizer,
+)
+from whoosh.analysis.acore import Token
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "nl")
+SECTION_MARK = "\x1e"
+# Weights of the sections in the order the text field receives them: title, objectives, rest.
+SECTION_WEIGHTS = (3.0, 1.5, 1.0)
+# Positions left between sections so that a phrase never spans two of them.
+SECTION_GAP = 100
+# Whoosh's accent map folds "ß" to "s" and leaves ligatures; German and French expect these.
+FOLDING = {**accent_map, ord("ß"): "ss", ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae",
+           ord("Æ"): "ae"}
+
+
+class SectionTokenizer(Tokenizer):
+    """Words of a text made of sections; in index mode each word carries its section's weight."""
+
+    def __init__(self, weights: tuple[float, ...] = SECTION_WEIGHTS):
+        self.weights = weights
+        self.words = RegexTokenizer(r"\w+")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SectionTokenizer) and other.weights == self.weights
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        if not tokenize or mode != "index":
+            yield from self.words(value, positions=positions, chars=chars,
+                                  keeporiginal=keeporiginal, removestops=removestops,
+                                  start_pos=start_pos, start_char=start_char,
+                                  tokenize=tokenize, mode=mode, **kwargs)
+            return
+        pos = start_pos
+        offset = start_char
+        last = len(self.weights) - 1
+        for number, section in enumerate(value.split(SECTION_MARK)):
+            weight = self.weights[min(number, last)]
+            token: Token | None = None
+            for token in self.words(section, positions=positions, chars=chars,
+                                    keeporiginal=keeporiginal, removestops=removestops,
+                                    start_pos=pos, start_char=offset, mode=mode, **kwargs):
+                token.boost = weight
+                yield token
+            if token is not None and positions:
+                pos = token.pos + SECTION_GAP
+            offset += len(section) + 1
+
+
+@lru_cache(maxsize=None)
+def text_analyzer(language: str):
+    """The analyzer of the full-text field of one language."""
+    return (SectionTokenizer() | LowercaseFilter() | CharsetFilter(FOLDING)
+            | StopFilter(stoplist=_stopwords(language), minsize=2)
+            | StemFilter(lang=language, cachesize=100_000))
+
+
+@lru_cache(maxsize=None)
+def plain_analyzer():
+    """Folded words, no stemming: titles, names, places, spelling suggestions."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(FOLDING)
+
+
+@lru_cache(maxsize=None)
+def _stopwords(language: str) -> frozenset[str]:
+    folded = {word.translate(FOLDING) for word in stopwords_for_language(language)}
+    return frozenset(folded)
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII-folded text, as the analyzers see it."""
+    return text.lower().translate(FOLDING)

@@ -1,0 +1,160 @@
+"""From what a user types to a Whoosh query: syntax, cross-language expansion, and fallback.
+
+Supported: plain words (all must match), "phrases", AND/OR/NOT, parentheses, field:term for
+the fields in schema.FIELD_ALIASES, and prefix* (three letters at least). A query the parser
+cannot make sense of falls back to its plain words: a search box never answers with an error.
+Runs of plain words that name a thesaurus concept also search the concept's terms in every
+language, each in its own language's field, and the matching theme.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    MultifieldParser,
+    PrefixPlugin,
+    WildcardPlugin,
+)
+from whoosh.qparser.common import QueryParserError
+
+from index.schema import FIELD_ALIASES, TEXT_FIELDS
+from kb.thesaurus import find_concepts
+from kb.themes import theme_ids
+
+MAX_QUERY_CHARS = 500
+MIN_PREFIX = 3
+# Quoted phrases, field prefixes, parentheses, operators and words, in the order typed.
+_TOKEN = re.compile(r'"[^"]*"?|\w+:|[()]|[^\s()"]+')
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class ParsedQuery:
+    query: wq.Query | None     # None: no words at all (list everything)
+    words: list[str]           # the plain words typed, for spelling suggestions
+    fallback: bool = False     # the syntax was not understood; plain words were searched
+
+
+def parse(text: str, schema) -> ParsedQuery:
+    text = (text or "")[:MAX_QUERY_CHARS].strip()
+    words = _WORD.findall(text)
+    if not words:
+        return ParsedQuery(None, [])
+    parser = _parser(schema)
+    try:
+        parsed = parser.parse(expand(tidy(text)))
+        if _is_broken(parsed):
+            raise QueryParserError("nothing searchable")
+        return ParsedQuery(_guard(parsed), words)
+    except (QueryParserError, ValueError, TypeError, IndexError):
+        pass
+    plain = " ".join(word.lower() for word in words)
+    return ParsedQuery(_guard(parser.parse(plain)), words, fallback=True)
+
+
+def tidy(text: str) -> str:
+    """Drop operators with nothing to join: "night AND" searches "night", not "night and"."""
+    tokens = _TOKEN.findall(text)
+    kept: list[str] = []
+    for index, token in enumerate(tokens):
+        if token in _OPERATORS:
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if following is None or following == ")" or (following in _OPERATORS
+                                                          and following != "NOT"):
+                continue
+            if token != "NOT" and (not kept or kept[-1] in _OPERATORS or kept[-1] == "("):
+                continue
+        kept.append(token)
+    return _rejoin(text, kept) if len(kept) != len(tokens) else text
+
+
+def _rejoin(text: str, tokens: list[str]) -> str:
+    out = " ".join(tokens)
+    return re.sub(r"(\w+:) ", r"\1", out)
+
+
+def expand(text: str) -> str:
+    """The query text with each run of plain words naming a concept widened to its terms."""
+    out: list[str] = []
+    run: list[str] = []
+    position = 0
+    field_before = False
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        separator = text[position:match.start()]
+        position = match.end()
+        if (not field_before and token not in _OPERATORS
+                and _WORD.fullmatch(token) is not None):
+            run.append(token)
+        else:
+            if run:
+                out.append(" " + _expand_run(run))
+                run.clear()
+            # Keep the separator as typed: "title:night" must stay one field query.
+            out.append(separator + token)
+        field_before = token.endswith(":")
+    if run:
+        out.append(" " + _expand_run(run))
+    return "".join(out).strip()
+
+
+def _expand_run(words: list[str]) -> str:
+    parts: list[str] = []
+    position = 0
+    for start, end, concept in find_concepts(words):
+        parts.extend(words[position:start])
+        alternatives = [" ".join(words[start:end]) if end - start == 1
+                        else "(" + " ".join(words[start:end]) + ")"]
+        for language, terms in concept.terms.items():
+            for term in terms:
+                term_words = _WORD.findall(term)
+                if term_words:
+                    alternatives.append(f'text_{language}:"{" ".join(term_words)}"')
+        if concept.id in theme_ids():
+            alternatives.append(f"themes:{concept.id}")
+        parts.append("(" + " OR ".join(alternatives) + ")")
+        position = end
+    parts.extend(words[position:])
+    return " ".join(parts)
+
+
+def _parser(schema) -> MultifieldParser:
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.add_plugin(PrefixPlugin())
+    aliases: dict[str, list[str]] = {}
+    for alias, field in FIELD_ALIASES.items():
+        if alias != field:
+            aliases.setdefault(field, []).append(alias)
+    parser.add_plugin(FieldAliasPlugin(aliases))
+    return parser
+
+
+def _is_broken(parsed: wq.Query) -> bool:
+    return parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__) or not any(
+        True for _ in parsed.leaves()) and not isinstance(parsed, (wq.Term, wq.Phrase, wq.Prefix))
+
+
+def _guard(parsed: wq.Query) -> wq.Query:
+    """Short prefixes would expand to most of the vocabulary: search them as words."""
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Prefix) and len(node.text) < MIN_PREFIX:
+            return wq.Term(node.fieldname, node.text)
+        return node.apply(visit) if node.is_leaf() is False else node
+    return visit(parsed)
+
+
+def terms_by_field(parsed: wq.Query) -> dict[str, set[str]]:
+    """The indexed terms a query looks for, by field (for highlighting)."""
+    found: dict[str, set[str]] = {}
+    for fieldname, text in parsed.iter_all_terms():
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        found.setdefault(fieldname, set()).add(text)
+    return found

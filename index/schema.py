@@ -1,0 +1,108 @@
+"""The Whoosh schema, and the index document made from a stored record.
+
+Full text goes to one catch-all field per language (text_en, text_fr, ...), so a query is
+parsed over few fields and each sheet is stemmed in its own language. Facet values travel
+in one column per document (FACETS), read once per segment into arrays by index.facets.
+The index keeps no sheet text: hits are shown from the store.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from whoosh import columns, fields
+
+from index.analysis import LANGUAGES, SECTION_MARK, plain_analyzer, text_analyzer
+from kb.countries import country_name
+from kb.money import eu_cofunded
+
+SCHEMA_VERSION = 1
+TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
+FACETS = "facets"
+# Query field names users may type (title:night) and the index fields they search.
+FIELD_ALIASES = {
+    "title": "title", "city": "city", "country": "country", "organisation": "organisation",
+    "organization": "organisation", "org": "organisation", "partner": "partners",
+    "partners": "partners", "theme": "themes", "themes": "themes", "language": "language",
+    "lang": "language", "target": "target_groups", "target_groups": "target_groups",
+}
+
+
+def make_schema() -> fields.Schema:
+    plain = plain_analyzer()
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        stamp=fields.STORED(),
+        title=fields.TEXT(analyzer=plain, phrase=True),
+        city=fields.TEXT(analyzer=plain, phrase=True),
+        country=fields.TEXT(analyzer=plain, phrase=True),
+        organisation=fields.TEXT(analyzer=plain, phrase=True),
+        partners=fields.TEXT(analyzer=plain, phrase=True),
+        target_groups=fields.TEXT(analyzer=plain, phrase=True),
+        themes=fields.KEYWORD(lowercase=True, scorable=True),
+        language=fields.ID(),
+        # Every word of the sheet unstemmed, for "did you mean" suggestions.
+        words=fields.TEXT(analyzer=plain, phrase=False),
+        facets=fields.COLUMN(columns.VarBytesColumn()),
+    )
+    for language, name in zip(LANGUAGES, TEXT_FIELDS):
+        schema.add(name, fields.TEXT(analyzer=text_analyzer(language), phrase=True))
+    return schema
+
+
+def sections_text(record: dict[str, Any]) -> list[str]:
+    """The sheet's text as the index weighs it: title, objectives, then everything else."""
+    rest = [record.get("context"), record.get("activities"), record.get("evaluation"),
+            *(record.get("extra_sections") or {}).values(),
+            record.get("organisation"), record.get("city"),
+            "; ".join(record.get("partners") or []), "; ".join(record.get("target_groups") or []),
+            "; ".join(record.get("keywords") or []),
+            (record.get("budget") or {}).get("text")]
+    return [record.get("title") or "", record.get("objectives") or "",
+            "\n".join(part for part in rest if part)]
+
+
+def facet_values(record_id: str, status: str, record: dict[str, Any], added: str
+                 ) -> dict[str, Any]:
+    budget = record.get("budget") or {}
+    return {
+        "id": record_id,
+        "status": status,
+        "themes": list(record.get("themes") or []),
+        "country": record.get("country"),
+        "city": record.get("city"),
+        "language": record.get("language"),
+        "start_year": record.get("start_year"),
+        "end_year": record.get("end_year"),
+        "budget_eur": budget.get("amount_eur"),
+        "evaluated": bool((record.get("evaluation") or "").strip()),
+        "eu_funded": eu_cofunded(budget.get("funding") or [], budget.get("text") or ""),
+        "title": record.get("title") or "",
+        "added": added,
+    }
+
+
+def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
+             added: str) -> dict[str, Any]:
+    """The fields Whoosh indexes for one record (a draft may lack any of them)."""
+    language = record.get("language") if record.get("language") in LANGUAGES else "en"
+    sections = sections_text(record)
+    country = record.get("country")
+    doc = {
+        "id": record_id,
+        "stamp": stamp,
+        f"text_{language}": SECTION_MARK.join(sections),
+        "words": "\n".join(sections),
+        "title": record.get("title") or "",
+        "city": record.get("city") or "",
+        "country": " ".join(dict.fromkeys([country, *(country_name(country, lang)
+                                                      for lang in LANGUAGES)])) if country else "",
+        "organisation": record.get("organisation") or "",
+        "partners": "\n".join(record.get("partners") or []),
+        "target_groups": "\n".join(record.get("target_groups") or []),
+        "themes": " ".join(record.get("themes") or []),
+        "language": language,
+        FACETS: json.dumps(facet_values(record_id, status, record, added), separators=(",", ":")).encode(),
+    }
+    return {name: value for name, value in doc.items() if value != ""}

@@ -1,0 +1,285 @@
+"""Searching: one long-lived searcher, refreshed after commits, answering faceted queries.
+
+A query's matching documents are computed once (no scoring), filtered and counted from the
+facet arrays, and only the page of hits asked for is scored by Whoosh (BM25F). Searches are
+serialised by a lock: Whoosh readers are not made for concurrent use, and on the GIL a
+second thread would not run a search faster anyway.
+"""
+
+from __future__ import annotations
+
+import heapq
+import statistics
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from index.facets import FACET_NAMES, FacetTable, buckets, select
+from index.query import ParsedQuery, parse, terms_by_field
+from index.schema import SCHEMA_VERSION
+from index.spelling import suggest
+from index.writing import IndexDamaged, current
+
+SORTS = ("relevance", "newest", "oldest", "added", "budget_asc", "budget_desc", "title")
+MAX_LIMIT = 100
+# Key terms of a sheet's text for "similar initiatives": Whoosh's default of 5 finds little.
+SIMILAR_TERMS = 15
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    selections: dict[str, set[str]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    budget_min: float | None = None
+    budget_max: float | None = None
+    status: str | None = "published"
+    sort: str = "relevance"
+    page: int = 1
+    limit: int = 10
+    facets: bool = True
+    facet_limit: int | None = None
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[tuple[str, float | None]]          # (record id, score) of the page asked for
+    facets: dict[str, list[dict[str, Any]]]
+    suggestion: str | None
+    terms: dict[str, set[str]]                    # indexed terms by field, for highlighting
+    fallback: bool = False
+    docs: list[int] = field(default_factory=list, repr=False)
+
+
+class SearchIndex:
+    """Read access to the live index generation under `root`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._generation: Path | None = None
+        self._searcher: Any = None
+        self._table = FacetTable()
+        self._docnums: dict[str, int] = {}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            self._generation = None
+
+    # Keeping the searcher current
+
+    def _refresh(self) -> bool:
+        """Bring the searcher up to date; False when there is no index yet."""
+        live = current(self.root)
+        if live is None:
+            self.close_unlocked()
+            return False
+        folder, version = live
+        if version != SCHEMA_VERSION:
+            raise IndexDamaged(f"The search index in {folder} was built by another version of "
+                               "practice-kb; run `kb reindex` to rebuild it from the store.")
+        if folder != self._generation or self._searcher is None:
+            self.close_unlocked()
+            try:
+                ix = whoosh_index.open_dir(folder)
+                self._searcher = ix.searcher(weighting=BM25F())
+            except (OSError, ValueError, EOFError, whoosh_index.IndexError) as exc:
+                raise IndexDamaged(f"The search index in {folder} cannot be read ({exc}); run "
+                                   "`kb reindex` to rebuild it from the store.") from exc
+            self._generation = folder
+            self._reload_table()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            self._reload_table()
+        return True
+
+    def close_unlocked(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._generation = None
+
+    def _reload_table(self) -> None:
+        self._table.refresh(self._searcher.reader())
+        self._docnums = {rid: n for n, rid in enumerate(self._table.columns.ids) if rid is not None}
+
+    # Queries
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        with self._lock:
+            if not self._refresh():
+                return SearchResult(0, [], _empty_facets(request), None, {})
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResult:
+        searcher = self._searcher
+        parsed = parse(request.q, searcher.schema)
+        docs = self._matching(parsed, request)
+        selected, counts = select(self._table, docs, request.selections, request.facets)
+        facets = {name: buckets(name, counts[name], request.selections.get(name, set()),
+                                request.facet_limit)
+                  for name in counts}
+        hits = self._page(parsed, request, selected)
+        suggestion = None
+        if parsed.words and len(selected) < 3:
+            suggestion = suggest(searcher, parsed.words, len(docs),
+                                 lambda q: len(self._matching(parse(q, searcher.schema), request)))
+        terms = terms_by_field(parsed.query) if parsed.query is not None else {}
+        return SearchResult(len(selected), hits, facets, suggestion, terms, parsed.fallback,
+                            selected)
+
+    def _matching(self, parsed: ParsedQuery, request: SearchRequest) -> list[int]:
+        columns = self._table.columns
+        if parsed.query is None:
+            docs = [n for n, rid in enumerate(columns.ids) if rid is not None]
+        else:
+            docs = sorted(self._searcher.docs_for_query(parsed.query))
+        if request.status:
+            status = columns.status
+            docs = [d for d in docs if status[d] == request.status]
+        if request.year_from is not None or request.year_to is not None:
+            low = request.year_from if request.year_from is not None else -10**9
+            high = request.year_to if request.year_to is not None else 10**9
+            years = columns.start_year
+            docs = [d for d in docs if years[d] is not None and low <= years[d] <= high]
+        if request.budget_min is not None or request.budget_max is not None:
+            low = request.budget_min if request.budget_min is not None else float("-inf")
+            high = request.budget_max if request.budget_max is not None else float("inf")
+            budgets = columns.budget_eur
+            docs = [d for d in docs if budgets[d] is not None and low <= budgets[d] <= high]
+        return docs
+
+    def _page(self, parsed: ParsedQuery, request: SearchRequest, selected: list[int]
+              ) -> list[tuple[str, float | None]]:
+        limit = max(1, min(request.limit, MAX_LIMIT))
+        end = max(1, request.page) * limit
+        start = end - limit
+        if start >= len(selected):
+            return []
+        ids = self._table.columns.ids
+        if request.sort == "relevance" and parsed.query is not None:
+            allowed = set(selected)
+            results = self._searcher.search(parsed.query, limit=end, filter=allowed)
+            return [(ids[hit.docnum], round(hit.score, 4)) for hit in results[start:end]]
+        ordered = heapq.nsmallest(end, selected, key=self._sort_key(request.sort, parsed))
+        return [(ids[d], None) for d in ordered[start:end]]
+
+    def _sort_key(self, sort: str, parsed: ParsedQuery):
+        columns = self._table.columns
+        years, budgets, titles, added = (columns.start_year, columns.budget_eur, columns.title,
+                                         columns.added)
+        if sort == "relevance":      # no words to rank by: newest first
+            sort = "newest"
+        if sort == "newest":
+            return lambda d: (-(years[d] or -10**6), _reverse(added[d]), titles[d])
+        if sort == "oldest":
+            return lambda d: (years[d] if years[d] is not None else 10**6, titles[d])
+        if sort == "added":
+            return lambda d: (_reverse(added[d]), titles[d])
+        if sort == "budget_asc":
+            return lambda d: (budgets[d] is None, budgets[d] or 0.0, titles[d])
+        if sort == "budget_desc":
+            return lambda d: (budgets[d] is None, -(budgets[d] or 0.0), titles[d])
+        return lambda d: (titles[d], d)
+
+    def similar(self, record_id: str, language: str, text: str, themes: list[str],
+                target_groups: list[str], limit: int = 5) -> list[tuple[str, float]]:
+        """Published sheets most like this one: its key terms, themes and target groups."""
+        with self._lock:
+            if not self._refresh():
+                return []
+            searcher = self._searcher
+            fieldname = f"text_{language}"
+            clauses: list[wq.Query] = []
+            if fieldname in searcher.schema and text:
+                for word, weight in searcher.key_terms_from_text(fieldname, text,
+                                                                 numterms=SIMILAR_TERMS):
+                    clauses.append(wq.Term(fieldname, word, boost=weight))
+            clauses.extend(wq.Term("themes", theme.lower(), boost=0.6) for theme in themes)
+            analyzer = searcher.schema["target_groups"].analyzer
+            for group in target_groups:
+                clauses.extend(wq.Term("target_groups", token.text, boost=0.2)
+                               for token in analyzer(group))
+            if not clauses:
+                return []
+            columns = self._table.columns
+            mask = {n for n, status in enumerate(columns.status) if status != "published"}
+            if record_id in self._docnums:
+                mask.add(self._docnums[record_id])
+            results = searcher.search(wq.Or(clauses), limit=limit, mask=mask)
+            return [(columns.ids[hit.docnum], round(hit.score, 4)) for hit in results]
+
+    def stamps(self) -> dict[str, str]:
+        """id -> stamp of every indexed record (to compare with the store)."""
+        with self._lock:
+            if not self._refresh():
+                return {}
+            return {fields["id"]: fields.get("stamp", "")
+                    for fields in self._searcher.reader().all_stored_fields()}
+
+    def analyse(self, request: SearchRequest) -> dict[str, Any]:
+        """Counts and budget statistics (EUR) of a search's whole result set."""
+        with self._lock:
+            if not self._refresh():
+                return _analysis([], self._table)
+            parsed = parse(request.q, self._searcher.schema)
+            docs = self._matching(parsed, request)
+            selected, _ = select(self._table, docs, request.selections, False)
+            return _analysis(selected, self._table)
+
+
+def _analysis(docs: list[int], table: FacetTable) -> dict[str, Any]:
+    columns = table.columns
+    budgets = columns.budget_eur
+    by_theme: dict[str, list[float]] = defaultdict(list)
+    by_country: dict[str, list[float]] = defaultdict(list)
+    themes, countries = columns.values["themes"], columns.values["country"]
+    for d in docs:
+        amount = budgets[d]
+        if amount is None:
+            continue
+        for theme in themes[d]:
+            by_theme[theme].append(amount)
+        if countries[d]:
+            by_country[countries[d]].append(amount)
+    counts = {name: table.count(docs, name) for name in FACET_NAMES}
+    return {
+        "total": len(docs),
+        "budget": budget_stats([budgets[d] for d in docs if budgets[d] is not None]),
+        "budget_by_theme": {key: budget_stats(values) for key, values in sorted(by_theme.items())},
+        "budget_by_country": {key: budget_stats(values)
+                              for key, values in sorted(by_country.items())},
+        "facets": {name: buckets(name, counts[name], set()) for name in FACET_NAMES},
+    }
+
+
+def budget_stats(amounts: list[float]) -> dict[str, Any]:
+    if not amounts:
+        return {"count": 0, "total": 0.0, "median": None, "min": None, "max": None}
+    return {"count": len(amounts), "total": round(sum(amounts), 2),
+            "median": round(statistics.median(amounts), 2), "min": min(amounts),
+            "max": max(amounts)}
+
+
+def _empty_facets(request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
+    if not request.facets:
+        return {}
+    return {name: buckets(name, Counter(), request.selections.get(name, set()))
+            for name in FACET_NAMES}
+
+
+def _reverse(text: str) -> tuple[int, ...]:
+    """A key that sorts strings in reverse order inside an ascending sort."""
+    return tuple(-ord(c) for c in text)
+

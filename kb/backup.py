@@ -1,0 +1,143 @@
+"""Export and load: every record as JSON lines (the backup format) or as CSV (for spreadsheets).
+
+A JSON line holds the record and what the store knows of it (id, status, provenance), so
+`kb load` of an export gives back the same records, and exporting again gives the same bytes.
+The originals are not in the export: copy the home's originals/ folder to keep them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from marshmallow import ValidationError
+
+from kb import fingerprint
+from kb.errors import KbError
+from kb.knowledge_base import KnowledgeBase
+from kb.record import RecordSchema, load_draft
+from kb.store import STATUSES, StoredRecord, canonical_json, content_hash
+
+CSV_COLUMNS = (
+    "id", "status", "title", "city", "country", "organisation", "language", "themes",
+    "themes_inferred", "keywords", "start_year", "end_year", "budget_amount", "budget_currency",
+    "budget_eur", "budget_text", "budget_funding", "partners", "target_groups", "contact_name",
+    "contact_email", "context", "objectives", "activities", "evaluation", "extra_sections",
+    "source_filename", "source_sha256", "source_format", "imported", "updated", "version",
+)
+
+
+class LoadError(KbError):
+    kind = "invalid"
+
+
+def export_line(item: StoredRecord) -> str:
+    return canonical_json({
+        "id": item.id, "status": item.status, "record": item.record,
+        "source_sha256": item.source_sha256, "importer_version": item.importer_version,
+        "created": item.created, "updated": item.updated, "version": item.version,
+    })
+
+
+def export_jsonl(kb: KnowledgeBase, out: TextIO, status: str | None = None) -> int:
+    count = 0
+    for item in kb.store.records(status):
+        out.write(export_line(item) + "\n")
+        count += 1
+    return count
+
+
+def csv_row(item: StoredRecord) -> list[Any]:
+    record = item.record
+    budget = record.get("budget") or {}
+    contact = record.get("contact") or {}
+    source = record.get("source") or {}
+    joined = "; ".join
+    values = {
+        "id": item.id, "status": item.status, "title": record.get("title"),
+        "city": record.get("city"), "country": record.get("country"),
+        "organisation": record.get("organisation"), "language": record.get("language"),
+        "themes": joined(record.get("themes") or []),
+        "themes_inferred": "yes" if record.get("themes_inferred") else "no",
+        "keywords": joined(record.get("keywords") or []),
+        "start_year": record.get("start_year"), "end_year": record.get("end_year"),
+        "budget_amount": budget.get("amount"), "budget_currency": budget.get("currency"),
+        "budget_eur": budget.get("amount_eur"), "budget_text": budget.get("text"),
+        "budget_funding": joined(budget.get("funding") or []),
+        "partners": joined(record.get("partners") or []),
+        "target_groups": joined(record.get("target_groups") or []),
+        "contact_name": contact.get("name"), "contact_email": contact.get("email"),
+        "context": record.get("context"), "objectives": record.get("objectives"),
+        "activities": record.get("activities"), "evaluation": record.get("evaluation"),
+        "extra_sections": (json.dumps(record["extra_sections"], ensure_ascii=False)
+                           if record.get("extra_sections") else ""),
+        "source_filename": source.get("filename"), "source_sha256": item.source_sha256,
+        "source_format": source.get("format"), "imported": item.created,
+        "updated": item.updated, "version": item.version,
+    }
+    return ["" if values[column] is None else values[column] for column in CSV_COLUMNS]
+
+
+def export_csv(kb: KnowledgeBase, out: TextIO, status: str | None = None) -> int:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for item in kb.store.records(status):
+        writer.writerow(csv_row(item))
+        count += 1
+    return count
+
+
+def read_jsonl(handle: TextIO, name: str) -> Iterator[StoredRecord]:
+    """Records of an export; a bad line stops the load with its line number."""
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            yield _stored(data)
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            raise LoadError(f"{name} line {number} is not a record exported by `kb export` "
+                            f"({_reason(exc)}); nothing from this line on was loaded.") from exc
+
+
+def load_jsonl(kb: KnowledgeBase, handle: TextIO, name: str) -> int:
+    """Add or replace (by id) the records of an export, then bring the index up to date."""
+    count = 0
+    with kb.store.transaction():
+        for item in read_jsonl(handle, name):
+            kb.store.put(item)
+            count += 1
+    kb.sync_index()
+    return count
+
+
+def _stored(data: dict[str, Any]) -> StoredRecord:
+    status = data["status"]
+    if status not in STATUSES:
+        raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    record = data["record"]
+    if status == "published":
+        RecordSchema().load(record)
+    else:
+        _, errors = load_draft(record)
+        if errors:
+            raise ValidationError(errors)
+    source = record.get("source") or {}
+    return StoredRecord(
+        id=str(data["id"]), status=status, record=record,
+        sheet_key=KnowledgeBase.sheet_key(record, data.get("source_sha256") or source.get("sha256")),
+        content_hash=content_hash(record), stamp="",
+        source_sha256=data.get("source_sha256"), importer_version=data.get("importer_version"),
+        created=data["created"], updated=data["updated"], version=int(data["version"]),
+        sketch=fingerprint.record_sketch(record))
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return f"invalid record: {exc.messages}"
+    if isinstance(exc, KeyError):
+        return f"missing {exc.args[0]!r}"
+    return str(exc)

@@ -1,0 +1,389 @@
+"""The `kb` commands that work on a knowledge base: import, search, show, export, check..."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from importers.limits import DEFAULT_LIMITS, MB, Limits
+from importers.report import FileOutcome, ImportReport
+from index.facets import FACET_NAMES
+from index.searching import MAX_LIMIT, SORTS, SearchRequest
+from kb.errors import KbError
+from kb.knowledge_base import KnowledgeBase
+
+
+def kb_command(function: Callable) -> Callable:
+    """Open the knowledge base of --home for the command; our errors become clean messages."""
+    @functools.wraps(function)
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        try:
+            with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"]) as kb:
+                return function(kb, *args, **kwargs)
+        except KbError as exc:
+            raise click.ClickException(exc.message) from exc
+    return wrapper
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# Importing
+
+class _Progress:
+    """A progress bar on stderr (counts and ETA) while files are imported."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if not self.quiet and total:
+            self.bar = click.progressbar(length=total, label="Importing", show_pos=True,
+                                         show_eta=True, file=sys.stderr)
+            self.bar.__enter__()
+
+    def file(self, outcome: FileOutcome) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+        if outcome.outcome == "rejected" and not self.quiet:
+            click.echo(f"\n✗ {outcome.file}: {outcome.error_kind}: {outcome.error_message}",
+                       err=True)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def import_options(function: Callable) -> Callable:
+    options = [
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="Parallel parsing processes [default: all cores]."),
+        click.option("--max-size", type=click.FloatRange(min=0.001),
+                     default=DEFAULT_LIMITS.max_bytes / MB, show_default=True,
+                     help="Largest file accepted, in MB."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_LIMITS.timeout,
+                     show_default=True, help="Seconds one file may take before it is stopped."),
+        click.option("--report", "report_path", type=click.Path(dir_okay=False),
+                     help="Write every file's outcome to this file: .json, else CSV."),
+        click.option("--dry-run", is_flag=True, help="Parse and report, store nothing."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-file errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _finish_import(report: ImportReport, report_path: str | None, progress: _Progress) -> None:
+    progress.finish()
+    if report_path:
+        report.write(Path(report_path))
+    click.echo(report.summary())
+    if report_path:
+        click.echo(f"Report written to {report_path}.")
+    sys.exit(1 if report.failed else 0)
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--draft", is_flag=True, help="Keep incomplete sheets as drafts instead of "
+              "rejecting them.")
+@import_options
+@kb_command
+def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, workers: int | None,
+                   max_size: float, timeout: float, report_path: str | None, dry_run: bool,
+                   quiet: bool) -> None:
+    """Import practice sheets from files, folders (recursively) and .zip archives.
+
+    Files already imported are recognised and skipped; a new version of a known sheet
+    updates it. Exit status is 1 when any file was rejected.
+    """
+    from kb.importing import ImportOptions, import_paths
+
+    limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
+                    timeout=timeout)
+    options = ImportOptions(limits=limits, workers=workers, dry_run=dry_run, draft=draft)
+    progress = _Progress(quiet)
+    if not dry_run:
+        kb.sync_index()          # finish what an interrupted run left queued
+    report = import_paths(kb, paths, options, on_total=progress.start, on_file=progress.file)
+    if not report.files and not report.ignored:
+        progress.finish()
+        raise click.ClickException("No PDF, Word or zip files found in the given paths.")
+    _finish_import(report, report_path, progress)
+
+
+@click.command()
+@click.argument("ids", nargs=-1)
+@import_options
+@kb_command
+def reimport(kb: KnowledgeBase, ids: tuple[str, ...], workers: int | None, max_size: float,
+             timeout: float, report_path: str | None, dry_run: bool, quiet: bool) -> None:
+    """Parse the archived originals again with the current importers (all sheets, or IDS)."""
+    from kb.importing import ImportOptions, reimport as run
+
+    limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
+                    timeout=timeout)
+    progress = _Progress(quiet)
+    report = run(kb, list(ids) or None, ImportOptions(limits=limits, workers=workers,
+                                                      dry_run=dry_run),
+                 on_total=progress.start, on_file=progress.file)
+    _finish_import(report, report_path, progress)
+
+
+# Searching and reading
+
+def request_from(q: str, facet_values: dict[str, tuple[str, ...]], **kwargs: Any) -> SearchRequest:
+    selections = {name: set(values) for name, values in facet_values.items() if values}
+    return SearchRequest(q=q, selections=selections, **kwargs)
+
+
+@click.command()
+@click.argument("query", required=False, default="")
+@click.option("--theme", multiple=True, help="Theme id (repeat for several: any of them).")
+@click.option("--country", multiple=True, help="Country code, e.g. FR (repeatable).")
+@click.option("--city", multiple=True, help="City (repeatable).")
+@click.option("--language", multiple=True, help="Language code, e.g. fr (repeatable).")
+@click.option("--year", multiple=True, help="Start year (repeatable).")
+@click.option("--budget-band", multiple=True, help="Budget band: <10k, 10k-50k, 50k-250k, "
+              "250k-1M, >1M, none (repeatable).")
+@click.option("--evaluated", type=click.Choice(["yes", "no"]), multiple=True)
+@click.option("--eu-funded", type=click.Choice(["yes", "no"]), multiple=True)
+@click.option("--year-from", type=int)
+@click.option("--year-to", type=int)
+@click.option("--budget-min", type=click.FloatRange(min=0), help="EUR")
+@click.option("--budget-max", type=click.FloatRange(min=0), help="EUR")
+@click.option("--status", type=click.Choice(["published", "draft", "all"]), default="published",
+              show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@kb_command
+def search(kb: KnowledgeBase, query: str, theme: tuple[str, ...], country: tuple[str, ...],
+           city: tuple[str, ...], language: tuple[str, ...], year: tuple[str, ...],
+           budget_band: tuple[str, ...], evaluated: tuple[str, ...], eu_funded: tuple[str, ...],
+           year_from: int | None, year_to: int | None, budget_min: float | None,
+           budget_max: float | None, status: str, sort: str, page: int, limit: int,
+           as_json: bool) -> None:
+    """Search the sheets. An empty QUERY lists them all (to browse by facets).
+
+    QUERY: words (all must match), "a phrase", AND / OR / NOT, title:word, city:name,
+    country:fr, theme:nightlife, prefix*.
+    """
+    facet_values = {"themes": theme, "country": tuple(c.upper() for c in country), "city": city,
+                    "language": tuple(lang.lower() for lang in language), "start_year": year,
+                    "budget_band": budget_band, "evaluated": evaluated, "eu_funded": eu_funded}
+    request = request_from(query, facet_values, year_from=year_from, year_to=year_to,
+                           budget_min=budget_min, budget_max=budget_max,
+                           status=None if status == "all" else status, sort=sort, page=page,
+                           limit=limit)
+    result = kb.search(request)
+    if as_json:
+        echo_json(result)
+        return
+    click.echo(_search_text(result, request))
+
+
+def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
+    import html
+    import re
+
+    lines = [f"{result['total']} sheet(s)" + (f", page {request.page}" if result["total"] else "")]
+    if result["suggestion"]:
+        lines.append(f"Did you mean: {result['suggestion']}?")
+    for hit in result["hits"]:
+        place = ", ".join(filter(None, [hit["city"], hit["country"]]))
+        period = f"{hit['start_year'] or '?'}–{hit['end_year'] or ''}" if hit["start_year"] else ""
+        budget = f"{hit['budget_eur']:,.0f} EUR" if hit["budget_eur"] is not None else ""
+        lines.append("")
+        lines.append(f"{hit['title']}  [{hit['id']}]")
+        lines.append("    " + " · ".join(filter(None, [place, hit["language"], period, budget,
+                                                    ", ".join(hit["themes"])])))
+        text = html.unescape(re.sub(r"</?mark[^>]*>", "*", hit["snippet"]))
+        lines.append("    " + " ".join(text.split())[:300])
+    if result["total"]:
+        lines.append("")
+        for name in ("themes", "country", "language", "budget_band"):
+            values = ", ".join(f"{b['value']} ({b['count']})" for b in result["facets"][name][:8])
+            lines.append(f"{name}: {values}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("record_id")
+@click.option("--json", "as_json", is_flag=True)
+@kb_command
+def show(kb: KnowledgeBase, record_id: str, as_json: bool) -> None:
+    """Show one sheet: its record, status and provenance."""
+    item = kb.get(record_id)
+    data = {"id": item.id, "status": item.status, "record": item.record,
+            "provenance": item.provenance(),
+            "files": [row.filename for row in kb.store.files_of(item.id)]}
+    if as_json:
+        echo_json(data)
+        return
+    record = item.record
+    click.echo(f"{record.get('title')}  [{item.id}, {item.status}]")
+    for key in ("city", "country", "organisation", "language", "themes", "start_year",
+                "end_year", "partners", "target_groups"):
+        value = record.get(key)
+        if value not in (None, "", []):
+            click.echo(f"  {key}: {', '.join(value) if isinstance(value, list) else value}")
+    budget = record.get("budget") or {}
+    if budget.get("text"):
+        click.echo(f"  budget: {budget['text']}" + (f" (≈ {budget['amount_eur']:,.0f} EUR)"
+                                                     if budget.get("amount_eur") else ""))
+    for key in ("context", "objectives", "activities", "evaluation"):
+        if record.get(key):
+            click.echo(f"\n{key.capitalize()}\n{record[key]}")
+    for heading, text in (record.get("extra_sections") or {}).items():
+        click.echo(f"\n{heading}\n{text}")
+    provenance = item.provenance()
+    click.echo(f"\nFrom {provenance['filename']} ({provenance['format']}, sha256 "
+               f"{provenance['sha256']}), imported {provenance['imported']}, updated "
+               f"{provenance['updated']}, version {provenance['version']}, importer "
+               f"{provenance['importer_version']}.")
+
+
+@click.command()
+@click.argument("record_id")
+@click.option("--limit", type=click.IntRange(min=1, max=50), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@kb_command
+def similar(kb: KnowledgeBase, record_id: str, limit: int, as_json: bool) -> None:
+    """Sheets about similar initiatives (in any language)."""
+    hits = kb.similar(record_id, limit)
+    if as_json:
+        echo_json(hits)
+        return
+    if not hits:
+        click.echo("No similar sheets found.")
+    for hit in hits:
+        click.echo(f"{hit['score']:7.2f}  {hit['title']}  [{hit['id']}] "
+                   f"{hit['city'] or ''} {hit['country'] or ''}")
+
+
+@click.command()
+@click.argument("record_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@kb_command
+def delete(kb: KnowledgeBase, record_id: str, yes: bool) -> None:
+    """Delete a sheet (its original file stays in the archive)."""
+    item = kb.get(record_id)
+    if not yes:
+        click.confirm(f"Delete {item.record.get('title')!r} [{record_id}]?", abort=True)
+    kb.delete(record_id)
+    click.echo(f"Deleted {record_id}.")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@kb_command
+def stats(kb: KnowledgeBase, as_json: bool) -> None:
+    """Counts, facets and budget statistics (EUR) of the published sheets."""
+    analysis = kb.analyse(SearchRequest())
+    data = {"published": kb.store.count("published"), "drafts": kb.store.count("draft"),
+            "files": kb.store.file_counts(), **analysis}
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(f"{data['published']} published sheet(s), {data['drafts']} draft(s).")
+    files = ", ".join(f"{count} {outcome}" for outcome, count in sorted(data["files"].items()))
+    click.echo(f"Files submitted: {files or 'none'}.")
+    budget = data["budget"]
+    if budget["count"]:
+        click.echo(f"Budgets (EUR): {budget['count']} sheet(s), total {budget['total']:,.0f}, "
+                   f"median {budget['median']:,.0f}, min {budget['min']:,.0f}, "
+                   f"max {budget['max']:,.0f}.")
+    for name in FACET_NAMES:
+        values = ", ".join(f"{b['value']} ({b['count']})" for b in data["facets"][name][:10])
+        click.echo(f"{name}: {values or '-'}")
+
+
+# Keeping the index and backups
+
+@click.command()
+@click.option("--procs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Indexing processes.")
+@kb_command
+def reindex(kb: KnowledgeBase, procs: int) -> None:
+    """Rebuild the search index from the store."""
+    count = kb.reindex(procs)
+    click.echo(f"Indexed {count} record(s).")
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Rewrite the index entries that differ.")
+@click.option("--json", "as_json", is_flag=True)
+@kb_command
+def check(kb: KnowledgeBase, repair: bool, as_json: bool) -> None:
+    """Compare the index with the store; exit status 1 when they differ."""
+    report = kb.check(repair=repair)
+    after = kb.check() if repair else report
+    if as_json:
+        echo_json({"before": report.as_json(), "after": after.as_json()} if repair
+                  else report.as_json())
+    else:
+        for label, ids in (("missing from the index", report.missing),
+                           ("in the index but not the store", report.extra),
+                           ("indexed from an older version", report.stale),
+                           ("queued for the index", report.pending)):
+            if ids:
+                click.echo(f"{len(ids)} record(s) {label}: {', '.join(ids[:10])}"
+                           + (" …" if len(ids) > 10 else ""))
+        if report.consistent:
+            click.echo("Store and index agree.")
+        elif repair:
+            click.echo("Repaired: store and index agree." if after.consistent
+                       else "Still different after repair; run `kb reindex`.")
+    sys.exit(0 if after.consistent else 1)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write "
+              "[default: standard output].")
+@click.option("--status", type=click.Choice(["published", "draft", "all"]), default="all",
+              show_default=True)
+@kb_command
+def export(kb: KnowledgeBase, fmt: str, output: str | None, status: str) -> None:
+    """Write every record as JSON lines (a backup `kb load` reads) or CSV."""
+    from kb.backup import export_csv, export_jsonl
+
+    writer = export_csv if fmt == "csv" else export_jsonl
+    chosen = None if status == "all" else status
+    if output:
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with open(output, "w", encoding=encoding, newline="") as handle:
+            count = writer(kb, handle, chosen)
+        click.echo(f"Exported {count} record(s) to {output}.", err=True)
+    else:
+        writer(kb, click.get_text_stream("stdout"), chosen)
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@kb_command
+def load(kb: KnowledgeBase, file: str) -> None:
+    """Load records from a JSON lines export (adding or replacing by id)."""
+    from kb.backup import load_jsonl
+
+    with open(file, encoding="utf-8") as handle:
+        count = load_jsonl(kb, handle, Path(file).name)
+    click.echo(f"Loaded {count} record(s).")
+
+
+def register(group: click.Group) -> None:
+    for command in (import_command, reimport, search, show, similar, delete, stats, reindex,
+                    check, export, load):
+        group.add_command(command)

@@ -1,0 +1,306 @@
+"""Bulk import into a knowledge base: files, folders and zips in, one outcome per file out.
+
+Files already imported (same sha256, same importer version) are not parsed again; the rest
+are parsed in worker processes on all cores while this process archives each original,
+decides its outcome and stores the record; the index catches up from the outbox every
+INDEX_EVERY records and at the end. Nothing submitted is lost: every readable original is
+archived, rejected ones too, with the reason in the store and in the report.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from importers.batch import iter_results
+from importers.limits import DEFAULT_LIMITS, Limits
+from importers.parse import IMPORTER_VERSION, ParseResult
+from importers.report import FileOutcome, ImportReport
+from importers.submissions import Submission, collect
+from index.writing import IndexBusy
+from kb import fingerprint
+from kb.archive import sha256_of
+from kb.errors import InvalidRecord
+from kb.knowledge_base import KnowledgeBase
+from kb.record import load_draft
+from kb.store import FileRow, StoredRecord, content_hash, now
+
+INDEX_EVERY = 1000
+
+
+@dataclass
+class ImportOptions:
+    limits: Limits = DEFAULT_LIMITS
+    workers: int | None = None
+    dry_run: bool = False
+    draft: bool = False
+
+
+@dataclass
+class _Pending:
+    submission: Submission
+    sha256: str
+    size: int
+    path: Path        # what the parser reads: named like the original
+
+
+def import_paths(kb: KnowledgeBase, paths: Iterable[str | Path],
+                 options: ImportOptions = ImportOptions(),
+                 on_total: Callable[[int], None] | None = None,
+                 on_file: Callable[[FileOutcome], None] | None = None) -> ImportReport:
+    """Import every sheet found under `paths`; `on_total` hears the file count, `on_file` each outcome."""
+    report = ImportReport(dry_run=options.dry_run)
+    scratch = kb.home / "tmp"
+    scratch.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="import-") as workdir:
+        collection = collect(paths, Path(workdir) / "extracted", options.limits)
+        report.ignored = collection.ignored
+        if on_total:
+            on_total(len(collection.submissions))
+        session = _Session(kb, options, report, on_file)
+        pending = session.triage(collection.submissions, Path(workdir) / "named")
+        by_path = {item.path: item for item in pending}
+        results = iter_results([item.path for item in pending], options.limits, options.workers)
+        try:
+            for result in results:
+                session.take(by_path[Path(result.file)], result)
+        finally:
+            results.close()
+            session.flush_index()
+    return report
+
+
+class _Session:
+    def __init__(self, kb: KnowledgeBase, options: ImportOptions, report: ImportReport,
+                 on_file: Callable[[FileOutcome], None] | None):
+        self.kb = kb
+        self.options = options
+        self.report = report
+        self.on_file = on_file
+        self.seen_files: set[str] = set()
+        self.seen_keys: dict[str, str] = {}      # sheet key -> content hash (dry runs)
+        self.unindexed = 0
+
+    def emit(self, outcome: FileOutcome) -> None:
+        self.report.add(outcome)
+        if self.on_file:
+            self.on_file(outcome)
+
+    def triage(self, submissions: list[Submission], named: Path) -> list[_Pending]:
+        """Refused entries and files already imported get their outcome now; the rest wait."""
+        pending = []
+        for number, submission in enumerate(submissions):
+            if submission.error is not None or submission.path is None:
+                error = submission.error
+                self.emit(FileOutcome(submission.name, "rejected",
+                                      error_kind=error.kind if error else "unreadable",
+                                      error_message=error.message if error else None))
+                continue
+            try:
+                sha256 = sha256_of(submission.path)
+                size = submission.path.stat().st_size
+            except OSError as exc:
+                self.emit(FileOutcome(submission.name, "rejected", error_kind="unreadable",
+                                      error_message=f"{submission.name} cannot be read "
+                                      f"({exc.strerror or exc}); check the file and its permissions."))
+                continue
+            known = self.kb.store.file(sha256)
+            if sha256 in self.seen_files or self._still_current(known):
+                self.emit(self._unchanged(submission, sha256, known))
+                continue
+            self.seen_files.add(sha256)
+            pending.append(_Pending(submission, sha256, size,
+                                    self._parse_path(submission, number, named)))
+        return pending
+
+    def _still_current(self, known: FileRow | None) -> bool:
+        if known is None or known.importer_version != IMPORTER_VERSION:
+            return False
+        if known.outcome == "rejected":
+            return not (self.options.draft and known.error_kind == "invalid")
+        return known.record_id is not None and self.kb.store.id_exists(known.record_id)
+
+    def _unchanged(self, submission: Submission, sha256: str, known: FileRow | None) -> FileOutcome:
+        outcome = FileOutcome(submission.name, "unchanged", sha256=sha256)
+        if known is not None:
+            outcome.record_id = known.record_id
+            if known.outcome == "rejected":
+                outcome.error_kind = known.error_kind
+                outcome.error_message = f"Already submitted and rejected: {known.error_message}"
+        return outcome
+
+    @staticmethod
+    def _parse_path(submission: Submission, number: int, named: Path) -> Path:
+        """The file to parse, under its original name (error messages and records name it)."""
+        assert submission.path is not None
+        original = Path(submission.name.rsplit("!/", 1)[-1]).name or submission.path.name
+        if submission.path.name == original:
+            return submission.path
+        target = named / str(number) / original
+        target.parent.mkdir(parents=True)
+        shutil.move(submission.path, target)
+        return target
+
+    def take(self, item: _Pending, result: ParseResult) -> None:
+        name = item.submission.name
+        if not self.options.dry_run:
+            self.kb.archive.add_file(item.path, item.sha256)
+        if result.record is not None:
+            outcome = self._record(item, result.record.to_dict(), result.warnings, "published")
+        elif isinstance(result.error, InvalidRecord) and self.options.draft and result.error.draft:
+            draft, errors = load_draft(result.error.draft)
+            warnings = [result.error.message, *result.error.warnings]
+            outcome = self._record(item, draft, warnings, "draft")
+        else:
+            error = result.error
+            outcome = FileOutcome(name, "rejected", sha256=item.sha256,
+                                  error_kind=error.kind if error else "unreadable",
+                                  error_message=error.message if error else None)
+            self._file_row(item, outcome, fmt=None)
+        self.emit(outcome)
+
+    def _record(self, item: _Pending, record: dict[str, Any], warnings: list[str],
+                status: str) -> FileOutcome:
+        kb = self.kb
+        name = item.submission.name
+        key = kb.sheet_key(record, item.sha256)
+        digest = content_hash(record)
+        existing = kb.store.by_sheet_key(key)
+        outcome = FileOutcome(name, "imported", title=record.get("title"), warnings=warnings,
+                              sha256=item.sha256)
+        if status == "draft":
+            outcome.outcome = "draft"
+        if self.options.dry_run:
+            seen = self.seen_keys.get(key)
+            if existing is not None or seen is not None:
+                same = (existing.content_hash if existing else seen) == digest
+                outcome.outcome = "duplicate" if same else "updated"
+            self.seen_keys[key] = digest
+            outcome.record_id = existing.id if existing else None
+            return outcome
+        sketch = fingerprint.record_sketch(record)
+        stamp = now()
+        if existing is not None and existing.content_hash == digest:
+            outcome.outcome = "duplicate"
+            outcome.record_id = existing.id
+            self._file_row(item, outcome, (record.get("source") or {}).get("format"))
+            return outcome
+        with kb.store.transaction():
+            if existing is not None:
+                outcome.outcome = "updated"
+                stored = StoredRecord(
+                    existing.id, "published" if status == "published" else existing.status,
+                    record, key, digest, "", item.sha256, IMPORTER_VERSION, existing.created,
+                    stamp, existing.version + 1, sketch)
+            else:
+                outcome.near_duplicates = self._near_duplicates(sketch)
+                stored = StoredRecord(kb.new_id(record, key), status, record, key, digest, "",
+                                      item.sha256, IMPORTER_VERSION, stamp, stamp, 1, sketch)
+            outcome.record_id = stored.id
+            kb.store.put(stored)
+            self._file_row(item, outcome, (record.get("source") or {}).get("format"))
+        for other in outcome.near_duplicates:
+            outcome.warnings.append(f"Near-duplicate of sheet {other}: most of the wording is "
+                                    "the same; check whether both should be kept.")
+        self.unindexed += 1
+        if self.unindexed >= INDEX_EVERY:
+            self.flush_index()
+        return outcome
+
+    def _near_duplicates(self, sketch: list[int]) -> list[str]:
+        candidates = self.kb.store.near_candidates(fingerprint.probes(sketch))
+        return sorted(rid for rid, other in candidates.items()
+                      if fingerprint.similarity(sketch, other) >= fingerprint.NEAR_DUPLICATE)
+
+    def _file_row(self, item: _Pending, outcome: FileOutcome, fmt: str | None) -> None:
+        if self.options.dry_run:
+            return
+        known = self.kb.store.file(item.sha256)
+        stamp = now()
+        self.kb.store.put_file(FileRow(
+            item.sha256, Path(item.submission.name.rsplit("!/", 1)[-1]).name, fmt, item.size,
+            outcome.record_id, outcome.outcome, outcome.error_kind, outcome.error_message,
+            IMPORTER_VERSION, known.first_seen if known else stamp, stamp))
+
+    def flush_index(self) -> None:
+        if self.options.dry_run or not self.unindexed:
+            return
+        self.unindexed = 0
+        try:
+            self.kb.sync_index()
+        except IndexBusy as exc:
+            self.report.index_message = (
+                f"{exc.message} The imported records are stored and queued; the next kb command "
+                "that writes (or `kb check --repair`) indexes them.")
+
+
+def reimport(kb: KnowledgeBase, record_ids: list[str] | None = None,
+             options: ImportOptions = ImportOptions(),
+             on_total: Callable[[int], None] | None = None,
+             on_file: Callable[[FileOutcome], None] | None = None) -> ImportReport:
+    """Parse the archived originals again with the current importers; update what changed.
+
+    A record whose original now fails to parse is kept as it is, and the failure reported.
+    """
+    report = ImportReport(dry_run=options.dry_run)
+    items = ([kb.get(rid) for rid in record_ids] if record_ids
+             else list(kb.store.records()))
+    session = _Session(kb, options, report, on_file)
+    scratch = kb.home / "tmp"
+    scratch.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="reimport-") as workdir:
+        todo: list[tuple[StoredRecord, Path]] = []
+        for number, item in enumerate(items):
+            name = (item.record.get("source") or {}).get("filename") or item.id
+            if not item.source_sha256 or item.source_sha256 not in kb.archive:
+                session.emit(FileOutcome(name, "rejected", record_id=item.id,
+                                         error_kind="unreadable", error_message=(
+                                             f"The original of sheet {item.id} is not in the "
+                                             "archive; import the file again to re-parse it.")))
+                continue
+            target = Path(workdir) / str(number) / Path(name).name
+            target.parent.mkdir(parents=True)
+            shutil.copyfile(kb.archive.path(item.source_sha256), target)
+            todo.append((item, target))
+        if on_total:
+            on_total(len(todo))
+        results = iter_results([path for _, path in todo], options.limits, options.workers)
+        try:
+            for (item, path), result in zip(todo, results):
+                session.emit(_reparsed(session, item, path, result))
+        finally:
+            results.close()
+            session.flush_index()
+    return report
+
+
+def _reparsed(session: _Session, item: StoredRecord, path: Path,
+              result: ParseResult) -> FileOutcome:
+    kb = session.kb
+    name = path.name
+    if result.record is None:
+        error = result.error
+        return FileOutcome(name, "rejected", record_id=item.id, sha256=item.source_sha256,
+                           error_kind=error.kind if error else "unreadable",
+                           error_message=(error.message if error else "") +
+                           " The stored record was kept as it was.")
+    record = result.record.to_dict()
+    digest = content_hash(record)
+    outcome = FileOutcome(name, "unchanged", record_id=item.id, title=record.get("title"),
+                          warnings=result.warnings, sha256=item.source_sha256)
+    if digest == item.content_hash and item.importer_version == IMPORTER_VERSION:
+        return outcome
+    outcome.outcome = "updated" if digest != item.content_hash else "unchanged"
+    if session.options.dry_run:
+        return outcome
+    sketch = fingerprint.record_sketch(record)
+    kb.store.put(StoredRecord(item.id, item.status, record, item.sheet_key, digest, "",
+                              item.source_sha256, IMPORTER_VERSION, item.created,
+                              now() if digest != item.content_hash else item.updated,
+                              item.version + (digest != item.content_hash), sketch))
+    session.unindexed += 1
+    return outcome

@@ -1,0 +1,259 @@
+"""The KnowledgeBase: one home folder tying the store, the archive of originals and the index.
+
+    kb-data/
+        kb.sqlite3      records, files, the index outbox (the source of truth)
+        originals/      every submitted file, by sha256
+        index/          the Whoosh index, derived: `kb reindex` rebuilds it from the store
+
+Every write goes store first (with an outbox row in the same transaction), index second;
+`sync_index` replays the outbox, so an index write that failed or was killed is redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index import writing
+from index.highlight import snippet
+from index.schema import SECTION_MARK, document, sections_text
+from index.searching import SearchIndex, SearchRequest, SearchResult
+from kb.archive import Archive
+from kb.countries import country_name, fold
+from kb.errors import KbError
+from kb import fingerprint
+from kb.store import Store, StoredRecord, content_hash, now
+
+DEFAULT_HOME = "kb-data"
+# Records an index commit takes at most while catching up (bounded memory).
+SYNC_BATCH = 2000
+
+
+class NotFound(KbError):
+    kind = "not-found"
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("KB_HOME") or DEFAULT_HOME)
+
+
+@dataclass
+class CheckReport:
+    missing: list[str] = field(default_factory=list)    # in the store, not in the index
+    extra: list[str] = field(default_factory=list)      # in the index, not in the store
+    stale: list[str] = field(default_factory=list)      # indexed from an older version
+    pending: list[str] = field(default_factory=list)    # queued in the outbox
+
+    @property
+    def consistent(self) -> bool:
+        return not (self.missing or self.extra or self.stale or self.pending)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"consistent": self.consistent, "missing": self.missing, "extra": self.extra,
+                "stale": self.stale, "pending": self.pending}
+
+
+class KnowledgeBase:
+    def __init__(self, home: Path | str | None = None, *,
+                 lock_timeout: float = writing.DEFAULT_LOCK_TIMEOUT):
+        self.home = Path(home) if home is not None else default_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.home / "kb.sqlite3")
+        self.archive = Archive(self.home / "originals")
+        self.index_root = self.home / "index"
+        self.index = SearchIndex(self.index_root)
+        self.lock_timeout = lock_timeout
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Identity of sheets
+
+    @staticmethod
+    def sheet_key(record: dict[str, Any], sha256: str | None = None) -> str:
+        """Same title, city and country: the same initiative (a new version of its sheet)."""
+        title = fold(record.get("title") or "")
+        if not title:
+            return f"file:{sha256}"
+        return "|".join([title, fold(record.get("city") or ""), record.get("country") or ""])
+
+    def new_id(self, record: dict[str, Any], sheet_key: str) -> str:
+        """A stable, URL-safe id: a slug of the title and a hash of the sheet's identity."""
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(record.get("title") or "sheet")).strip("-")[:48]
+        slug = slug.rstrip("-") or "sheet"
+        digest = hashlib.sha256(sheet_key.encode()).hexdigest()
+        for length in range(8, 65, 4):
+            candidate = f"{slug}-{digest[:length]}"
+            existing = self.store.get(candidate)
+            if existing is None or existing.sheet_key == sheet_key:
+                return candidate
+        raise KbError(f"No free id for {record.get('title')!r}.")
+
+    # Reading
+
+    def get(self, record_id: str) -> StoredRecord:
+        found = self.store.get(record_id)
+        if found is None:
+            raise NotFound(f"No sheet with id {record_id!r}; `kb search` lists the ids.")
+        return found
+
+    def search(self, request: SearchRequest, *, highlight: bool = True) -> dict[str, Any]:
+        """The JSON of a search: total, hits with snippets, facets, suggestion."""
+        result = self.index.search(request)
+        return self._result_json(request, result, highlight)
+
+    def _result_json(self, request: SearchRequest, result: SearchResult,
+                     highlight: bool) -> dict[str, Any]:
+        stored = self.store.get_many([rid for rid, _ in result.hits])
+        hits = []
+        for record_id, score in result.hits:
+            item = stored.get(record_id)
+            if item is None:       # deleted since the index was read
+                continue
+            hits.append(self.hit_json(item, score, result.terms if highlight else None))
+        return {
+            "total": result.total,
+            "page": request.page,
+            "limit": request.limit,
+            "hits": hits,
+            "facets": {name: [self._labelled(name, bucket) for bucket in bucket_list]
+                       for name, bucket_list in result.facets.items()},
+            "suggestion": result.suggestion,
+            "query_fallback": result.fallback,
+        }
+
+    def hit_json(self, item: StoredRecord, score: float | None,
+                 terms: dict[str, set[str]] | None) -> dict[str, Any]:
+        record = item.record
+        budget = record.get("budget") or {}
+        text = "\n".join(part for part in (record.get("objectives"), record.get("context"),
+                                           record.get("activities"), record.get("evaluation"))
+                         if part)
+        return {
+            "id": item.id,
+            "title": record.get("title"),
+            "city": record.get("city"),
+            "country": record.get("country"),
+            "language": record.get("language"),
+            "themes": record.get("themes") or [],
+            "start_year": record.get("start_year"),
+            "end_year": record.get("end_year"),
+            "budget_eur": budget.get("amount_eur"),
+            "budget_text": budget.get("text") or None,
+            "status": item.status,
+            "score": score,
+            "snippet": snippet(text, record.get("language") or "en", terms or {}),
+        }
+
+    @staticmethod
+    def _labelled(name: str, bucket: dict[str, Any]) -> dict[str, Any]:
+        from kb.themes import vocabulary
+
+        value = bucket["value"]
+        label = value
+        if name == "themes" and value in vocabulary():
+            label = vocabulary()[value].label("en")
+        elif name == "country":
+            label = country_name(value)
+        return {**bucket, "label": label}
+
+    def similar(self, record_id: str, limit: int = 5) -> list[dict[str, Any]]:
+        item = self.get(record_id)
+        record = item.record
+        text = SECTION_MARK.join(sections_text(record))
+        found = self.index.similar(record_id, record.get("language") or "en", text,
+                                   record.get("themes") or [], record.get("target_groups") or [],
+                                   limit)
+        stored = self.store.get_many([rid for rid, _ in found])
+        return [self.hit_json(stored[rid], score, None) for rid, score in found if rid in stored]
+
+    def analyse(self, request: SearchRequest) -> dict[str, Any]:
+        return self.index.analyse(request)
+
+    # Writing
+
+    def save(self, record: dict[str, Any], status: str = "published", *,
+             record_id: str | None = None, source_sha256: str | None = None,
+             importer_version: str | None = None, sync: bool = True) -> StoredRecord:
+        """Store a record (dumped by RecordSchema): a new one, or a new version of `record_id`."""
+        key = self.sheet_key(record, source_sha256)
+        existing = self.store.get(record_id) if record_id else None
+        stamp = now()
+        stored = StoredRecord(
+            id=record_id or self.new_id(record, key), status=status, record=record,
+            sheet_key=existing.sheet_key if existing else key, content_hash=content_hash(record),
+            stamp="", source_sha256=source_sha256 or (existing.source_sha256 if existing else None),
+            importer_version=importer_version or (existing.importer_version if existing else None),
+            created=existing.created if existing else stamp, updated=stamp,
+            version=existing.version + 1 if existing else 1,
+            sketch=fingerprint.record_sketch(record))
+        self.store.put(stored)
+        if sync:
+            self.sync_index()
+        return stored
+
+    def delete(self, record_id: str) -> None:
+        """Remove a record (its original files stay in the archive)."""
+        if not self.store.delete(record_id):
+            raise NotFound(f"No sheet with id {record_id!r}; nothing was deleted.")
+        self.sync_index()
+
+    def sync_index(self) -> int:
+        """Write the index entries the outbox asks for; returns how many ids were handled."""
+        done = 0
+        while True:
+            queued, marker = self.store.outbox(SYNC_BATCH)
+            if not queued:
+                return done
+            found = self.store.get_many(queued)
+            documents = [self.document(found[rid]) for rid in queued if rid in found]
+            gone = [rid for rid in queued if rid not in found]
+            writing.apply(self.index_root, documents, gone, self.lock_timeout)
+            self.store.clear_outbox(queued, marker)
+            done += len(queued)
+
+    @staticmethod
+    def document(item: StoredRecord) -> dict[str, Any]:
+        return document(item.id, item.status, item.stamp, item.record, item.created)
+
+    def reindex(self, procs: int = 1) -> int:
+        """Rebuild the whole index from the store; returns the number of records indexed."""
+        pending, marker = self.store.outbox()
+        count = writing.rebuild(self.index_root,
+                                (self.document(item) for item in self.store.records()),
+                                procs=procs, timeout=self.lock_timeout)
+        self.store.clear_outbox(pending, marker)
+        self.sync_index()
+        return count
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Compare store and index; with `repair`, rewrite what differs."""
+        try:
+            indexed = self.index.stamps()
+        except writing.IndexDamaged:
+            if not repair:
+                raise
+            self.reindex()
+            return self.check()
+        stored = self.store.stamps()
+        report = CheckReport(
+            missing=sorted(set(stored) - set(indexed)),
+            extra=sorted(set(indexed) - set(stored)),
+            stale=sorted(rid for rid in set(stored) & set(indexed) if stored[rid] != indexed[rid]),
+            pending=self.store.outbox()[0],
+        )
+        if repair and not report.consistent:
+            self.store.queue_for_index(report.missing + report.extra + report.stale)
+            self.sync_index()
+        return report

@@ -1,0 +1,321 @@
+"""The record store: SQLite, the source of truth that the search index is derived from.
+
+Three things live here: records (with status and provenance), every submitted file and what
+became of it, and the index outbox: the ids whose index entry must still be written. A
+record and its outbox row are committed in one transaction, so a crash between the store and
+the index (kill -9 in the middle of an import) loses nothing: the outbox says what to redo.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kb.errors import KbError
+
+STATUSES = ("published", "draft")
+# Another process (an import, the web app) may hold the write lock for a while.
+BUSY_TIMEOUT_MS = 60_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('published', 'draft')),
+    sheet_key TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    record TEXT NOT NULL,
+    source_sha256 TEXT,
+    importer_version TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    sketch TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS records_sheet_key ON records (sheet_key);
+CREATE INDEX IF NOT EXISTS records_content_hash ON records (content_hash);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    format TEXT,
+    size INTEGER NOT NULL,
+    record_id TEXT,
+    outcome TEXT NOT NULL,
+    error_kind TEXT,
+    error_message TEXT,
+    importer_version TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_record ON files (record_id);
+CREATE TABLE IF NOT EXISTS sketch_probes (
+    hash INTEGER NOT NULL,
+    record_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sketch_probes_hash ON sketch_probes (hash);
+CREATE INDEX IF NOT EXISTS sketch_probes_record ON sketch_probes (record_id);
+CREATE TABLE IF NOT EXISTS index_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS index_outbox_record ON index_outbox (record_id);
+"""
+
+
+class StoreError(KbError):
+    kind = "store"
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """The hash of what a sheet says, leaving out which file it came from."""
+    body = {key: value for key, value in record.items() if key != "source"}
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def stamp_of(status: str, record_json: str) -> str:
+    """What the index keeps to tell whether its entry matches the store's record."""
+    return hashlib.sha256(f"{status}\n{record_json}".encode()).hexdigest()[:20]
+
+
+@dataclass
+class StoredRecord:
+    id: str
+    status: str
+    record: dict[str, Any]
+    sheet_key: str
+    content_hash: str
+    stamp: str
+    source_sha256: str | None
+    importer_version: str | None
+    created: str
+    updated: str
+    version: int
+    sketch: list[int]
+
+    def provenance(self) -> dict[str, Any]:
+        source = self.record.get("source") or {}
+        return {
+            "filename": source.get("filename"),
+            "sha256": self.source_sha256,
+            "format": source.get("format"),
+            "importer_version": self.importer_version,
+            "imported": self.created,
+            "updated": self.updated,
+            "version": self.version,
+        }
+
+
+@dataclass
+class FileRow:
+    sha256: str
+    filename: str
+    format: str | None
+    size: int
+    record_id: str | None
+    outcome: str
+    error_kind: str | None
+    error_message: str | None
+    importer_version: str
+    first_seen: str
+    last_seen: str
+
+
+class Store:
+    """One SQLite database in WAL mode: readers never wait for a writer."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                       isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL keeps every committed transaction across a killed process; only a power
+            # cut could lose the last ones, and then the archive still holds the originals.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The knowledge base database {self.path} cannot be opened ({exc}); "
+                             "check the --home folder, or restore it from a backup made with "
+                             "`kb export`.") from exc
+        self._db.row_factory = sqlite3.Row
+        self._depth = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction (nested calls join the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._db.execute("COMMIT")
+
+    # Records
+
+    def get(self, record_id: str) -> StoredRecord | None:
+        row = self._db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+        return _record(row) if row else None
+
+    def get_many(self, record_ids: list[str]) -> dict[str, StoredRecord]:
+        found: dict[str, StoredRecord] = {}
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"SELECT * FROM records WHERE id IN ({marks})", chunk):
+                found[row["id"]] = _record(row)
+        return found
+
+    def by_sheet_key(self, sheet_key: str) -> StoredRecord | None:
+        row = self._db.execute("SELECT * FROM records WHERE sheet_key = ? ORDER BY created LIMIT 1",
+                               (sheet_key,)).fetchone()
+        return _record(row) if row else None
+
+    def id_exists(self, record_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
+
+    def put(self, stored: StoredRecord) -> StoredRecord:
+        """Insert or replace a record, and queue it for the index, in one transaction."""
+        record_json = canonical_json(stored.record)
+        stored.stamp = stamp_of(stored.status, record_json)
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO records (id, status, sheet_key, content_hash, stamp, record,"
+                " source_sha256, importer_version, created, updated, version, sketch)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (stored.id, stored.status, stored.sheet_key, stored.content_hash, stored.stamp,
+                 record_json, stored.source_sha256, stored.importer_version, stored.created,
+                 stored.updated, stored.version, json.dumps(stored.sketch)))
+            self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (stored.id,))
+            self._db.executemany("INSERT INTO sketch_probes (hash, record_id) VALUES (?, ?)",
+                                 [(h, stored.id) for h in stored.sketch[:8]])
+            self._queue([stored.id])
+        return stored
+
+    def delete(self, record_id: str) -> bool:
+        with self.transaction():
+            gone = self._db.execute("DELETE FROM records WHERE id = ?", (record_id,)).rowcount
+            self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (record_id,))
+            self._queue([record_id])
+        return bool(gone)
+
+    def records(self, status: str | None = None) -> Iterator[StoredRecord]:
+        """Every record in id order (streamed: the store may hold far more than memory)."""
+        sql = "SELECT * FROM records" + (" WHERE status = ?" if status else "") + " ORDER BY id"
+        cursor = self._db.cursor()
+        cursor.execute(sql, (status,) if status else ())
+        while rows := cursor.fetchmany(500):
+            yield from (_record(row) for row in rows)
+
+    def stamps(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT id, stamp FROM records"))
+
+    def count(self, status: str | None = None) -> int:
+        if status:
+            return self._db.execute("SELECT count(*) FROM records WHERE status = ?",
+                                    (status,)).fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    def near_candidates(self, probe_hashes: list[int], exclude: str | None = None
+                        ) -> dict[str, list[int]]:
+        """Records sharing a probe hash with a sketch: id -> that record's sketch."""
+        if not probe_hashes:
+            return {}
+        marks = ",".join("?" * len(probe_hashes))
+        ids = {row[0] for row in self._db.execute(
+            f"SELECT DISTINCT record_id FROM sketch_probes WHERE hash IN ({marks})", probe_hashes)}
+        ids.discard(exclude)
+        return {row[0]: json.loads(row[1]) for row in self._db.execute(
+            f"SELECT id, sketch FROM records WHERE id IN ({','.join('?' * len(ids))})",
+            sorted(ids))} if ids else {}
+
+    # Files
+
+    def file(self, sha256: str) -> FileRow | None:
+        row = self._db.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        return FileRow(**dict(row)) if row else None
+
+    def put_file(self, row: FileRow) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO files (sha256, filename, format, size, record_id, outcome,"
+                " error_kind, error_message, importer_version, first_seen, last_seen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (row.sha256, row.filename, row.format, row.size, row.record_id, row.outcome,
+                 row.error_kind, row.error_message, row.importer_version, row.first_seen,
+                 row.last_seen))
+
+    def files(self, outcome: str | None = None) -> list[FileRow]:
+        sql = "SELECT * FROM files" + (" WHERE outcome = ?" if outcome else "") + " ORDER BY last_seen"
+        return [FileRow(**dict(row)) for row in self._db.execute(sql, (outcome,) if outcome else ())]
+
+    def files_of(self, record_id: str) -> list[FileRow]:
+        return [FileRow(**dict(row)) for row in self._db.execute(
+            "SELECT * FROM files WHERE record_id = ? ORDER BY first_seen", (record_id,))]
+
+    def file_counts(self) -> dict[str, int]:
+        return dict(self._db.execute("SELECT outcome, count(*) FROM files GROUP BY outcome"))
+
+    # The index outbox
+
+    def _queue(self, record_ids: Iterable[str]) -> None:
+        self._db.executemany("INSERT INTO index_outbox (record_id) VALUES (?)",
+                             [(rid,) for rid in record_ids])
+
+    def queue_for_index(self, record_ids: Iterable[str]) -> None:
+        with self.transaction():
+            self._queue(record_ids)
+
+    def outbox(self, limit: int | None = None) -> tuple[list[str], int]:
+        """Ids waiting for the index (oldest first) and the outbox position they go up to.
+
+        Clearing uses that position, so a record changed again meanwhile stays queued.
+        """
+        marker = self._db.execute("SELECT coalesce(max(seq), 0) FROM index_outbox").fetchone()[0]
+        sql = ("SELECT record_id FROM index_outbox WHERE seq <= ? GROUP BY record_id"
+               " ORDER BY min(seq)" + (f" LIMIT {int(limit)}" if limit else ""))
+        return [row[0] for row in self._db.execute(sql, (marker,))], marker
+
+    def clear_outbox(self, record_ids: Iterable[str], marker: int) -> None:
+        with self.transaction():
+            self._db.executemany("DELETE FROM index_outbox WHERE record_id = ? AND seq <= ?",
+                                 [(rid, marker) for rid in record_ids])
+
+
+def _record(row: sqlite3.Row) -> StoredRecord:
+    return StoredRecord(
+        id=row["id"], status=row["status"], record=json.loads(row["record"]),
+        sheet_key=row["sheet_key"], content_hash=row["content_hash"], stamp=row["stamp"],
+        source_sha256=row["source_sha256"], importer_version=row["importer_version"],
+        created=row["created"], updated=row["updated"], version=row["version"],
+        sketch=json.loads(row["sketch"]))

@@ -1,0 +1,145 @@
+"""The cross-language search thesaurus (data/thesaurus.json) and finding its concepts in a query."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from kb.countries import fold
+from kb.record import LANGUAGES
+
+_WORD = re.compile(r"\w+")
+_PLURAL_ENDINGS = ("s", "es")
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    terms: dict[str, tuple[str, ...]]
+
+    def all_terms(self) -> list[str]:
+        """Every term in every language, as written, the first of each folded form only."""
+        seen: set[str] = set()
+        terms = []
+        for language in LANGUAGES:
+            for term in self.terms.get(language, ()):
+                key = fold(term)
+                if key not in seen:
+                    seen.add(key)
+                    terms.append(term)
+        return terms
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(text).replace("_", " ")))
+
+
+def _concept(data: dict) -> Concept:
+    concept_id = data.get("id")
+    if not isinstance(concept_id, str) or not concept_id:
+        raise ValueError(f"A thesaurus concept has no id: {data!r}.")
+    terms = data.get("terms") or {}
+    missing = [lang for lang in LANGUAGES if not terms.get(lang)]
+    if missing:
+        raise ValueError(f"Thesaurus concept {concept_id!r} has no terms in {', '.join(missing)}.")
+    for language in LANGUAGES:
+        for term in terms[language]:
+            if not isinstance(term, str) or not _words(term):
+                raise ValueError(f"Thesaurus concept {concept_id!r} has an empty term in {language}.")
+    return Concept(concept_id, {lang: tuple(terms[lang]) for lang in LANGUAGES})
+
+
+@lru_cache(maxsize=1)
+def concepts() -> tuple[Concept, ...]:
+    """All concepts, in the file's order."""
+    data = json.loads(resources.files("kb").joinpath("data/thesaurus.json").read_text("utf-8"))
+    loaded = tuple(_concept(item) for item in data["concepts"])
+    ids = [concept.id for concept in loaded]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ValueError(f"Thesaurus concept ids are not unique: {', '.join(duplicated)}.")
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    """(folded words, concept position) of every term, indexed by the term's first word."""
+    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for position, concept in enumerate(concepts()):
+        for term in concept.all_terms():
+            words = _words(term)
+            entries = index.setdefault(words[0], [])
+            if (words, position) not in entries:
+                entries.append((words, position))
+    return index
+
+
+def _same_or_plural(query_word: str, term_word: str) -> bool:
+    return query_word == term_word or any(
+        query_word == term_word + end or term_word == query_word + end for end in _PLURAL_ENDINGS)
+
+
+def _first_word_keys(word: str) -> set[str]:
+    """First words of the terms that may start at `word` (a one-word term may differ by a plural)."""
+    keys = {word, *(word + end for end in _PLURAL_ENDINGS)}
+    keys.update(word[:-len(end)] for end in _PLURAL_ENDINGS if word.endswith(end) and len(word) > len(end))
+    return keys
+
+
+def _match(tokens: list[str], start: int, pattern: tuple[str, ...]) -> bool | None:
+    """None if `pattern` does not occur at `start`, else whether it occurs without the plural rule."""
+    n = len(pattern)
+    if start + n > len(tokens) or tokens[start:start + n - 1] != list(pattern[:-1]):
+        return None
+    last = tokens[start + n - 1]
+    if not _same_or_plural(last, pattern[-1]):
+        return None
+    return last == pattern[-1]
+
+
+def find_concepts(words: Sequence[str]) -> list[tuple[int, int, Concept]]:
+    """Concepts named in a query's plain words, as (start, end exclusive, concept), longest first.
+
+    Words are compared folded; a term's last word also matches its simple plural or singular.
+    Matches do not overlap: scanning left to right, the longest term starting at a word wins,
+    then an exact one over a plural one, then the concept that comes first in the file.
+    """
+    # A typed word may hold several folded words ("night-time"): match on those, report typed positions.
+    tokens: list[str] = []
+    owner: list[int] = []
+    starts: dict[int, int] = {}
+    for i, word in enumerate(words):
+        pieces = _words(word)
+        if pieces:
+            starts[len(tokens)] = i
+        tokens.extend(pieces)
+        owner.extend([i] * len(pieces))
+    ends = {t for t in range(1, len(tokens) + 1) if t == len(tokens) or owner[t] != owner[t - 1]}
+
+    all_concepts = concepts()
+    index = _patterns()
+    found: list[tuple[int, int, Concept]] = []
+    t = 0
+    while t < len(tokens):
+        best: tuple[int, bool, int] | None = None  # (length, exact, concept position)
+        if t in starts:
+            for key in _first_word_keys(tokens[t]):
+                for pattern, position in index.get(key, ()):
+                    exact = _match(tokens, t, pattern)
+                    if exact is None or t + len(pattern) not in ends:
+                        continue
+                    candidate = (len(pattern), exact, position)
+                    if best is None or (candidate[0], candidate[1], -candidate[2]) > (
+                            best[0], best[1], -best[2]):
+                        best = candidate
+        if best is None:
+            t += 1
+            continue
+        length, _, position = best
+        found.append((starts[t], owner[t + length - 1] + 1, all_concepts[position]))
+        t += length
+    return found

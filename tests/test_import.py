@@ -1,0 +1,229 @@
+"""`kb import` and `kb reimport` on a real temporary knowledge base: outcomes, reports, zips."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.knowledge_base import KnowledgeBase
+from kb.samples.render import render
+from kb.samples.sheets import sheet as demo_sheet
+from tests.conftest import MINIMAL_SHEET, sheet_docx
+
+
+def kb_run(home: Path, *args: str) -> "click.testing.Result":  # noqa: F821
+    return CliRunner().invoke(main, ["--home", str(home), *args])
+
+
+def import_run(home: Path, *args: str):
+    return kb_run(home, "import", "--workers", "1", "--quiet", *args)
+
+
+def variant(title: str | None = None, city: str | None = None, **sections: str) -> dict:
+    sheet = copy.deepcopy(MINIMAL_SHEET)
+    if title:
+        sheet["title"] = title
+    if city:
+        sheet["meta"] = [(label, city if label == "City" else value) for label, value in sheet["meta"]]
+    sheet["sections"] = [(heading, sections.get(heading.lower(), text))
+                         for heading, text in sheet["sections"]]
+    return sheet
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "kb"
+
+
+def records_of(home: Path) -> list:
+    with KnowledgeBase(home) as kb:
+        return list(kb.store.records())
+
+
+def test_import_folder_then_again_changes_nothing(home, tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "ghent.docx").write_bytes(sheet_docx())
+    (folder / "sub" / "lyon.docx").write_bytes(sheet_docx(variant("Night mediators in Lyon", "Lyon")))
+    (folder / "notes.txt").write_text("not a sheet")
+    first = import_run(home, str(folder), "--report", str(tmp_path / "r.json"))
+    assert first.exit_code == 0, first.output
+    assert "2 file(s): 2 imported, 0 updated, 0 unchanged" in first.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert {item["outcome"] for item in report["files"]} == {"imported"}
+    assert all(item["record_id"] for item in report["files"])
+    again = import_run(home, str(folder))
+    assert "2 file(s): 0 imported, 0 updated, 2 unchanged" in again.output
+    assert len(records_of(home)) == 2
+    with KnowledgeBase(home) as kb:
+        assert kb.check().consistent
+        # The originals are kept as submitted.
+        for item in kb.store.records():
+            assert kb.archive.read(item.source_sha256)[:2] == b"PK"
+
+
+def test_same_sheet_as_pdf_and_word_is_one_record(home, tmp_path):
+    sheet = demo_sheet("demo01")
+    (tmp_path / "a.docx").write_bytes(render(sheet, "docx-styles"))
+    (tmp_path / "a.pdf").write_bytes(render(sheet, "pdf-flow"))
+    result = import_run(home, str(tmp_path / "a.docx"), str(tmp_path / "a.pdf"),
+                        "--report", str(tmp_path / "r.csv"))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "r.csv").read_text("utf-8-sig").splitlines()))
+    assert [row["outcome"] for row in rows][0] == "imported"
+    assert rows[1]["outcome"] in {"duplicate", "updated"}
+    assert rows[0]["record_id"] == rows[1]["record_id"]
+    assert len(records_of(home)) == 1
+
+
+def test_new_version_updates_the_record(home, tmp_path):
+    path = tmp_path / "ghent.docx"
+    path.write_bytes(sheet_docx())
+    import_run(home, str(path))
+    [before] = records_of(home)
+    path.write_bytes(sheet_docx(variant(activities="Stewards now also patrol the river banks.")))
+    result = import_run(home, str(path))
+    assert "1 updated" in result.output
+    [after] = records_of(home)
+    assert after.id == before.id and after.version == 2 and after.created == before.created
+    assert "river banks" in after.record["activities"]
+    hits = json.loads(kb_run(home, "search", "river", "--json").output)["hits"]
+    assert [hit["id"] for hit in hits] == [after.id]
+
+
+def test_near_duplicate_is_reported(home, tmp_path):
+    long_text = " ".join(f"Residents and stewards met in street {n} to talk about noise at night."
+                         for n in range(40))
+    (tmp_path / "a.docx").write_bytes(sheet_docx(variant(context=long_text)))
+    (tmp_path / "b.docx").write_bytes(sheet_docx(variant("Night stewards in the old town (copy)",
+                                                         context=long_text)))
+    import_run(home, str(tmp_path / "a.docx"))
+    result = import_run(home, str(tmp_path / "b.docx"), "--report", str(tmp_path / "r.json"))
+    [item] = json.loads((tmp_path / "r.json").read_text())["files"]
+    first = records_of(home)[0] if records_of(home)[0].id != item["record_id"] else records_of(home)[1]
+    assert item["outcome"] == "imported"
+    assert item["near_duplicates"] == [first.id]
+    assert any("Near-duplicate" in warning for warning in item["warnings"])
+    assert result.exit_code == 0
+
+
+def test_incomplete_sheet_rejected_then_kept_as_draft(home, tmp_path):
+    sheet = copy.deepcopy(MINIMAL_SHEET)
+    sheet["sections"] = [s for s in sheet["sections"] if s[0] != "Objectives"]
+    path = tmp_path / "incomplete.docx"
+    path.write_bytes(sheet_docx(sheet))
+    rejected = import_run(home, str(path), "--report", str(tmp_path / "r.json"))
+    assert rejected.exit_code == 1
+    [item] = json.loads((tmp_path / "r.json").read_text())["files"]
+    assert item["outcome"] == "rejected" and item["error_kind"] == "invalid"
+    assert "incomplete.docx" in item["error_message"] and "Objectives" in item["error_message"]
+    with KnowledgeBase(home) as kb:
+        assert item["sha256"] in kb.archive                 # the original is kept
+        assert kb.store.file(item["sha256"]).outcome == "rejected"
+    drafted = import_run(home, str(path), "--draft")
+    assert "1 draft" in drafted.output
+    [draft] = records_of(home)
+    assert draft.status == "draft" and draft.record["title"] == MINIMAL_SHEET["title"]
+    published = json.loads(kb_run(home, "search", "", "--json").output)
+    assert published["total"] == 0
+    drafts = json.loads(kb_run(home, "search", "", "--status", "draft", "--json").output)
+    assert [hit["id"] for hit in drafts["hits"]] == [draft.id]
+
+
+def test_rerun_after_fixing_picks_up_only_the_fixed_file(home, tmp_path):
+    good = tmp_path / "good.docx"
+    bad = tmp_path / "bad.pdf"
+    good.write_bytes(sheet_docx())
+    bad.write_bytes(b"%PDF-1.4\n broken")
+    first = import_run(home, str(tmp_path), "--report", str(tmp_path.parent / "r1.json"))
+    assert first.exit_code == 1
+    assert "1 imported" in first.output and "1 rejected" in first.output
+    assert "Rejected by kind: unreadable 1" in first.output
+    bad.unlink()
+    (tmp_path / "bad.docx").write_bytes(sheet_docx(variant("Street lighting in Mons", "Mons")))
+    second = import_run(home, str(tmp_path), "--report", str(tmp_path.parent / "r2.json"))
+    outcomes = {Path(i["file"]).name: i["outcome"]
+                for i in json.loads((tmp_path.parent / "r2.json").read_text())["files"]}
+    assert outcomes == {"good.docx": "unchanged", "bad.docx": "imported"}
+    assert second.exit_code == 0
+
+
+def test_zip_archive_with_hazards(home, tmp_path):
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("2024/ghent.docx", sheet_docx())
+        zf.writestr("2024/lyon.docx", sheet_docx(variant("Night mediators in Lyon", "Lyon")))
+        zf.writestr("../../escape.docx", sheet_docx(variant("Escape", "Paris")))
+        zf.writestr("readme.txt", "hello")
+        link = zipfile.ZipInfo("link.docx")
+        link.external_attr = 0o120777 << 16
+        zf.writestr(link, "/etc/passwd")
+    result = import_run(home, str(archive), "--report", str(tmp_path / "r.json"))
+    report = json.loads((tmp_path / "r.json").read_text())
+    outcomes = {item["file"].split("!/")[-1]: (item["outcome"], item["error_kind"])
+                for item in report["files"]}
+    assert outcomes["2024/ghent.docx"] == ("imported", None)
+    assert outcomes["2024/lyon.docx"] == ("imported", None)
+    assert outcomes["../../escape.docx"] == ("rejected", "unsafe-archive")
+    assert outcomes["link.docx"] == ("rejected", "unsafe-archive")
+    assert result.exit_code == 1
+    assert not (tmp_path.parent / "escape.docx").exists()
+    assert not list(home.rglob("escape.docx"))
+    sources = sorted(item.record["source"]["filename"] for item in records_of(home))
+    assert sources == ["ghent.docx", "lyon.docx"]        # the names as submitted
+
+
+def test_dry_run_stores_nothing(home, tmp_path):
+    (tmp_path / "a.docx").write_bytes(sheet_docx())
+    result = import_run(home, str(tmp_path / "a.docx"), "--dry-run")
+    assert "Dry run, nothing stored: 1 file(s): 1 imported" in result.output
+    assert records_of(home) == []
+    assert not list((home / "originals").rglob("*")) if (home / "originals").exists() else True
+    with KnowledgeBase(home) as kb:
+        assert kb.store.files() == []
+
+
+def test_search_json_shape_and_text_output(home, tmp_path):
+    (tmp_path / "a.docx").write_bytes(sheet_docx())
+    import_run(home, str(tmp_path / "a.docx"))
+    data = json.loads(kb_run(home, "search", "stewards", "--json").output)
+    assert set(data) >= {"total", "hits", "facets", "suggestion"}
+    assert data["total"] == 1
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "city", "country", "score", "snippet"}
+    assert hit["city"] == "Ghent" and hit["country"] == "BE" and hit["score"] > 0
+    assert "<mark" in hit["snippet"]
+    assert data["facets"]["themes"][0].keys() >= {"value", "count", "selected"}
+    text = kb_run(home, "search", "stewards")
+    assert "1 sheet(s)" in text.output and "Night stewards in the old town" in text.output
+
+
+def test_nothing_to_import_is_a_clear_error(home, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = import_run(home, str(tmp_path / "empty"))
+    assert result.exit_code == 1
+    assert "No PDF, Word or zip files found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_reimport_updates_only_what_the_importers_now_read_differently(home, tmp_path):
+    (tmp_path / "a.docx").write_bytes(sheet_docx())
+    import_run(home, str(tmp_path / "a.docx"))
+    same = kb_run(home, "reimport", "--workers", "1", "--quiet")
+    assert "1 unchanged" in same.output, same.output
+    with KnowledgeBase(home) as kb:
+        [item] = list(kb.store.records())
+        stale = dict(item.record, objectives="What an older importer read.")
+        kb.save(stale, record_id=item.id)
+    changed = kb_run(home, "reimport", item.id, "--workers", "1", "--quiet")
+    assert "1 updated" in changed.output, changed.output
+    [after] = records_of(home)
+    assert after.record["objectives"] == item.record["objectives"]
+    assert after.version == 3
