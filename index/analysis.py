@@ -72,7 +72,7 @@ class SectionTokenizer(Tokenizer):
 def text_analyzer(language: str):
     """The analyzer of the full-text field of one language."""
     return (SectionTokenizer() | LowercaseFilter() | CharsetFilter(FOLDING)
-            | StopFilter(stoplist=_stopwords(language), minsize=2)
+            | StopFilter(stoplist=_stopwords(language), minsize=2, renumber=False)
             | StemFilter(lang=language, cachesize=100_000))
 
 
@@ -80,6 +80,12 @@ def text_analyzer(language: str):
 def plain_analyzer():
     """Folded words, no stemming: titles, names, places, spelling suggestions."""
     return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(FOLDING)
+
+
+@lru_cache(maxsize=None)
+def any_stopwords() -> frozenset[str]:
+    """Words that are stop words in one of the languages (folded)."""
+    return frozenset().union(*(_stopwords(language) for language in LANGUAGES))
 
 
 @lru_cache(maxsize=None)

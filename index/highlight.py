@@ -6,10 +6,12 @@ The sheet's text is escaped; the only markup in a snippet is <mark>…</mark> ar
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
 from index.analysis import LANGUAGES, plain_analyzer, text_analyzer
+from kb.thesaurus import concepts
 
 SNIPPET_CHARS = 240
 
@@ -18,7 +20,8 @@ def snippet(text: str, language: str, terms: dict[str, set[str]],
             max_chars: int = SNIPPET_CHARS) -> str:
     """Up to two passages of `text` around the query's terms, or its beginning."""
     language = language if language in LANGUAGES else "en"
-    stemmed = terms.get(f"text_{language}", set())
+    stemmed = terms.get(f"text_{language}", set()) | _concept_terms(
+        frozenset(terms.get("concepts", ())), language)
     plain = set().union(*(terms.get(name, set()) for name in ("title", "words")))
     formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
     fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
@@ -28,6 +31,23 @@ def snippet(text: str, language: str, terms: dict[str, set[str]],
             if marked:
                 return marked
     return html.escape(_beginning(text, max_chars), quote=False)
+
+
+@lru_cache(maxsize=4096)
+def _concept_terms(concept_ids: frozenset[str], language: str) -> set[str]:
+    """The stemmed words of the concepts' terms in the sheet's language (what a query in
+    another language found through the thesaurus)."""
+    analyzer = text_analyzer(language)
+    by_id = {concept.id: concept for concept in concepts()}
+    words: set[str] = set()
+    for concept_id in concept_ids:
+        concept = by_id.get(concept_id)
+        for term in concept.terms.get(language, ()) if concept else ():
+            tokens = [token.text for token in analyzer(term, mode="query")]
+            # A word of a longer term ("night" of "night mediators") would mark too much.
+            if len(tokens) == 1:
+                words.update(tokens)
+    return words
 
 
 def _beginning(text: str, max_chars: int) -> str:

@@ -3,8 +3,9 @@
 Supported: plain words (all must match), "phrases", AND/OR/NOT, parentheses, field:term for
 the fields in schema.FIELD_ALIASES, and prefix* (three letters at least). A query the parser
 cannot make sense of falls back to its plain words: a search box never answers with an error.
-Runs of plain words that name a thesaurus concept also search the concept's terms in every
-language, each in its own language's field, and the matching theme.
+Runs of plain words that name a thesaurus concept also find the sheets whose text names the
+concept in any language (index.schema records the concepts of each sheet) or that carry the
+matching theme.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.common import QueryParserError
 
+from index.analysis import any_stopwords, fold
 from index.schema import FIELD_ALIASES, TEXT_FIELDS
 from kb.thesaurus import find_concepts
 from kb.themes import theme_ids
@@ -32,6 +34,7 @@ MIN_PREFIX = 3
 _TOKEN = re.compile(r'"[^"]*"?|\w+:|[()]|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"\w+")
+_PREFIX = re.compile(r"\w+\*")
 
 
 @dataclass
@@ -42,9 +45,9 @@ class ParsedQuery:
 
 
 def parse(text: str, schema) -> ParsedQuery:
-    text = (text or "")[:MAX_QUERY_CHARS].strip()
-    words = _WORD.findall(text)
-    if not words:
+    text = _shorten(text or "")
+    words = plain_words(text)
+    if not _WORD.search(text):
         return ParsedQuery(None, [])
     parser = _parser(schema)
     try:
@@ -54,8 +57,36 @@ def parse(text: str, schema) -> ParsedQuery:
         return ParsedQuery(_guard(parsed), words)
     except (QueryParserError, ValueError, TypeError, IndexError):
         pass
-    plain = " ".join(word.lower() for word in words)
+    plain = " ".join(_without_stopwords([w.lower() for w in _WORD.findall(text)]))
     return ParsedQuery(_guard(parser.parse(plain)), words, fallback=True)
+
+
+def _shorten(text: str) -> str:
+    """At most MAX_QUERY_CHARS, cut between words."""
+    text = text.strip()
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_QUERY_CHARS + 1)
+    return text[:cut if cut > 0 else MAX_QUERY_CHARS].strip()
+
+
+def plain_words(text: str) -> list[str]:
+    """The words typed outside field prefixes and operators (for spelling suggestions)."""
+    words = []
+    field_before = False
+    for token in _TOKEN.findall(text):
+        if not field_before and token not in _OPERATORS:
+            words.extend(_WORD.findall(token.rstrip("*")) if not token.endswith("*") else [])
+        field_before = token.endswith(":")
+    return words
+
+
+def _without_stopwords(words: list[str]) -> list[str]:
+    """A stop word of any of the languages would be required in the others: drop it,
+    unless the query has nothing else."""
+    stop = any_stopwords()
+    kept = [word for word in words if fold(word) not in stop]
+    return kept or words
 
 
 def tidy(text: str) -> str:
@@ -92,6 +123,9 @@ def expand(text: str) -> str:
         if (not field_before and token not in _OPERATORS
                 and _WORD.fullmatch(token) is not None):
             run.append(token)
+        elif not field_before and _PREFIX.fullmatch(token) and len(token) > MIN_PREFIX:
+            # Prefixes are matched against the words as written, not their stems.
+            out.append(f"{separator}words:{token}")
         else:
             if run:
                 out.append(" " + _expand_run(run))
@@ -105,17 +139,13 @@ def expand(text: str) -> str:
 
 
 def _expand_run(words: list[str]) -> str:
+    words = _without_stopwords(words)
     parts: list[str] = []
     position = 0
     for start, end, concept in find_concepts(words):
         parts.extend(words[position:start])
         alternatives = [" ".join(words[start:end]) if end - start == 1
-                        else "(" + " ".join(words[start:end]) + ")"]
-        for language, terms in concept.terms.items():
-            for term in terms:
-                term_words = _WORD.findall(term)
-                if term_words:
-                    alternatives.append(f'text_{language}:"{" ".join(term_words)}"')
+                        else "(" + " ".join(words[start:end]) + ")", f"concepts:{concept.id}"]
         if concept.id in theme_ids():
             alternatives.append(f"themes:{concept.id}")
         parts.append("(" + " OR ".join(alternatives) + ")")

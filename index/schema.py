@@ -16,8 +16,9 @@ from whoosh import columns, fields
 from index.analysis import LANGUAGES, SECTION_MARK, plain_analyzer, text_analyzer
 from kb.countries import country_name
 from kb.money import eu_cofunded
+from kb.thesaurus import concept_ids_in
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
 # Query field names users may type (title:night) and the index fields they search.
@@ -41,6 +42,8 @@ def make_schema() -> fields.Schema:
         partners=fields.TEXT(analyzer=plain, phrase=True),
         target_groups=fields.TEXT(analyzer=plain, phrase=True),
         themes=fields.KEYWORD(lowercase=True, scorable=True),
+        # Thesaurus concepts named in the text, in whatever language: cross-language search.
+        concepts=fields.KEYWORD(scorable=True),
         language=fields.ID(),
         # Every word of the sheet unstemmed, for "did you mean" suggestions.
         words=fields.TEXT(analyzer=plain, phrase=False),
@@ -102,6 +105,7 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
         "partners": "\n".join(record.get("partners") or []),
         "target_groups": "\n".join(record.get("target_groups") or []),
         "themes": " ".join(record.get("themes") or []),
+        "concepts": " ".join(concept_ids_in("\n".join(sections))),
         "language": language,
         FACETS: json.dumps(facet_values(record_id, status, record, added), separators=(",", ":")).encode(),
     }

@@ -89,18 +89,17 @@ class SearchIndex:
         if version != SCHEMA_VERSION:
             raise IndexDamaged(f"The search index in {folder} was built by another version of "
                                "practice-kb; run `kb reindex` to rebuild it from the store.")
-        if folder != self._generation or self._searcher is None:
+        # A new searcher after each commit: Whoosh's refresh() keeps the readers of segments
+        # it already had, and so misses documents deleted inside them.
+        if (folder != self._generation or self._searcher is None
+                or not self._searcher.up_to_date()):
             self.close_unlocked()
             try:
-                ix = whoosh_index.open_dir(folder)
-                self._searcher = ix.searcher(weighting=BM25F())
+                self._searcher = whoosh_index.open_dir(folder).searcher(weighting=BM25F())
             except (OSError, ValueError, EOFError, whoosh_index.IndexError) as exc:
                 raise IndexDamaged(f"The search index in {folder} cannot be read ({exc}); run "
                                    "`kb reindex` to rebuild it from the store.") from exc
             self._generation = folder
-            self._reload_table()
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
             self._reload_table()
         return True
 
@@ -217,7 +216,11 @@ class SearchIndex:
             mask = {n for n, status in enumerate(columns.status) if status != "published"}
             if record_id in self._docnums:
                 mask.add(self._docnums[record_id])
-            results = searcher.search(wq.Or(clauses), limit=limit, mask=mask)
+            # A tree of unions lets Whoosh skip blocks that cannot reach the top scores;
+            # its default for small segments scores every document of every term.
+            similar_query = wq.Or(clauses)
+            similar_query.matcher_type = wq.Or.DEFAULT_MATCHER
+            results = searcher.search(similar_query, limit=limit, mask=mask)
             return [(columns.ids[hit.docnum], round(hit.score, 4)) for hit in results]
 
     def stamps(self) -> dict[str, str]:

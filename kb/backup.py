@@ -92,15 +92,25 @@ def export_csv(kb: KnowledgeBase, out: TextIO, status: str | None = None) -> int
 
 def read_jsonl(handle: TextIO, name: str) -> Iterator[StoredRecord]:
     """Records of an export; a bad line stops the load with its line number."""
-    for number, line in enumerate(handle, 1):
+    lines = iter(handle)
+    number = 0
+    while True:
+        number += 1
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"{name} line {number} is not UTF-8 text; export it again with "
+                            "`kb export`. Nothing was loaded.") from exc
         if not line.strip():
             continue
         try:
             data = json.loads(line)
             yield _stored(data)
-        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
             raise LoadError(f"{name} line {number} is not a record exported by `kb export` "
-                            f"({_reason(exc)}); nothing from this line on was loaded.") from exc
+                            f"({_reason(exc)}). Nothing was loaded.") from exc
 
 
 def load_jsonl(kb: KnowledgeBase, handle: TextIO, name: str) -> int:
@@ -119,6 +129,8 @@ def _stored(data: dict[str, Any]) -> StoredRecord:
     if status not in STATUSES:
         raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
     record = data["record"]
+    if not isinstance(record, dict):
+        raise ValueError("its record is not a JSON object")
     if status == "published":
         RecordSchema().load(record)
     else:

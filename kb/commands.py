@@ -248,10 +248,11 @@ def show(kb: KnowledgeBase, record_id: str, as_json: bool) -> None:
     for heading, text in (record.get("extra_sections") or {}).items():
         click.echo(f"\n{heading}\n{text}")
     provenance = item.provenance()
-    click.echo(f"\nFrom {provenance['filename']} ({provenance['format']}, sha256 "
-               f"{provenance['sha256']}), imported {provenance['imported']}, updated "
-               f"{provenance['updated']}, version {provenance['version']}, importer "
-               f"{provenance['importer_version']}.")
+    origin = (f"From {provenance['filename']} ({provenance['format']}, sha256 "
+              f"{provenance['sha256']}), importer {provenance['importer_version']}; "
+              if provenance["sha256"] else "Entered without a source file; ")
+    click.echo(f"\n{origin}imported {provenance['imported']}, updated {provenance['updated']}, "
+               f"version {provenance['version']}.")
 
 
 @click.command()
@@ -368,7 +369,7 @@ def export(kb: KnowledgeBase, fmt: str, output: str | None, status: str) -> None
             count = writer(kb, handle, chosen)
         click.echo(f"Exported {count} record(s) to {output}.", err=True)
     else:
-        writer(kb, click.get_text_stream("stdout"), chosen)
+        writer(kb, sys.stdout, chosen)
 
 
 @click.command()

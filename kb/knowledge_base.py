@@ -21,7 +21,7 @@ from typing import Any
 from index import writing
 from index.highlight import snippet
 from index.schema import SECTION_MARK, document, sections_text
-from index.searching import SearchIndex, SearchRequest, SearchResult
+from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
 from kb.archive import Archive
 from kb.countries import country_name, fold
 from kb.errors import KbError
@@ -125,7 +125,7 @@ class KnowledgeBase:
         return {
             "total": result.total,
             "page": request.page,
-            "limit": request.limit,
+            "limit": max(1, min(request.limit, MAX_LIMIT)),
             "hits": hits,
             "facets": {name: [self._labelled(name, bucket) for bucket in bucket_list]
                        for name, bucket_list in result.facets.items()},
@@ -188,10 +188,12 @@ class KnowledgeBase:
              importer_version: str | None = None, sync: bool = True) -> StoredRecord:
         """Store a record (dumped by RecordSchema): a new one, or a new version of `record_id`."""
         key = self.sheet_key(record, source_sha256)
-        existing = self.store.get(record_id) if record_id else None
+        # The same sheet saved again (same title, city, country) is a new version of it.
+        record_id = record_id or self.new_id(record, key)
+        existing = self.store.get(record_id)
         stamp = now()
         stored = StoredRecord(
-            id=record_id or self.new_id(record, key), status=status, record=record,
+            id=record_id, status=status, record=record,
             sheet_key=existing.sheet_key if existing else key, content_hash=content_hash(record),
             stamp="", source_sha256=source_sha256 or (existing.source_sha256 if existing else None),
             importer_version=importer_version or (existing.importer_version if existing else None),

@@ -225,8 +225,9 @@ class Store:
     def delete(self, record_id: str) -> bool:
         with self.transaction():
             gone = self._db.execute("DELETE FROM records WHERE id = ?", (record_id,)).rowcount
-            self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (record_id,))
-            self._queue([record_id])
+            if gone:
+                self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (record_id,))
+                self._queue([record_id])
         return bool(gone)
 
     def records(self, status: str | None = None) -> Iterator[StoredRecord]:

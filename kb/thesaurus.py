@@ -143,3 +143,21 @@ def find_concepts(words: Sequence[str]) -> list[tuple[int, int, Concept]]:
         found.append((starts[t], owner[t + length - 1] + 1, all_concepts[position]))
         t += length
     return found
+
+
+def concept_ids_in(text: str) -> list[str]:
+    """The ids of the concepts whose terms occur in a text (any language), in file order.
+
+    The index records them per sheet, so a query naming a concept in any language finds
+    the sheet by one term instead of a phrase per language.
+    """
+    tokens = list(_words(text))
+    index = _patterns()
+    found: set[int] = set()
+    for t, token in enumerate(tokens):
+        for key in _first_word_keys(token):
+            for pattern, position in index.get(key, ()):
+                if position not in found and _match(tokens, t, pattern) is not None:
+                    found.add(position)
+    all_concepts = concepts()
+    return [all_concepts[position].id for position in sorted(found)]

@@ -1,0 +1,323 @@
+"""Turn `kb import` arguments (files, folders, zip archives) into the sheet files to parse."""
+
+from __future__ import annotations
+
+import copy
+import lzma
+import os
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from importers.limits import DEFAULT_LIMITS, MB, Limits
+from kb.errors import EncryptedFile, ImportFailure, TooLarge, UnreadableFile, UnsafeArchive
+
+SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
+ARCHIVE_SUFFIX = ".zip"
+# The argument's own zip is level 1; a zip in a zip in a zip is as deep as real batches go.
+MAX_ARCHIVE_DEPTH = 3
+# Entries across one archive tree (the zips inside included): a batch holds hundreds at most.
+MAX_MEMBERS = 10_000
+# One archive tree may unpack to this many times the largest accepted file, in all.
+TOTAL_SIZE_FACTOR = 20
+# PDF and Word files are compressed already; deflate nears 1000:1 only on padding. The ratio
+# only matters once a member is big enough to hurt, hence the grace size.
+MAX_COMPRESSION_RATIO = 100
+RATIO_GRACE_SIZE = 1 * MB
+CHUNK = 64 * 1024
+# Bytes of a member's base name kept in its extracted file name (file systems allow 255).
+MAX_SAFE_STEM = 150
+
+SYMLINK_REASON = "symbolic link not followed"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_METADATA_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_UNSAFE_CHARS = re.compile(r"[^\w.-]+")
+# What zipfile and its decompressors raise on damaged data.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError)
+
+
+@dataclass
+class Submission:
+    """One file to parse, or an entry refused before parsing (then `error` says why)."""
+
+    name: str
+    path: Path | None
+    error: ImportFailure | None = None
+
+
+@dataclass
+class Collection:
+    """The submissions in a stable order, and the entries skipped because they are not sheets."""
+
+    submissions: list[Submission] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+
+
+def collect(paths: Iterable[str | Path], workdir: Path, limits: Limits = DEFAULT_LIMITS
+            ) -> Collection:
+    """Files as given, sheets in folders (recursively) and in zip archives, extracted safely."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    collector = _Collector(workdir, limits)
+    for raw in paths:
+        collector.argument(raw)
+    return collector.result
+
+
+@dataclass
+class _Tree:
+    """What one archive tree (an argument's zip and the zips inside it) may still unpack."""
+
+    bytes_left: int
+    members_left: int
+    full: bool = False
+
+
+class _Collector:
+    def __init__(self, workdir: Path, limits: Limits) -> None:
+        self.workdir = workdir
+        self.limits = limits
+        self.result = Collection()
+        self.count = 0
+
+    def submit(self, name: str, path: Path) -> None:
+        self.result.submissions.append(Submission(name, path))
+
+    def refuse(self, name: str, error: ImportFailure) -> None:
+        self.result.submissions.append(Submission(name, None, error))
+
+    def argument(self, raw: str | Path) -> None:
+        # Links named on the command line are followed: the user chose them.
+        name, path = os.fspath(raw), Path(raw)
+        if path.is_dir():
+            self.folder(path, name)
+        elif path.is_file():
+            self.file(path, name)
+        elif path.exists():
+            self.refuse(name, UnreadableFile(f"{name} is not a regular file or folder; check "
+                                             "the path."))
+        else:
+            self.refuse(name, UnreadableFile(f"{name} does not exist; check the path."))
+
+    def file(self, path: Path, name: str) -> None:
+        if path.suffix.lower() == ARCHIVE_SUFFIX and _is_zip(path):
+            tree = _Tree(TOTAL_SIZE_FACTOR * self.limits.max_bytes, MAX_MEMBERS)
+            self.archive(path, name, 1, tree)
+        else:
+            # A .zip that is really a PDF or a Word file: the parser judges it by content.
+            self.submit(name, path)
+
+    def folder(self, path: Path, name: str) -> None:
+        try:
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+        except OSError as exc:
+            self.refuse(name, UnreadableFile(f"{name} cannot be read ({exc.strerror or exc}); "
+                                             "check the folder's permissions."))
+            return
+        for entry in entries:
+            child = os.path.join(name, entry.name)
+            if entry.is_symlink():
+                # A link can lead out of the folder or round in a loop.
+                self.result.ignored.append((child, SYMLINK_REASON))
+            elif reason := _skip_reason([entry.name], entry.is_dir(follow_symlinks=False)):
+                self.result.ignored.append((child, reason))
+            elif entry.is_dir(follow_symlinks=False):
+                self.folder(Path(entry.path), child)
+            elif not entry.is_file(follow_symlinks=False):
+                self.result.ignored.append((child, "not a regular file"))
+            else:
+                self.file(Path(entry.path), child)
+
+    def archive(self, path: Path, name: str, depth: int, tree: _Tree) -> None:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+                struct.error, OverflowError, UnicodeDecodeError) as exc:
+            error = UnreadableFile(f"{name} is a damaged or incomplete zip archive; create it "
+                                   "again and submit it again.")
+            error.__cause__ = exc
+            self.refuse(name, error)
+            return
+        with archive:
+            infos = archive.infolist()
+            if len(infos) > tree.members_left:
+                self.refuse(name, TooLarge(f"{name} holds {len(infos)} entries, over the limit "
+                                           f"of {MAX_MEMBERS} for one archive and the zips in "
+                                           "it; split it into smaller zips."))
+                return
+            tree.members_left -= len(infos)
+            for info in infos:
+                self.member(archive, info, f"{name}!/{info.filename}", depth, tree)
+
+    def member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, depth: int,
+               tree: _Tree) -> None:
+        if info.is_dir():
+            return
+        # Windows zips may use backslashes: a reader on Windows would follow them.
+        parts = info.filename.replace("\\", "/").split("/")
+        if not parts[0] or _DRIVE.match(parts[0]) or ".." in parts:
+            self.refuse(name, UnsafeArchive(f"{name} has a path that leaves the archive; it was "
+                                            "not extracted — rebuild the zip with relative "
+                                            "paths."))
+            return
+        if reason := _skip_reason(parts, False):
+            self.result.ignored.append((name, reason))
+            return
+        if stat.S_ISLNK(info.external_attr >> 16):
+            self.refuse(name, UnsafeArchive(f"{name} is a symbolic link, not a file; it was not "
+                                            "extracted — put the file itself in the zip."))
+            return
+        if info.flag_bits & 0x1:
+            self.refuse(name, EncryptedFile(f"{name} is protected by a password; remove the "
+                                            "password from the zip and submit it again."))
+            return
+        nested = PurePosixPath(parts[-1]).suffix.lower() == ARCHIVE_SUFFIX
+        if nested and depth >= MAX_ARCHIVE_DEPTH:
+            self.refuse(name, UnsafeArchive(f"{name} is a zip nested more than "
+                                            f"{MAX_ARCHIVE_DEPTH} archives deep; it was not "
+                                            "opened — put its files in the outer zip."))
+            return
+        try:
+            path = self.extract(archive, info, name, parts[-1], tree, nested)
+        except ImportFailure as exc:
+            self.refuse(name, exc)
+            return
+        if nested and _is_zip(path):
+            self.archive(path, name, depth + 1, tree)
+            path.unlink()  # its members are extracted; the zip itself is no sheet
+        else:
+            self.submit(name, path)
+
+    def extract(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, base: str,
+                tree: _Tree, nested: bool) -> Path:
+        """Copy a member under workdir, counting what really comes out, not what is declared."""
+        if tree.full:
+            raise _tree_full(name, self.limits)
+        declared = info.file_size
+        if declared > RATIO_GRACE_SIZE and declared > MAX_COMPRESSION_RATIO * info.compress_size:
+            raise _bomb(name)
+        # An inner zip may hold many sheets, so only the tree's budget bounds it.
+        allowed = tree.bytes_left if nested else min(self.limits.max_bytes, tree.bytes_left)
+        if not nested and declared > self.limits.max_bytes:
+            raise _too_large(name, declared, self.limits)
+        if declared > tree.bytes_left:
+            tree.full = True
+            raise _tree_full(name, self.limits)
+        target, out = self.create(base)
+        try:
+            with out:
+                written = self.copy(archive, info, name, out, allowed)
+            if written > allowed:
+                if written > self.limits.max_bytes and not nested:
+                    raise _too_large(name, written, self.limits)
+                tree.full = True
+                raise _tree_full(name, self.limits)
+            if written != declared:
+                raise UnreadableFile(f"{name} holds a different amount of data than its zip "
+                                     "header declares; create the zip again and submit it "
+                                     "again.")
+        except ImportFailure:
+            target.unlink()
+            raise
+        tree.bytes_left -= written
+        return target
+
+    def copy(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, out: BinaryIO,
+             allowed: int) -> int:
+        """Bytes copied, stopping as soon as more than `allowed` come out."""
+        # zipfile stops at the declared size and then blames the checksum, which would hide a
+        # lying header: let it run past that size and count the bytes ourselves.
+        probe = copy.copy(info)
+        probe.file_size = allowed + 2 * CHUNK
+        written = 0
+        try:
+            with archive.open(probe) as source:
+                while chunk := source.read(CHUNK):
+                    written += len(chunk)
+                    if written > RATIO_GRACE_SIZE and \
+                            written > MAX_COMPRESSION_RATIO * info.compress_size:
+                        raise _bomb(name)
+                    if written > allowed:
+                        return written
+                    out.write(chunk)
+        except NotImplementedError as exc:
+            raise UnreadableFile(f"{name} is packed with a compression method that cannot be "
+                                 "read; create the zip again with standard compression.") from exc
+        except _DAMAGED as exc:
+            raise UnreadableFile(f"{name} is damaged inside the archive; create the zip again "
+                                 "and submit it again.") from exc
+        except OSError as exc:
+            # bz2 reports bad data as OSError; a full disk does too.
+            raise UnreadableFile(f"{name} could not be extracted ({exc.strerror or exc}); check "
+                                 "that the zip is complete and the work folder has free "
+                                 "space.") from exc
+        return written
+
+    def create(self, base: str) -> tuple[Path, BinaryIO]:
+        """A new file under workdir; numbered so that members with one base name never collide."""
+        while True:
+            self.count += 1
+            target = self.workdir / f"{self.count:06d}-{_safe_name(base)}"
+            try:
+                return target, target.open("xb")
+            except FileExistsError:
+                continue  # left by an earlier run in the same workdir
+
+
+def _skip_reason(parts: list[str], is_dir: bool) -> str | None:
+    """Why an entry is not a sheet to submit (None when it may be one)."""
+    base = parts[-1]
+    if "__MACOSX" in parts or base.startswith("._") or base.lower() in _METADATA_NAMES:
+        return "macOS or Windows folder metadata"
+    if any(part.startswith(".") and part != "." for part in parts):
+        return "hidden folder" if is_dir else "hidden file"
+    if base.startswith("~$"):
+        return "Office lock file"
+    if is_dir:
+        return None
+    if PurePosixPath(base).suffix.lower() not in SHEET_SUFFIXES | {ARCHIVE_SUFFIX}:
+        return "not a PDF, Word or zip file"
+    return None
+
+
+def _is_zip(path: Path) -> bool:
+    """Whether a file is a zip by its bytes (a truncated zip still starts with the magic)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return False
+    return head in ZIP_MAGICS or zipfile.is_zipfile(path)
+
+
+def _safe_name(base: str) -> str:
+    clean = _UNSAFE_CHARS.sub("_", base).lstrip(".") or "member"
+    suffix = PurePosixPath(clean).suffix[:16]
+    stem = clean[:len(clean) - len(suffix)] if suffix else clean
+    return stem.encode()[:MAX_SAFE_STEM].decode("utf-8", errors="ignore") + suffix
+
+
+def _too_large(name: str, size: int, limits: Limits) -> TooLarge:
+    return TooLarge(f"{name} is {_mb(size)} MB, over the limit of {_mb(limits.max_bytes)} MB; "
+                    "split it or raise --max-size.")
+
+
+def _tree_full(name: str, limits: Limits) -> TooLarge:
+    return TooLarge(f"{name} was not extracted because its archive unpacks to more than "
+                    f"{_mb(TOTAL_SIZE_FACTOR * limits.max_bytes)} MB in all; split the zip into "
+                    "smaller ones and submit them one by one.")
+
+
+def _bomb(name: str) -> TooLarge:
+    return TooLarge(f"{name} expands more than {MAX_COMPRESSION_RATIO} times when unpacked, "
+                    "so it looks like a zip bomb and was not extracted; submit the file itself.")
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}".removesuffix(".0")
