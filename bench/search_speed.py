@@ -20,6 +20,7 @@ Prints p50/p95 in ms for each and the ratio ours/FTS5 (below 1: ours is faster).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import statistics
@@ -68,9 +69,7 @@ def budget_range(rng: random.Random) -> tuple[float, float]:
     return round(low), round(low * 10 ** rng.uniform(0.5, 1.5))
 
 
-def run(size: int, query_count: int, procs: int, workdir: Path) -> None:
-    print(f"\n== {size:,} sheets ==", flush=True)
-    home = workdir / f"kb-{size}"
+def build(size: int, procs: int, workdir: Path, home: Path):
     kb = KnowledgeBase(home)
     start = time.perf_counter()
     with kb.store.transaction():
@@ -81,18 +80,36 @@ def run(size: int, query_count: int, procs: int, workdir: Path) -> None:
     start = time.perf_counter()
     kb.reindex(procs=procs)
     built = time.perf_counter() - start
-    index_bytes = folder_size(home / "index")
-    print(f"store: {size / stored:,.0f} sheets/s ({stored:.1f} s)")
-    print(f"index build (procs={procs}): {size / built:,.0f} sheets/s ({built:.1f} s), "
-          f"size {index_bytes / 2**20:,.1f} MB", flush=True)
-
     fts = Fts5Baseline(workdir / f"fts-{size}.sqlite3")
     start = time.perf_counter()
     fts.load(records(size, seed=1))
     fts_built = time.perf_counter() - start
-    print(f"FTS5 build: {size / fts_built:,.0f} sheets/s ({fts_built:.1f} s), "
-          f"size {fts.size_bytes() / 2**20:,.1f} MB", flush=True)
+    return kb, fts, {
+        "procs": procs, "stored_rate": size / stored, "index_rate": size / built,
+        "index_seconds": built, "index_mb": folder_size(home / "index") / 2**20,
+        "fts_rate": size / fts_built, "fts_seconds": fts_built,
+        "fts_mb": fts.size_bytes() / 2**20}
 
+
+def run(size: int, query_count: int, procs: int, workdir: Path, build_only: bool) -> None:
+    print(f"\n== {size:,} sheets ==", flush=True)
+    home = workdir / f"kb-{size}"
+    figures_file = workdir / f"build-{size}.json"
+    if figures_file.exists():          # built by an earlier run with the same --workdir
+        figures = json.loads(figures_file.read_text())
+        kb = KnowledgeBase(home)
+        fts = Fts5Baseline(workdir / f"fts-{size}.sqlite3")
+    else:
+        kb, fts, figures = build(size, procs, workdir, home)
+        figures_file.write_text(json.dumps(figures))
+    print(f"store: {figures['stored_rate']:,.0f} sheets/s")
+    print(f"index build (procs={figures['procs']}): {figures['index_rate']:,.0f} sheets/s "
+          f"({figures['index_seconds']:.1f} s), size {figures['index_mb']:,.1f} MB")
+    print(f"FTS5 build: {figures['fts_rate']:,.0f} sheets/s ({figures['fts_seconds']:.1f} s), "
+          f"size {figures['fts_mb']:,.1f} MB", flush=True)
+
+    if build_only:
+        return
     words = make_queries(query_count + 1, seed=2)
     rng = random.Random(3)
     ranges = [budget_range(rng) for _ in words]
@@ -142,14 +159,16 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--procs", type=int, default=2)
-    parser.add_argument("--workdir", type=Path, help="keep the databases here")
+    parser.add_argument("--workdir", type=Path, help="keep the databases here; a later run "
+                        "with the same folder reuses them and only times the queries")
+    parser.add_argument("--build-only", action="store_true", help="build, do not query")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         for size in sizes:
-            run(size, args.queries, args.procs, workdir)
+            run(size, args.queries, args.procs, workdir, args.build_only)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -53,6 +53,7 @@ class Columns:
     budget_eur: list[float | None] = field(default_factory=list)
     title: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    length: list[int] = field(default_factory=list)
 
     def extend(self, other: Columns) -> None:
         self.ids.extend(other.ids)
@@ -63,6 +64,7 @@ class Columns:
         self.budget_eur.extend(other.budget_eur)
         self.title.extend(other.title)
         self.added.extend(other.added)
+        self.length.extend(other.length)
 
     def append_raw(self, raw: bytes | None) -> None:
         data = json.loads(raw) if raw else {}
@@ -83,6 +85,7 @@ class Columns:
         self.budget_eur.append(data.get("budget_eur"))
         self.title.append((data.get("title") or "").casefold())
         self.added.append(data.get("added") or "")
+        self.length.append(data.get("length") or 0)
 
 
 def read_segment(reader: Any) -> Columns:

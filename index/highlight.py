@@ -16,9 +16,14 @@ from kb.thesaurus import concepts
 SNIPPET_CHARS = 240
 
 
-def snippet(text: str, language: str, terms: dict[str, set[str]],
+def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
             max_chars: int = SNIPPET_CHARS) -> str:
-    """Up to two passages of `text` around the query's terms, or its beginning."""
+    """Up to two passages around the query's terms, or the beginning of the text.
+
+    `text` may be a list of sections: they are tried in order and the first with a match
+    gives the snippet, so a long sheet is not analysed whole for ten hits a page.
+    """
+    parts = [text] if isinstance(text, str) else [part for part in text if part]
     language = language if language in LANGUAGES else "en"
     stemmed = terms.get(f"text_{language}", set()) | _concept_terms(
         frozenset(terms.get("concepts", ())), language)
@@ -26,11 +31,13 @@ def snippet(text: str, language: str, terms: dict[str, set[str]],
     formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
     fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
     for analyzer, wanted in ((text_analyzer(language), stemmed), (plain_analyzer(), plain)):
-        if wanted:
-            marked = highlight(text, wanted, analyzer, fragmenter, formatter, top=2)
+        if not wanted:
+            continue
+        for part in parts:
+            marked = highlight(part, wanted, analyzer, fragmenter, formatter, top=2)
             if marked:
                 return marked
-    return html.escape(_beginning(text, max_chars), quote=False)
+    return html.escape(_beginning(" ".join(parts), max_chars), quote=False)
 
 
 @lru_cache(maxsize=4096)

@@ -176,6 +176,9 @@ def _guard(parsed: wq.Query) -> wq.Query:
     def visit(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Prefix) and len(node.text) < MIN_PREFIX:
             return wq.Term(node.fieldname, node.text)
+        if isinstance(node, wq.Or):
+            # A tree of unions lets the top hits skip blocks that cannot reach them.
+            node.matcher_type = wq.Or.DEFAULT_MATCHER
         return node.apply(visit) if node.is_leaf() is False else node
     return visit(parsed)
 

@@ -9,6 +9,7 @@ The index keeps no sheet text: hits are shown from the store.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from whoosh import columns, fields
@@ -19,6 +20,7 @@ from kb.money import eu_cofunded
 from kb.thesaurus import concept_ids_in
 
 SCHEMA_VERSION = 2
+_WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
 # Query field names users may type (title:night) and the index fields they search.
@@ -66,11 +68,12 @@ def sections_text(record: dict[str, Any]) -> list[str]:
             "\n".join(part for part in rest if part)]
 
 
-def facet_values(record_id: str, status: str, record: dict[str, Any], added: str
-                 ) -> dict[str, Any]:
+def facet_values(record_id: str, status: str, record: dict[str, Any], added: str,
+                 length: int = 0) -> dict[str, Any]:
     budget = record.get("budget") or {}
     return {
         "id": record_id,
+        "length": length,
         "status": status,
         "themes": list(record.get("themes") or []),
         "country": record.get("country"),
@@ -91,12 +94,13 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
     """The fields Whoosh indexes for one record (a draft may lack any of them)."""
     language = record.get("language") if record.get("language") in LANGUAGES else "en"
     sections = sections_text(record)
+    doc_text = "\n".join(sections)
     country = record.get("country")
     doc = {
         "id": record_id,
         "stamp": stamp,
         f"text_{language}": SECTION_MARK.join(sections),
-        "words": "\n".join(sections),
+        "words": doc_text,
         "title": record.get("title") or "",
         "city": record.get("city") or "",
         "country": " ".join(dict.fromkeys([country, *(country_name(country, lang)
@@ -105,8 +109,11 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
         "partners": "\n".join(record.get("partners") or []),
         "target_groups": "\n".join(record.get("target_groups") or []),
         "themes": " ".join(record.get("themes") or []),
-        "concepts": " ".join(concept_ids_in("\n".join(sections))),
+        "concepts": " ".join(concept_ids_in(doc_text)),
         "language": language,
-        FACETS: json.dumps(facet_values(record_id, status, record, added), separators=(",", ":")).encode(),
+        # Words in the full text: the length BM25 normalises by (index.matching).
+        FACETS: json.dumps(facet_values(record_id, status, record, added,
+                                        len(_WORDS.findall(doc_text))),
+                           separators=(",", ":")).encode(),
     }
     return {name: value for name, value in doc.items() if value != ""}

@@ -21,8 +21,9 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from index.facets import FACET_NAMES, FacetTable, buckets, select
+from index.matching import Postings, matching_docs, rank, scoring_terms
 from index.query import ParsedQuery, parse, terms_by_field
-from index.schema import SCHEMA_VERSION
+from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
 from index.writing import IndexDamaged, current
 
@@ -30,6 +31,8 @@ SORTS = ("relevance", "newest", "oldest", "added", "budget_asc", "budget_desc", 
 MAX_LIMIT = 100
 # Key terms of a sheet's text for "similar initiatives": Whoosh's default of 5 finds little.
 SIMILAR_TERMS = 15
+# Shared themes weigh more than shared wording: they are curated, and cross languages.
+THEME_BOOST = 1.5
 
 
 @dataclass
@@ -69,6 +72,9 @@ class SearchIndex:
         self._searcher: Any = None
         self._table = FacetTable()
         self._docnums: dict[str, int] = {}
+        self._live: set[int] = set()
+        self._published: set[int] = set()
+        self._lengths: dict[str, Any] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -111,7 +117,19 @@ class SearchIndex:
 
     def _reload_table(self) -> None:
         self._table.refresh(self._searcher.reader())
-        self._docnums = {rid: n for n, rid in enumerate(self._table.columns.ids) if rid is not None}
+        columns = self._table.columns
+        self._docnums = {rid: n for n, rid in enumerate(columns.ids) if rid is not None}
+        self._live = set(self._docnums.values())
+        self._published = {n for n in self._live if columns.status[n] == "published"}
+        known = [columns.length[n] for n in self._live if columns.length[n]]
+        average = sum(known) / len(known) if known else 0
+        # Every sheet's words are in its own language's field: one length list serves all.
+        self._lengths = ({name: (columns.length, average) for name in TEXT_FIELDS}
+                         if average else {})
+        theme_counts = [len(themes) for themes in columns.values["themes"]]
+        tagged = [theme_counts[n] for n in self._live if theme_counts[n]]
+        if tagged:
+            self._lengths["themes"] = (theme_counts, sum(tagged) / len(tagged))
 
     # Queries
 
@@ -124,26 +142,30 @@ class SearchIndex:
     def _search(self, request: SearchRequest) -> SearchResult:
         searcher = self._searcher
         parsed = parse(request.q, searcher.schema)
-        docs = self._matching(parsed, request)
+        postings = Postings(searcher)
+        docs = self._matching(parsed, request, postings)
         selected, counts = select(self._table, docs, request.selections, request.facets)
         facets = {name: buckets(name, counts[name], request.selections.get(name, set()),
                                 request.facet_limit)
                   for name in counts}
-        hits = self._page(parsed, request, selected)
+        hits = self._page(parsed, request, selected, postings)
         suggestion = None
         if parsed.words and len(selected) < 3:
             suggestion = suggest(searcher, parsed.words, len(docs),
-                                 lambda q: len(self._matching(parse(q, searcher.schema), request)))
+                                 lambda q: len(self._matching(parse(q, searcher.schema), request,
+                                                              Postings(searcher))))
         terms = terms_by_field(parsed.query) if parsed.query is not None else {}
         return SearchResult(len(selected), hits, facets, suggestion, terms, parsed.fallback,
                             selected)
 
-    def _matching(self, parsed: ParsedQuery, request: SearchRequest) -> list[int]:
+    def _matching(self, parsed: ParsedQuery, request: SearchRequest,
+                  postings: Postings) -> list[int]:
         columns = self._table.columns
         if parsed.query is None:
-            docs = [n for n, rid in enumerate(columns.ids) if rid is not None]
+            docs = sorted(self._live)
         else:
-            docs = sorted(self._searcher.docs_for_query(parsed.query))
+            docs = sorted(self._live.intersection(
+                matching_docs(parsed.query, postings, self._live)))
         if request.status:
             status = columns.status
             docs = [d for d in docs if status[d] == request.status]
@@ -159,8 +181,8 @@ class SearchIndex:
             docs = [d for d in docs if budgets[d] is not None and low <= budgets[d] <= high]
         return docs
 
-    def _page(self, parsed: ParsedQuery, request: SearchRequest, selected: list[int]
-              ) -> list[tuple[str, float | None]]:
+    def _page(self, parsed: ParsedQuery, request: SearchRequest, selected: list[int],
+              postings: Postings) -> list[tuple[str, float | None]]:
         limit = max(1, min(request.limit, MAX_LIMIT))
         end = max(1, request.page) * limit
         start = end - limit
@@ -168,9 +190,9 @@ class SearchIndex:
             return []
         ids = self._table.columns.ids
         if request.sort == "relevance" and parsed.query is not None:
-            allowed = set(selected)
-            results = self._searcher.search(parsed.query, limit=end, filter=allowed)
-            return [(ids[hit.docnum], round(hit.score, 4)) for hit in results[start:end]]
+            ranked = rank(scoring_terms(parsed.query), postings, set(selected), self._lengths,
+                          end)
+            return [(ids[d], round(score, 4)) for d, score in ranked[start:end]]
         ordered = heapq.nsmallest(end, selected, key=self._sort_key(request.sort, parsed))
         return [(ids[d], None) for d in ordered[start:end]]
 
@@ -205,7 +227,7 @@ class SearchIndex:
                 for word, weight in searcher.key_terms_from_text(fieldname, text,
                                                                  numterms=SIMILAR_TERMS):
                     clauses.append(wq.Term(fieldname, word, boost=weight))
-            clauses.extend(wq.Term("themes", theme.lower(), boost=0.6) for theme in themes)
+            clauses.extend(wq.Term("themes", theme.lower(), boost=THEME_BOOST) for theme in themes)
             analyzer = searcher.schema["target_groups"].analyzer
             for group in target_groups:
                 clauses.extend(wq.Term("target_groups", token.text, boost=0.2)
@@ -213,15 +235,13 @@ class SearchIndex:
             if not clauses:
                 return []
             columns = self._table.columns
-            mask = {n for n, status in enumerate(columns.status) if status != "published"}
-            if record_id in self._docnums:
-                mask.add(self._docnums[record_id])
-            # A tree of unions lets Whoosh skip blocks that cannot reach the top scores;
-            # its default for small segments scores every document of every term.
-            similar_query = wq.Or(clauses)
-            similar_query.matcher_type = wq.Or.DEFAULT_MATCHER
-            results = searcher.search(similar_query, limit=limit, mask=mask)
-            return [(columns.ids[hit.docnum], round(hit.score, 4)) for hit in results]
+            allowed = set(self._published)
+            allowed.discard(self._docnums.get(record_id))
+            terms = [(q.fieldname, q.text, q.boost) for q in clauses]
+            postings = Postings(searcher)
+            candidates = set().union(*(postings.get(f, t)[0] for f, t, _ in terms)) & allowed
+            ranked = rank(terms, postings, candidates, self._lengths, limit)
+            return [(columns.ids[d], round(score, 4)) for d, score in ranked if score > 0]
 
     def stamps(self) -> dict[str, str]:
         """id -> stamp of every indexed record (to compare with the store)."""
@@ -237,7 +257,7 @@ class SearchIndex:
             if not self._refresh():
                 return _analysis([], self._table)
             parsed = parse(request.q, self._searcher.schema)
-            docs = self._matching(parsed, request)
+            docs = self._matching(parsed, request, Postings(self._searcher))
             selected, _ = select(self._table, docs, request.selections, False)
             return _analysis(selected, self._table)
 

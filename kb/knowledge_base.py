@@ -137,9 +137,9 @@ class KnowledgeBase:
                  terms: dict[str, set[str]] | None) -> dict[str, Any]:
         record = item.record
         budget = record.get("budget") or {}
-        text = "\n".join(part for part in (record.get("objectives"), record.get("context"),
-                                           record.get("activities"), record.get("evaluation"))
-                         if part)
+        text = [record.get("objectives") or "", record.get("context") or "",
+                record.get("activities") or "", record.get("evaluation") or "",
+                *(record.get("extra_sections") or {}).values()]
         return {
             "id": item.id,
             "title": record.get("title"),
