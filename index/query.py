@@ -154,7 +154,18 @@ def _expand_run(words: list[str]) -> str:
     return " ".join(parts)
 
 
+_PARSERS: dict[tuple[str, ...], MultifieldParser] = {}
+
+
 def _parser(schema) -> MultifieldParser:
+    """One parser per schema layout: building its plugins costs more than most parses."""
+    key = tuple(schema.names())
+    if key not in _PARSERS:
+        _PARSERS[key] = _new_parser(schema)
+    return _PARSERS[key]
+
+
+def _new_parser(schema) -> MultifieldParser:
     parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(PrefixPlugin())

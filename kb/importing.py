@@ -3,7 +3,7 @@
 Files already imported (same sha256, same importer version) are not parsed again; the rest
 are parsed in worker processes on all cores while this process archives each original,
 decides its outcome and stores the record; the index catches up from the outbox every
-INDEX_EVERY records and at the end. Nothing submitted is lost: every readable original is
+INDEX_EVERY records (indexing while the workers parse) and at the end. Nothing submitted is lost: every readable original is
 archived, rejected ones too, with the reason in the store and in the report.
 """
 
@@ -29,7 +29,7 @@ from kb.knowledge_base import KnowledgeBase
 from kb.record import load_draft
 from kb.store import FileRow, StoredRecord, content_hash, now
 
-INDEX_EVERY = 1000
+INDEX_EVERY = 200
 
 
 @dataclass

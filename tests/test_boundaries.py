@@ -18,3 +18,14 @@ def test_importers_use_neither_whoosh_nor_flask():
 def test_kb_domain_does_not_load_pdf_or_word_libraries():
     loaded = imported_modules("kb.record")
     assert not {"pypdf", "docx", "flask", "whoosh"} & loaded
+
+
+def test_bulk_import_parts_of_importers_use_neither_whoosh_nor_flask():
+    for module in ("importers.submissions", "importers.report", "importers.batch"):
+        loaded = imported_modules(module)
+        assert "whoosh" not in loaded and "flask" not in loaded, module
+
+
+def test_index_uses_neither_flask_nor_the_document_readers():
+    loaded = imported_modules("index.searching")
+    assert not {"flask", "pypdf", "docx"} & loaded
