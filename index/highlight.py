@@ -25,12 +25,16 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     """
     parts = [text] if isinstance(text, str) else [part for part in text if part]
     language = language if language in LANGUAGES else "en"
-    stemmed = terms.get(f"text_{language}", set()) | _concept_terms(
-        frozenset(terms.get("concepts", ())), language)
+    stemmed = terms.get(f"text_{language}", set())
     plain = set().union(*(terms.get(name, set()) for name in ("title", "words")))
+    # Words of the thesaurus terms only where the query's own words are not in the text:
+    # the sheet was found through a translation.
+    translated = _concept_terms(frozenset(terms.get("concepts", ())), language)
+    analyzer = text_analyzer(language)
     formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
     fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
-    for analyzer, wanted in ((text_analyzer(language), stemmed), (plain_analyzer(), plain)):
+    for analyzer, wanted in ((analyzer, stemmed), (plain_analyzer(), plain),
+                             (analyzer, translated)):
         if not wanted:
             continue
         for part in parts:
@@ -50,10 +54,7 @@ def _concept_terms(concept_ids: frozenset[str], language: str) -> set[str]:
     for concept_id in concept_ids:
         concept = by_id.get(concept_id)
         for term in concept.terms.get(language, ()) if concept else ():
-            tokens = [token.text for token in analyzer(term, mode="query")]
-            # A word of a longer term ("night" of "night mediators") would mark too much.
-            if len(tokens) == 1:
-                words.update(tokens)
+            words.update(token.text for token in analyzer(term, mode="query"))
     return words
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -149,15 +150,45 @@ def concept_ids_in(text: str) -> list[str]:
     """The ids of the concepts whose terms occur in a text (any language), in file order.
 
     The index records them per sheet, so a query naming a concept in any language finds
-    the sheet by one term instead of a phrase per language.
+    the sheet by one term instead of a phrase per language. This runs on every indexed
+    sheet, so it looks each word up once in a table of the words that can start a term.
     """
-    tokens = list(_words(text))
-    index = _patterns()
+    tokens = _FAST_WORD.findall(_fast_fold(text))
+    starts = _term_starts()
     found: set[int] = set()
     for t, token in enumerate(tokens):
-        for key in _first_word_keys(token):
-            for pattern, position in index.get(key, ()):
-                if position not in found and _match(tokens, t, pattern) is not None:
-                    found.add(position)
+        for pattern, position in starts.get(token, ()):
+            if position not in found and _match(tokens, t, pattern) is not None:
+                found.add(position)
     all_concepts = concepts()
     return [all_concepts[position].id for position in sorted(found)]
+
+
+_FAST_WORD = re.compile(r"[^\W_]+")
+
+
+def _fast_fold(text: str) -> str:
+    """Lower case without accents, in C: texts are long, query words are few."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+@lru_cache(maxsize=1)
+def _term_starts() -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    """Every word that can start a term (a one-word term's plural or singular too) -> terms."""
+    starts: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for position, concept in enumerate(concepts()):
+        for term in concept.all_terms():
+            words = tuple(_FAST_WORD.findall(_fast_fold(term)))
+            if not words:
+                continue
+            keys = {words[0]}
+            if len(words) == 1:
+                word = words[0]
+                keys.update(word + end for end in _PLURAL_ENDINGS)
+                keys.update(word[:-len(end)] for end in _PLURAL_ENDINGS
+                            if word.endswith(end) and len(word) > len(end))
+            for key in keys:
+                entries = starts.setdefault(key, [])
+                if (words, position) not in entries:
+                    entries.append((words, position))
+    return starts
