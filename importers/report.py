@@ -53,13 +53,19 @@ class ImportReport:
 
     @property
     def failed(self) -> bool:
-        return any(item.outcome == "rejected" for item in self.files)
+        """Whether a file is not in the knowledge base: rejected now, or before and unchanged."""
+        return any(item.outcome == "rejected" or (item.outcome == "unchanged" and item.error_kind)
+                   for item in self.files)
 
     def summary(self) -> str:
         counts = self.counts()
         line = ", ".join(f"{counts[name]} {name}" for name in OUTCOMES)
         prefix = "Dry run, nothing stored: " if self.dry_run else ""
         text = f"{prefix}{len(self.files)} file(s): {line}."
+        still = sum(1 for item in self.files if item.outcome == "unchanged" and item.error_kind)
+        if still:
+            text += (f"\n{still} of the unchanged file(s) were rejected before and still are "
+                     "(see the report); fix them and import again.")
         kinds = self.rejected_by_kind()
         if kinds:
             text += "\nRejected by kind: " + ", ".join(

@@ -205,7 +205,7 @@ def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
         period = f"{hit['start_year'] or '?'}–{hit['end_year'] or ''}" if hit["start_year"] else ""
         budget = f"{hit['budget_eur']:,.0f} EUR" if hit["budget_eur"] is not None else ""
         lines.append("")
-        lines.append(f"{hit['title']}  [{hit['id']}]")
+        lines.append(f"{hit['title'] or '(no title yet)'}  [{hit['id']}]")
         lines.append("    " + " · ".join(filter(None, [place, hit["language"], period, budget,
                                                     ", ".join(hit["themes"])])))
         text = html.unescape(re.sub(r"</?mark[^>]*>", "*", hit["snippet"]))

@@ -227,3 +227,15 @@ def test_reimport_updates_only_what_the_importers_now_read_differently(home, tmp
     [after] = records_of(home)
     assert after.record["objectives"] == item.record["objectives"]
     assert after.version == 3
+
+
+def test_a_rejected_file_submitted_again_is_still_reported(home, tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\n broken")
+    import_run(home, str(bad))
+    again = import_run(home, str(bad), "--report", str(tmp_path.parent / "r.json"))
+    assert again.exit_code == 1
+    assert "1 of the unchanged file(s) were rejected before and still are" in again.output
+    [item] = json.loads((tmp_path.parent / "r.json").read_text())["files"]
+    assert item["outcome"] == "unchanged" and item["error_kind"] == "unreadable"
+    assert item["error_message"].startswith("Already submitted and rejected: bad.pdf")
