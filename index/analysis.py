@@ -8,9 +8,11 @@ how BM25 sees the field boosts without one field per section.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from whoosh.analysis import (
+    Analyzer,
     CharsetFilter,
     LowercaseFilter,
     RegexTokenizer,
@@ -19,7 +21,7 @@ from whoosh.analysis import (
     Tokenizer,
 )
 from whoosh.analysis.acore import Token
-from whoosh.lang import stopwords_for_language
+from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "nl")
@@ -28,6 +30,7 @@ SECTION_MARK = "\x1e"
 SECTION_WEIGHTS = (3.0, 1.5, 1.0)
 # Positions left between sections so that a phrase never spans two of them.
 SECTION_GAP = 100
+_WORDS = re.compile(r"\w+")
 # Whoosh's accent map folds "ß" to "s" and leaves ligatures; German and French expect these.
 FOLDING = {**accent_map, ord("ß"): "ss", ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae",
            ord("Æ"): "ae"}
@@ -68,12 +71,74 @@ class SectionTokenizer(Tokenizer):
             offset += len(section) + 1
 
 
+class TextAnalyzer(Analyzer):
+    """Sections' words, lowercased, folded, stop words dropped, stemmed in one language.
+
+    Indexing is most of the cost of importing a sheet, so the index path does the whole
+    chain in one loop; queries and highlighting (which needs character offsets) go through
+    the equivalent chain of Whoosh filters. tests/test_analysis.py holds the two equal.
+    """
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def __getstate__(self) -> dict:
+        return {"language": self.language}      # the schema is pickled: no caches
+
+    def __setstate__(self, state: dict) -> None:
+        self.language = state["language"]
+
+    def chain(self):
+        return _chain(self.language)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 mode: str = "", start_pos: int = 0, **kwargs):
+        if mode != "index" or chars or kwargs.get("tokenize") is False:
+            return self.chain()(value, positions=positions, chars=chars, mode=mode,
+                                start_pos=start_pos, **kwargs)
+        return self._index_tokens(value, positions, start_pos,
+                                  kwargs.get("removestops", True))
+
+    def _index_tokens(self, value: str, positions: bool, start_pos: int, removestops: bool):
+        stop = _stopwords(self.language)
+        stem = _stemmer(self.language)
+        token = Token(positions=positions, chars=False, removestops=removestops, mode="index")
+        pos = start_pos
+        last = len(SECTION_WEIGHTS) - 1
+        for number, section in enumerate(value.split(SECTION_MARK)):
+            weight = SECTION_WEIGHTS[min(number, last)]
+            last_pos = None
+            for last_pos, word in enumerate(_WORDS.findall(section), pos):
+                text = word.lower().translate(FOLDING)
+                stopped = len(text) < 2 or text in stop
+                if stopped and removestops:
+                    continue
+                token.text = text if stopped else stem(text)
+                token.stopped = stopped
+                token.boost = weight
+                if positions:
+                    token.pos = last_pos
+                yield token
+            if last_pos is not None:
+                pos = last_pos + SECTION_GAP
+
+
 @lru_cache(maxsize=None)
-def text_analyzer(language: str):
+def text_analyzer(language: str) -> TextAnalyzer:
     """The analyzer of the full-text field of one language."""
+    return TextAnalyzer(language)
+
+
+@lru_cache(maxsize=None)
+def _chain(language: str):
     return (SectionTokenizer() | LowercaseFilter() | CharsetFilter(FOLDING)
             | StopFilter(stoplist=_stopwords(language), minsize=2, renumber=False)
             | StemFilter(lang=language, cachesize=100_000))
+
+
+@lru_cache(maxsize=None)
+def _stemmer(language: str):
+    return lru_cache(maxsize=100_000)(stemmer_for_language(language))
 
 
 @lru_cache(maxsize=None)
