@@ -9,8 +9,10 @@ archived, rejected ones too, with the reason in the store and in the report.
 
 from __future__ import annotations
 
+import queue
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,13 +67,51 @@ def import_paths(kb: KnowledgeBase, paths: Iterable[str | Path],
         pending = session.triage(collection.submissions, Path(workdir) / "named")
         by_path = {item.path: item for item in pending}
         results = iter_results([item.path for item in pending], options.limits, options.workers)
-        try:
-            for result in results:
-                session.take(by_path[Path(result.file)], result)
-        finally:
-            results.close()
-            session.flush_index()
+        with _Consumer(lambda result: session.take(by_path[Path(result.file)], result)) as consumer:
+            try:
+                for result in results:
+                    consumer.put(result)
+            finally:
+                results.close()
+        session.flush_index()
     return report
+
+
+class _Consumer:
+    """Stores and indexes parsed files in a thread of its own.
+
+    The worker pool hands out the next file only while its results are being read: if this
+    thread of the caller stored and indexed each file itself, the workers would wait for it.
+    """
+
+    def __init__(self, handle: Callable[[ParseResult], None]):
+        self.handle = handle
+        self.queue: queue.Queue = queue.Queue(maxsize=256)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="kb-import-store", daemon=True)
+
+    def __enter__(self) -> _Consumer:
+        self.thread.start()
+        return self
+
+    def put(self, result: ParseResult) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(result)
+
+    def _run(self) -> None:
+        while (result := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.handle(result)
+                except BaseException as exc:  # re-raised in the caller's thread
+                    self.error = exc
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
 
 
 class _Session:
