@@ -86,8 +86,11 @@ def open_live(root: Path) -> Any:
 
 
 def apply(root: Path, documents: list[dict[str, Any]], deleted: Iterable[str],
-          timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
-    """Add or replace `documents` (by id) and remove the `deleted` ids, in one commit."""
+          timeout: float = DEFAULT_LOCK_TIMEOUT, merge: bool = True) -> None:
+    """Add or replace `documents` (by id) and remove the `deleted` ids, in one commit.
+
+    `merge=False` leaves small segments unmerged (a bulk import merges once, at its end).
+    """
     deleted = list(deleted)
     if not documents and not deleted:
         return
@@ -102,7 +105,7 @@ def apply(root: Path, documents: list[dict[str, Any]], deleted: Iterable[str],
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=merge)
 
 
 def rebuild(root: Path, documents: Iterable[dict[str, Any]], procs: int = 1,

@@ -248,7 +248,7 @@ class _Session:
                                     "the same; check whether both should be kept.")
         self.unindexed += 1
         if self.unindexed >= INDEX_EVERY:
-            self.flush_index()
+            self.flush_index(merge=False)
         return outcome
 
     def _near_duplicates(self, sketch: list[int]) -> list[str]:
@@ -266,12 +266,12 @@ class _Session:
             outcome.record_id, outcome.outcome, outcome.error_kind, outcome.error_message,
             IMPORTER_VERSION, known.first_seen if known else stamp, stamp))
 
-    def flush_index(self) -> None:
+    def flush_index(self, merge: bool = True) -> None:
         if self.options.dry_run or not self.unindexed:
             return
         self.unindexed = 0
         try:
-            self.kb.sync_index()
+            self.kb.sync_index(merge=merge)
         except IndexBusy as exc:
             self.report.index_message = (
                 f"{exc.message} The imported records are stored and queued; the next kb command "

@@ -211,7 +211,7 @@ class KnowledgeBase:
             raise NotFound(f"No sheet with id {record_id!r}; nothing was deleted.")
         self.sync_index()
 
-    def sync_index(self) -> int:
+    def sync_index(self, merge: bool = True) -> int:
         """Write the index entries the outbox asks for; returns how many ids were handled."""
         done = 0
         while True:
@@ -221,7 +221,7 @@ class KnowledgeBase:
             found = self.store.get_many(queued)
             documents = [self.document(found[rid]) for rid in queued if rid in found]
             gone = [rid for rid in queued if rid not in found]
-            writing.apply(self.index_root, documents, gone, self.lock_timeout)
+            writing.apply(self.index_root, documents, gone, self.lock_timeout, merge)
             self.store.clear_outbox(queued, marker)
             done += len(queued)
 
