@@ -46,7 +46,8 @@ class _Progress:
         self.bar: Any = None
 
     def start(self, total: int) -> None:
-        if not self.quiet and total:
+        # On a terminal only: in a log or a pipe, the summary says it all.
+        if not self.quiet and total and sys.stderr.isatty():
             self.bar = click.progressbar(length=total, label="Importing", show_pos=True,
                                          show_eta=True, file=sys.stderr)
             self.bar.__enter__()
