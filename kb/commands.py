@@ -115,7 +115,14 @@ def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, worke
     progress = _Progress(quiet)
     if not dry_run:
         kb.sync_index()          # finish what an interrupted run left queued
-    report = import_paths(kb, paths, options, on_total=progress.start, on_file=progress.file)
+    try:
+        report = import_paths(kb, paths, options, on_total=progress.start,
+                              on_file=progress.file)
+    except KeyboardInterrupt:
+        progress.finish()
+        raise click.ClickException(
+            "Interrupted. Every file imported so far is kept; run the same command again to "
+            "go on (files already imported are skipped, and the index catches up).") from None
     if not report.files and not report.ignored:
         progress.finish()
         raise click.ClickException("No PDF, Word or zip files found in the given paths.")
