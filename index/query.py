@@ -178,8 +178,8 @@ def _new_parser(schema) -> MultifieldParser:
 
 
 def _is_broken(parsed: wq.Query) -> bool:
-    return parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__) or not any(
-        True for _ in parsed.leaves()) and not isinstance(parsed, (wq.Term, wq.Phrase, wq.Prefix))
+    """Nothing left to search: Whoosh dropped every part it could not read."""
+    return isinstance(parsed, type(wq.NullQuery)) or next(parsed.leaves(), None) is None
 
 
 def _guard(parsed: wq.Query) -> wq.Query:

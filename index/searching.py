@@ -1,7 +1,7 @@
 """Searching: one long-lived searcher, refreshed after commits, answering faceted queries.
 
 A query's matching documents are computed once (no scoring), filtered and counted from the
-facet arrays, and only the page of hits asked for is scored by Whoosh (BM25F). Searches are
+facet arrays, and only the page of hits asked for is ranked (BM25, index.matching). Searches are
 serialised by a lock: Whoosh readers are not made for concurrent use, and on the GIL a
 second thread would not run a search faster anyway.
 """
@@ -18,7 +18,6 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from index.facets import FACET_NAMES, FacetTable, buckets, select
 from index.matching import Postings, matching_docs, rank, scoring_terms
@@ -101,7 +100,7 @@ class SearchIndex:
                 or not self._searcher.up_to_date()):
             self.close_unlocked()
             try:
-                self._searcher = whoosh_index.open_dir(folder).searcher(weighting=BM25F())
+                self._searcher = whoosh_index.open_dir(folder).searcher()
             except (OSError, ValueError, EOFError, whoosh_index.IndexError) as exc:
                 raise IndexDamaged(f"The search index in {folder} cannot be read ({exc}); run "
                                    "`kb reindex` to rebuild it from the store.") from exc

@@ -27,6 +27,7 @@ from kb.countries import country_name, fold
 from kb.errors import KbError
 from kb import fingerprint
 from kb.store import Store, StoredRecord, content_hash, now
+from kb.themes import vocabulary
 
 DEFAULT_HOME = "kb-data"
 # Records an index commit takes at most while catching up (bounded memory).
@@ -158,8 +159,6 @@ class KnowledgeBase:
 
     @staticmethod
     def _labelled(name: str, bucket: dict[str, Any]) -> dict[str, Any]:
-        from kb.themes import vocabulary
-
         value = bucket["value"]
         label = value
         if name == "themes" and value in vocabulary():

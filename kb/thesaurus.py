@@ -13,8 +13,17 @@ from importlib import resources
 from kb.countries import fold
 from kb.record import LANGUAGES
 
-_WORD = re.compile(r"\w+")
 _PLURAL_ENDINGS = ("s", "es")
+_FAST_WORD = re.compile(r"[^\W_]+")
+# Letters that do not decompose into a base letter and an accent.
+_LIGATURES = str.maketrans({"ß": "ss", "ẞ": "ss", "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae",
+                            "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"})
+
+
+def _fast_fold(text: str) -> str:
+    """Lower case ASCII without accents, done in C: sheets' texts are long."""
+    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return text.encode("ascii", "ignore").decode().lower()
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,7 @@ class Concept:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(fold(text).replace("_", " ")))
+    return tuple(_FAST_WORD.findall(_fast_fold(text)))
 
 
 def _concept(data: dict) -> Concept:
@@ -66,29 +75,9 @@ def concepts() -> tuple[Concept, ...]:
     return loaded
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, list[tuple[tuple[str, ...], int]]]:
-    """(folded words, concept position) of every term, indexed by the term's first word."""
-    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-    for position, concept in enumerate(concepts()):
-        for term in concept.all_terms():
-            words = _words(term)
-            entries = index.setdefault(words[0], [])
-            if (words, position) not in entries:
-                entries.append((words, position))
-    return index
-
-
 def _same_or_plural(query_word: str, term_word: str) -> bool:
     return query_word == term_word or any(
         query_word == term_word + end or term_word == query_word + end for end in _PLURAL_ENDINGS)
-
-
-def _first_word_keys(word: str) -> set[str]:
-    """First words of the terms that may start at `word` (a one-word term may differ by a plural)."""
-    keys = {word, *(word + end for end in _PLURAL_ENDINGS)}
-    keys.update(word[:-len(end)] for end in _PLURAL_ENDINGS if word.endswith(end) and len(word) > len(end))
-    return keys
 
 
 def _match(tokens: list[str], start: int, pattern: tuple[str, ...]) -> bool | None:
@@ -122,21 +111,20 @@ def find_concepts(words: Sequence[str]) -> list[tuple[int, int, Concept]]:
     ends = {t for t in range(1, len(tokens) + 1) if t == len(tokens) or owner[t] != owner[t - 1]}
 
     all_concepts = concepts()
-    index = _patterns()
+    term_starts = _term_starts()
     found: list[tuple[int, int, Concept]] = []
     t = 0
     while t < len(tokens):
         best: tuple[int, bool, int] | None = None  # (length, exact, concept position)
         if t in starts:
-            for key in _first_word_keys(tokens[t]):
-                for pattern, position in index.get(key, ()):
-                    exact = _match(tokens, t, pattern)
-                    if exact is None or t + len(pattern) not in ends:
-                        continue
-                    candidate = (len(pattern), exact, position)
-                    if best is None or (candidate[0], candidate[1], -candidate[2]) > (
-                            best[0], best[1], -best[2]):
-                        best = candidate
+            for pattern, position in term_starts.get(tokens[t], ()):
+                exact = _match(tokens, t, pattern)
+                if exact is None or t + len(pattern) not in ends:
+                    continue
+                candidate = (len(pattern), exact, position)
+                if best is None or (candidate[0], candidate[1], -candidate[2]) > (
+                        best[0], best[1], -best[2]):
+                    best = candidate
         if best is None:
             t += 1
             continue
@@ -153,7 +141,7 @@ def concept_ids_in(text: str) -> list[str]:
     the sheet by one term instead of a phrase per language. This runs on every indexed
     sheet, so it looks each word up once in a table of the words that can start a term.
     """
-    tokens = _FAST_WORD.findall(_fast_fold(text))
+    tokens = list(_words(text))
     starts = _term_starts()
     found: set[int] = set()
     for t, token in enumerate(tokens):
@@ -164,21 +152,13 @@ def concept_ids_in(text: str) -> list[str]:
     return [all_concepts[position].id for position in sorted(found)]
 
 
-_FAST_WORD = re.compile(r"[^\W_]+")
-
-
-def _fast_fold(text: str) -> str:
-    """Lower case without accents, in C: texts are long, query words are few."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
 @lru_cache(maxsize=1)
 def _term_starts() -> dict[str, list[tuple[tuple[str, ...], int]]]:
     """Every word that can start a term (a one-word term's plural or singular too) -> terms."""
     starts: dict[str, list[tuple[tuple[str, ...], int]]] = {}
     for position, concept in enumerate(concepts()):
         for term in concept.all_terms():
-            words = tuple(_FAST_WORD.findall(_fast_fold(term)))
+            words = _words(term)
             if not words:
                 continue
             keys = {words[0]}

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from kb.cli import main
 from kb.knowledge_base import KnowledgeBase
@@ -18,7 +18,7 @@ from kb.samples.sheets import sheet as demo_sheet
 from tests.conftest import MINIMAL_SHEET, sheet_docx
 
 
-def kb_run(home: Path, *args: str) -> "click.testing.Result":  # noqa: F821
+def kb_run(home: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--home", str(home), *args])
 
 

@@ -1136,3 +1136,12 @@ def test_analyse_leaves_out_drafts(corpus):
     everything = corpus.kb.analyse(SearchRequest(status=None))
     assert everything["total"] == len(PUBLISHED) + len(DRAFTS)
     assert everything["budget"]["count"] == 17
+
+
+@pytest.mark.parametrize("query, fallback", [
+    ("night", False), ("title:night AND bus", False), ('"night bus"', False), ("secur*", False),
+    ('"a b"', True)])
+def test_only_unreadable_queries_fall_back(query, fallback):
+    from index.query import parse
+    from index.schema import make_schema
+    assert parse(query, make_schema()).fallback is fallback

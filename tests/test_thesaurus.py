@@ -168,7 +168,7 @@ def test_a_term_shared_by_two_concepts_goes_to_the_first(monkeypatch):
     first = Concept("a", {lang: ("shared term",) for lang in LANGUAGES})
     second = Concept("b", {lang: ("shared term", "other") for lang in LANGUAGES})
     monkeypatch.setattr("kb.thesaurus.concepts", lambda: (first, second))
-    monkeypatch.setattr("kb.thesaurus._patterns", thesaurus._patterns.__wrapped__)
+    monkeypatch.setattr("kb.thesaurus._term_starts", thesaurus._term_starts.__wrapped__)
     assert found("shared term") == [(0, 2, "a")]
     assert found("other") == [(0, 1, "b")]
 
