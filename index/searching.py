@@ -180,6 +180,25 @@ class SearchIndex:
             docs = [d for d in docs if budgets[d] is not None and low <= budgets[d] <= high]
         return docs
 
+    def ordered_ids(self, request: SearchRequest) -> list[str]:
+        """Every matching id in the request's sort order (for exports: no page, no facets)."""
+        with self._lock:
+            if not self._refresh():
+                return []
+            searcher = self._searcher
+            parsed = parse(request.q, searcher.schema)
+            postings = Postings(searcher)
+            docs = self._matching(parsed, request, postings)
+            selected, _ = select(self._table, docs, request.selections, False)
+            ids = self._table.columns.ids
+            if request.sort == "relevance" and parsed.query is not None:
+                ranked = rank(scoring_terms(parsed.query), postings, set(selected),
+                              self._lengths, len(selected))
+                first = [d for d, _ in ranked]
+                rest = set(selected).difference(first)    # matched, but by no scoring term
+                return [ids[d] for d in first + sorted(rest, key=self._sort_key("newest", parsed))]
+            return [ids[d] for d in sorted(selected, key=self._sort_key(request.sort, parsed))]
+
     def _page(self, parsed: ParsedQuery, request: SearchRequest, selected: list[int],
               postings: Postings) -> list[tuple[str, float | None]]:
         limit = max(1, min(request.limit, MAX_LIMIT))

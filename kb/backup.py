@@ -77,7 +77,17 @@ def csv_row(item: StoredRecord) -> list[Any]:
         "source_format": source.get("format"), "imported": item.created,
         "updated": item.updated, "version": item.version,
     }
-    return ["" if values[column] is None else values[column] for column in CSV_COLUMNS]
+    return [spreadsheet_safe(values[column]) for column in CSV_COLUMNS]
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: sheet text starting with = + - @ would otherwise be
+    run as a formula when the CSV is opened (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def export_csv(kb: KnowledgeBase, out: TextIO, status: str | None = None) -> int:

@@ -233,9 +233,7 @@ def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
 def show(kb: KnowledgeBase, record_id: str, as_json: bool) -> None:
     """Show one sheet: its record, status and provenance."""
     item = kb.get(record_id)
-    data = {"id": item.id, "status": item.status, "record": item.record,
-            "provenance": item.provenance(),
-            "files": [row.filename for row in kb.store.files_of(item.id)]}
+    data = kb.sheet_json(item)
     if as_json:
         echo_json(data)
         return
@@ -393,6 +391,8 @@ def load(kb: KnowledgeBase, file: str) -> None:
 
 
 def register(group: click.Group) -> None:
+    from kb.server import demo, serve
+
     for command in (import_command, reimport, search, show, similar, delete, stats, reindex,
-                    check, export, load):
+                    check, export, load, serve, demo):
         group.add_command(command)

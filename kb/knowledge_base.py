@@ -167,6 +167,16 @@ class KnowledgeBase:
             label = country_name(value)
         return {**bucket, "label": label}
 
+    def ordered_ids(self, request: SearchRequest) -> list[str]:
+        """The ids of a search's whole result set, in its sort order (for exports)."""
+        return self.index.ordered_ids(request)
+
+    def sheet_json(self, item: StoredRecord) -> dict[str, Any]:
+        """One sheet as `kb show --json` and the API give it: record, status, provenance."""
+        return {"id": item.id, "status": item.status, "record": item.record,
+                "provenance": item.provenance(),
+                "files": [row.filename for row in self.store.files_of(item.id)]}
+
     def similar(self, record_id: str, limit: int = 5) -> list[dict[str, Any]]:
         item = self.get(record_id)
         record = item.record

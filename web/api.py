@@ -1,0 +1,49 @@
+"""The JSON API: the same parameters as the pages, the same JSON as `kb search --json`.
+
+    GET /api/search               total, page, limit, hits, facets, suggestion
+    GET /api/facets               total and facet counts of a search (no hits)
+    GET /api/sheets/<id>          id, status, record (as RecordSchema dumps it), provenance
+    GET /api/sheets/<id>/similar  hits: the five most similar published sheets
+
+Errors: 400 {"error": {"field", "message"}} for a bad parameter, 404 {"error": {"message"}}
+for an unknown id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from kb.record import RecordSchema
+from web.app import knowledge_base
+from web.params import BadParameter, search_request
+
+blueprint = Blueprint("api", __name__)
+MAX_SIMILAR = 20
+
+
+@blueprint.get("/search")
+def search() -> Any:
+    return jsonify(knowledge_base().search(search_request(request.args)))
+
+
+@blueprint.get("/facets")
+def facets() -> Any:
+    found = knowledge_base().search(search_request(request.args, limit=1), highlight=False)
+    return jsonify({"total": found["total"], "facets": found["facets"]})
+
+
+@blueprint.get("/sheets/<record_id>")
+def sheet(record_id: str) -> Any:
+    data = knowledge_base().sheet_json(record_id)
+    data["record"] = RecordSchema().dump(data["record"])
+    return jsonify(data)
+
+
+@blueprint.get("/sheets/<record_id>/similar")
+def similar(record_id: str) -> Any:
+    raw = request.args.get("limit", "5")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIMILAR:
+        raise BadParameter("limit", f"limit must be a whole number from 1 to {MAX_SIMILAR}.")
+    return jsonify({"hits": knowledge_base().similar(record_id, int(raw))})

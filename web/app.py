@@ -1,0 +1,141 @@
+"""The Flask application factory: `create_app(config)` builds one app on one knowledge base."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import Babel, gettext as _
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from kb.knowledge_base import NotFound, default_home
+from web import i18n
+from web.knowledge import SharedKnowledgeBase
+from web.params import BadParameter, changed, search_args
+
+HERE = Path(__file__).resolve().parent
+DEFAULTS = {
+    "KB_HOME": None,               # None: KB_HOME from the environment, else ./kb-data
+    "PAGE_SIZE": 10,
+    "SITE_NAME": "practice-kb",
+    "DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(HERE / "translations"),
+    "JSON_SORT_KEYS": False,
+}
+# The pages load nothing from elsewhere and run no inline script.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    home = app.config["KB_HOME"] or default_home()
+    app.extensions["knowledge_base"] = SharedKnowledgeBase(home)
+    Babel(app, locale_selector=i18n.select_locale)
+
+    from web import analysis, api, search, sheets
+    app.register_blueprint(search.blueprint)
+    app.register_blueprint(sheets.blueprint)
+    app.register_blueprint(analysis.blueprint)
+    app.register_blueprint(api.blueprint, url_prefix="/api")
+
+    app.add_url_rule("/language/<code>", "language", choose_language)
+    app.jinja_env.globals.update(
+        facet_label=i18n.facet_label, facet_titles=i18n.FACET_TITLES, number=i18n.number,
+        euros=i18n.euros, language_name=i18n.language_name, theme_label=i18n.theme_label,
+        ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url)
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.after_request
+    def secure(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(NotFound, not_found)
+    app.register_error_handler(BadParameter, bad_parameter)
+    app.register_error_handler(Exception, server_error)
+    return app
+
+
+def knowledge_base() -> SharedKnowledgeBase:
+    from flask import current_app
+    return current_app.extensions["knowledge_base"]
+
+
+def search_url(endpoint: str = "search.page", *, drop: tuple[str, str | None] | None = None,
+               **replace: Any) -> str:
+    """The URL of the current search with some parameters changed (the page number is reset
+    unless given: a new filter starts on page 1)."""
+    replace.setdefault("page", None)
+    args = changed(search_args(request.args), drop=drop, **replace)
+    return url_for(endpoint, **args.to_dict(flat=False))
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Sheet text as HTML paragraphs (blank lines between them, line breaks kept), escaped."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(block.splitlines()))
+                           for block in blocks)
+
+
+def choose_language(code: str) -> Response:
+    """The visible language switch: remembers the choice and goes back where the user was."""
+    target = request.args.get("next", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if code in i18n.LOCALES:
+        response.set_cookie(i18n.LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def http_error(exc: HTTPException) -> Any:
+    if wants_json():
+        return jsonify({"error": {"message": exc.description}}), exc.code
+    return render_template("error.html", code=exc.code, title=exc.name,
+                           message=exc.description), exc.code
+
+
+def not_found(exc: NotFound) -> Any:
+    if wants_json():
+        return jsonify({"error": {"message": exc.message}}), 404
+    return render_template("error.html", code=404, title=_("Not found"), message=exc.message), 404
+
+
+def bad_parameter(exc: BadParameter) -> Any:
+    if wants_json():
+        return jsonify(exc.as_json()), 400
+    return render_template("error.html", code=400, title=_("Bad request"), message=exc.message), 400
+
+
+def server_error(exc: Exception) -> Any:
+    from flask import current_app
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    message = _("Something went wrong on our side; the error has been logged.")
+    if wants_json():
+        return jsonify({"error": {"message": message}}), 500
+    return render_template("error.html", code=500, title=_("Server error"), message=message), 500

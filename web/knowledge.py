@@ -1,0 +1,91 @@
+"""The knowledge base as the web app shares it between its request threads.
+
+The store keeps one SQLite connection and the index one searcher; both are used by one
+thread at a time, so every call here holds a lock. Calls are short (a search, a few rows);
+pages are rendered outside it. The public only sees published sheets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from index.searching import SearchRequest
+from kb.knowledge_base import KnowledgeBase, NotFound
+from kb.store import StoredRecord
+
+# Rows fetched per lock hold while an export streams.
+EXPORT_CHUNK = 200
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+class SharedKnowledgeBase:
+    def __init__(self, home: Path | str):
+        self.kb = KnowledgeBase(home)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self.kb.close()
+
+    def search(self, request: SearchRequest, *, highlight: bool = True) -> dict[str, Any]:
+        with self._lock:
+            return self.kb.search(request, highlight=highlight)
+
+    def analyse(self, request: SearchRequest) -> dict[str, Any]:
+        with self._lock:
+            return self.kb.analyse(request)
+
+    def sheet(self, record_id: str) -> StoredRecord:
+        """A published sheet; NotFound for unknown ids and drafts alike."""
+        with self._lock:
+            item = self.kb.store.get(record_id)
+        if item is None or item.status != "published":
+            raise NotFound(f"No published sheet with id {record_id!r}.")
+        return item
+
+    def sheets(self, record_ids: list[str]) -> list[StoredRecord]:
+        """Published sheets in the order asked; NotFound names the first unknown id."""
+        with self._lock:
+            found = self.kb.store.get_many(record_ids)
+        for record_id in record_ids:
+            item = found.get(record_id)
+            if item is None or item.status != "published":
+                raise NotFound(f"No published sheet with id {record_id!r}.")
+        return [found[record_id] for record_id in record_ids]
+
+    def sheet_json(self, record_id: str) -> dict[str, Any]:
+        item = self.sheet(record_id)
+        with self._lock:
+            return self.kb.sheet_json(item)
+
+    def similar(self, record_id: str, limit: int = 5) -> list[dict[str, Any]]:
+        self.sheet(record_id)
+        with self._lock:
+            return self.kb.similar(record_id, limit)
+
+    def original(self, record_id: str) -> tuple[Path, str, str]:
+        """(path in the archive, file name as submitted, mimetype) of a sheet's original."""
+        item = self.sheet(record_id)
+        source = item.record.get("source") or {}
+        if not item.source_sha256 or item.source_sha256 not in self.kb.archive:
+            raise NotFound(f"The sheet {record_id!r} has no original file in the archive.")
+        fmt = source.get("format") or "pdf"
+        filename = source.get("filename") or f"{record_id}.{fmt}"
+        return (self.kb.archive.path(item.source_sha256), filename,
+                MIMETYPES.get(fmt, "application/octet-stream"))
+
+    def rows(self, request: SearchRequest) -> Iterator[StoredRecord]:
+        """Every sheet of a search's result set, in its order, fetched a chunk at a time."""
+        with self._lock:
+            ids = self.kb.ordered_ids(request)
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            chunk = ids[start:start + EXPORT_CHUNK]
+            with self._lock:
+                found = self.kb.store.get_many(chunk)
+            yield from (found[rid] for rid in chunk if rid in found)

@@ -1,0 +1,124 @@
+"""The search parameters in a URL, shared by the search page, the API, the exports and the feed.
+
+    q                       words, "phrases", AND/OR/NOT, field:term, prefix*
+    theme country city language year budget_band evaluated eu_funded
+                            facet values, each repeatable (any of them)
+    year_from year_to       start year range
+    budget_min budget_max   budget range in EUR
+    sort page limit
+
+A bad value raises BadParameter naming the parameter: the API answers 400 with it, the pages
+show it as a message.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from index.searching import MAX_LIMIT, SORTS, SearchRequest
+from kb.errors import KbError
+
+# URL parameter -> facet of the index.
+FACET_PARAMS = {
+    "theme": "themes",
+    "country": "country",
+    "city": "city",
+    "language": "language",
+    "year": "start_year",
+    "budget_band": "budget_band",
+    "evaluated": "evaluated",
+    "eu_funded": "eu_funded",
+}
+PARAM_OF_FACET = {facet: param for param, facet in FACET_PARAMS.items()}
+RANGE_PARAMS = ("year_from", "year_to", "budget_min", "budget_max")
+SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort")
+MAX_QUERY_LENGTH = 500
+MAX_PAGE = 10_000
+MAX_VALUES = 50          # values of one facet in one request
+
+
+class BadParameter(KbError):
+    kind = "bad-parameter"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+    def as_json(self) -> dict[str, Any]:
+        return {"error": {"field": self.field, "message": self.message}}
+
+
+def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None = None
+                   ) -> SearchRequest:
+    """The SearchRequest of a URL's query string (published sheets only: this is the public)."""
+    q = args.get("q", "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise BadParameter("q", f"The query is too long: keep it under {MAX_QUERY_LENGTH} "
+                                "characters.")
+    selections = {}
+    for param, facet in FACET_PARAMS.items():
+        values = [v.strip() for v in args.getlist(param) if v.strip()]
+        if len(values) > MAX_VALUES:
+            raise BadParameter(param, f"Too many values for {param}: at most {MAX_VALUES}.")
+        if param == "country":
+            values = [v.upper() for v in values]
+        elif param == "language":
+            values = [v.lower() for v in values]
+        if values:
+            selections[facet] = set(values)
+    year_from = _number(args, "year_from", int, 0, 9999)
+    year_to = _number(args, "year_to", int, 0, 9999)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise BadParameter("year_to", "The end year is before the start year.")
+    budget_min = _number(args, "budget_min", float, 0, 1e15)
+    budget_max = _number(args, "budget_max", float, 0, 1e15)
+    if budget_min is not None and budget_max is not None and budget_min > budget_max:
+        raise BadParameter("budget_max", "The maximum budget is below the minimum.")
+    sort = args.get("sort", "") or "relevance"
+    if sort not in SORTS:
+        raise BadParameter("sort", f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+    page = _number(args, "page", int, 1, MAX_PAGE)
+    size = _number(args, "limit", int, 1, MAX_LIMIT)
+    return SearchRequest(q=q, selections=selections, year_from=year_from, year_to=year_to,
+                         budget_min=budget_min, budget_max=budget_max, sort=sort,
+                         page=page or 1, limit=size or limit, facet_limit=facet_limit)
+
+
+def _number(args: MultiDict, name: str, kind: type, low: float, high: float) -> Any:
+    raw = args.get(name, "").strip().replace(" ", "").replace("\u202f", "")
+    if not raw:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise BadParameter(name, f"{name} must be {what}, not {raw[:40]!r}.") from None
+    if not (isinstance(value, int) or math.isfinite(value)) or not low <= value <= high:
+        raise BadParameter(name, f"{name} must be between {low:g} and {high:g}.")
+    return value
+
+
+def search_args(args: MultiDict) -> MultiDict:
+    """Only the search parameters of a query string (what the page, feed and exports share)."""
+    return MultiDict([(key, value) for key, value in args.items(multi=True)
+                      if key in SEARCH_PARAMS and value.strip()])
+
+
+def changed(args: MultiDict, *, drop: tuple[str, str | None] | None = None,
+            **replace: Any) -> MultiDict:
+    """A copy of `args` without one (name, value) pair (value None: all of that name), with
+    some names replaced (None removes them). Used for chips, pages and sort links."""
+    out = MultiDict()
+    for key, value in args.items(multi=True):
+        if drop and key == drop[0] and drop[1] in (None, value):
+            continue
+        if key in replace:
+            continue
+        out.add(key, value)
+    for key, value in replace.items():
+        if value is not None:
+            out.add(key, value)
+    return out

@@ -1,0 +1,87 @@
+"""The public search page and its Atom feed, both driven by the URL's search parameters."""
+
+from __future__ import annotations
+
+import math
+from itertools import islice
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from index.facets import FACET_NAMES
+from index.searching import SORTS, SearchRequest
+from web.app import knowledge_base
+from web.params import (FACET_PARAMS, PARAM_OF_FACET, RANGE_PARAMS, BadParameter,
+                        search_request)
+
+blueprint = Blueprint("search", __name__)
+FEED_SIZE = 20
+# Facet values shown before "show more".
+FACET_SHOWN = 8
+
+
+@blueprint.get("/")
+def page() -> Any:
+    size = current_app.config["PAGE_SIZE"]
+    error: BadParameter | None = None
+    try:
+        search = search_request(request.args, limit=size)
+    except BadParameter as exc:
+        error, search = exc, SearchRequest(limit=size)
+    result = None if error else knowledge_base().search(search)
+    if result is not None and not result["hits"] and search.page > 1 and result["total"]:
+        error = BadParameter("page", f"There is no page {search.page}: the search has "
+                                     f"{result['total']} sheets.")
+    return render_template(
+        "search.html", search=search, result=result, error=error, sorts=SORTS,
+        facets=_facets(result, search), chips=_chips(search),
+        pages=_pages(result, search), facet_shown=FACET_SHOWN,
+    ), 400 if error else 200
+
+
+def _facets(result: dict[str, Any] | None, search: SearchRequest) -> list[dict[str, Any]]:
+    """The sidebar: every facet with its buckets; selected values always listed first."""
+    if result is None:
+        return []
+    out = []
+    for name in FACET_NAMES:
+        buckets = result["facets"].get(name, [])
+        selected = [b for b in buckets if b["selected"]]
+        others = [b for b in buckets if not b["selected"]]
+        out.append({"name": name, "param": PARAM_OF_FACET[name], "buckets": selected + others})
+    return out
+
+
+def _chips(search: SearchRequest) -> list[dict[str, Any]]:
+    """One removable chip per active filter."""
+    chips = []
+    for param, facet in FACET_PARAMS.items():
+        for value in sorted(search.selections.get(facet, ())):
+            chips.append({"param": param, "value": value, "facet": facet})
+    for name in RANGE_PARAMS:
+        value = getattr(search, name)
+        if value is not None:
+            chips.append({"param": name, "value": value, "facet": None})
+    return chips
+
+
+def _pages(result: dict[str, Any] | None, search: SearchRequest) -> dict[str, Any]:
+    if not result or not result["total"]:
+        return {"count": 0, "numbers": []}
+    count = math.ceil(result["total"] / search.limit)
+    current = search.page
+    numbers = sorted({1, count, *range(max(1, current - 2), min(count, current + 2) + 1)})
+    return {"count": count, "current": current, "numbers": numbers}
+
+
+@blueprint.get("/feed.atom")
+def feed() -> Response:
+    """The newest sheets matching a search, as an Atom feed (same parameters as the page)."""
+    search = search_request(request.args)
+    search.sort = "added"
+    items = list(islice(knowledge_base().rows(search), FEED_SIZE))
+    body = render_template("feed.xml", items=items, updated=max(
+        (item.updated for item in items), default="1970-01-01T00:00:00+00:00"),
+        self_url=request.url, page_url=url_for("search.page", _external=True,
+                                               **request.args.to_dict(flat=False)))
+    return Response(body, mimetype="application/atom+xml")
