@@ -128,13 +128,20 @@ def serving(home: Path, port: int, logs: Path, start_timeout: float) -> Iterator
             raise BenchError(f"`kb serve` exited with status {process.returncode} during the "
                              f"runs; its stderr:\n{tail(stderr)}")
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_server(process)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Ctrl-C first: the server then closes the knowledge base, and SQLite removes the -wal
+    and -shm files it made beside kb.sqlite3; then SIGTERM, then SIGKILL."""
+    for signum, patience in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, None)):
+        if process.poll() is not None:
+            return
+        process.send_signal(signum)
+        try:
+            process.wait(timeout=patience)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def wait_ready(process: subprocess.Popen, port: int, timeout: float, stderr: Path) -> Any:
@@ -338,8 +345,8 @@ def knowledge_base(args: argparse.Namespace, workdir: Path) -> Path:
         if not (args.home / "kb.sqlite3").is_file():
             raise BenchError(f"No knowledge base in {args.home} (no kb.sqlite3); build one "
                              "with bench/search_speed.py --build-only, or leave out --home.")
-        return args.home
-    home = workdir / f"kb-{args.size}"
+        return args.home.resolve()
+    home = workdir.resolve() / f"kb-{args.size}"
     figures_file = workdir / f"build-{args.size}.json"    # as bench/search_speed.py does
     if not figures_file.exists():
         print(f"building a knowledge base of {args.size:,} generated sheets in {home}",
@@ -378,6 +385,9 @@ def main() -> int:
     args = parser.parse_args()
     clients = [int(count) for count in args.clients.split(",")]
     signal.signal(signal.SIGTERM, interrupted)
+    # A handler of ours, not an ignored SIGINT (as a shell gives background jobs), so that the
+    # server started below gets the default one and stops cleanly on SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kb-load-"))
     workdir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()

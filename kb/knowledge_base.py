@@ -151,6 +151,8 @@ class KnowledgeBase:
             "start_year": record.get("start_year"),
             "end_year": record.get("end_year"),
             "budget_eur": budget.get("amount_eur"),
+            "budget_amount": budget.get("amount"),
+            "budget_currency": budget.get("currency"),
             "budget_text": budget.get("text") or None,
             "status": item.status,
             "score": score,

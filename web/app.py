@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from web.knowledge import SharedKnowledgeBase
 from web.params import BadParameter, changed, search_args
 
 HERE = Path(__file__).resolve().parent
+_BULLET = re.compile(r"[-•*▪‣◦–]\s+")
 DEFAULTS = {
     "KB_HOME": None,               # None: KB_HOME from the environment, else ./kb-data
     "PAGE_SIZE": 10,
@@ -90,10 +92,18 @@ def search_url(endpoint: str = "search.page", *, drop: tuple[str, str | None] | 
 
 
 def paragraphs(text: str | None) -> Markup:
-    """Sheet text as HTML paragraphs (blank lines between them, line breaks kept), escaped."""
-    blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(block.splitlines()))
-                           for block in blocks)
+    """Sheet text as HTML, escaped: blocks between blank lines become paragraphs, and runs of
+    lines starting with a bullet ("- ", "• ", "* ") become lists."""
+    out: list[Markup] = []
+    for block in re.split(r"\n\s*\n", text or ""):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        for is_list, run in groupby(lines, key=lambda line: bool(_BULLET.match(line))):
+            if is_list:
+                items = (Markup("<li>{}</li>").format(_BULLET.sub("", line, 1)) for line in run)
+                out.append(Markup("<ul>{}</ul>").format(Markup("").join(items)))
+            else:
+                out.append(Markup("<p>{}</p>").format(Markup("<br>").join(run)))
+    return Markup("").join(out)
 
 
 def choose_language(code: str) -> Response:

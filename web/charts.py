@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 WIDTH = 640
 BAR_GAP = 4
-LABEL_WIDTH = 150     # horizontal bars: room for the labels on the left
+LABEL_WIDTH = 240     # horizontal bars: room for the labels on the left
 ROW_HEIGHT = 22
 COLUMN_AREA = 180     # vertical bars: height of the plotting area
 
@@ -70,5 +70,5 @@ def _open(width: int, height: int, title: str) -> str:
             f'<title>{escape(title)}</title>')
 
 
-def _short(label: str, room: int = 24) -> str:
+def _short(label: str, room: int = 34) -> str:
     return label if len(label) <= room else label[:room - 1] + "…"
