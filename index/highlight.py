@@ -10,10 +10,13 @@ from functools import lru_cache
 
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
-from index.analysis import LANGUAGES, plain_analyzer, text_analyzer
+from index.analysis import FOLDING, LANGUAGES, plain_analyzer, text_analyzer
 from kb.thesaurus import concepts
 
 SNIPPET_CHARS = 240
+# The stretch of a section analysed for a snippet: from a little before the first match.
+WINDOW_BEFORE = 200
+WINDOW = 3000
 
 
 def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
@@ -33,15 +36,31 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     analyzer = text_analyzer(language)
     formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
     fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
+    folded = [part.lower().translate(FOLDING) for part in parts]
     for analyzer, wanted in ((analyzer, stemmed), (plain_analyzer(), plain),
                              (analyzer, translated)):
         if not wanted:
             continue
-        for part in parts:
-            marked = highlight(part, wanted, analyzer, fragmenter, formatter, top=2)
+        probes = {_probe(term) for term in wanted}
+        for part, text in zip(parts, folded):
+            # Analysing a whole section costs milliseconds: only where a term may be, and
+            # only the stretch of text from a little before its first occurrence.
+            found = [text.find(probe) for probe in probes]
+            first = min((at for at in found if at >= 0), default=-1)
+            if first < 0:
+                continue
+            start = max(0, part.rfind(" ", 0, max(0, first - WINDOW_BEFORE)) + 1)
+            marked = highlight(part[start:start + WINDOW], wanted, analyzer, fragmenter,
+                               formatter, top=2)
             if marked:
                 return marked
     return html.escape(_beginning(" ".join(parts), max_chars), quote=False)
+
+
+def _probe(term: str) -> str:
+    """A substring every word with this stem contains once folded: stemmers change at most
+    the last letter of what they keep ("safety" -> "safeti", "cities" -> "citi")."""
+    return term[:-1] if len(term) > 4 else term
 
 
 @lru_cache(maxsize=4096)

@@ -7,9 +7,11 @@ from itertools import islice
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import ngettext
 
 from index.facets import FACET_NAMES
 from index.searching import SORTS, SearchRequest
+from web import i18n
 from web.app import knowledge_base
 from web.params import (FACET_PARAMS, PARAM_OF_FACET, RANGE_PARAMS, BadParameter,
                         search_request)
@@ -40,15 +42,26 @@ def page() -> Any:
 
 
 def _facets(result: dict[str, Any] | None, search: SearchRequest) -> list[dict[str, Any]]:
-    """The sidebar: every facet with its buckets; selected values always listed first."""
+    """The sidebar: every facet with its values ready to show (selected ones first). Built
+    here rather than in the template: a page lists hundreds of values."""
     if result is None:
         return []
+    sheets: dict[int, str] = {}         # count -> "(12 sheets)" for screen readers
     out = []
     for name in FACET_NAMES:
-        buckets = result["facets"].get(name, [])
-        selected = [b for b in buckets if b["selected"]]
-        others = [b for b in buckets if not b["selected"]]
-        out.append({"name": name, "param": PARAM_OF_FACET[name], "buckets": selected + others})
+        param = PARAM_OF_FACET[name]
+        values = []
+        for number, bucket in enumerate(sorted(result["facets"].get(name, []),
+                                               key=lambda b: not b["selected"])):
+            count = bucket["count"]
+            if count not in sheets:
+                sheets[count] = ngettext("%(count)s sheet", "%(count)s sheets", count,
+                                         count=i18n.number(count))
+            label = i18n.facet_label(name, bucket["value"])
+            values.append({"value": bucket["value"], "label": label, "key": label.lower(),
+                           "id": f"{param}-{number}", "count": i18n.number(count),
+                           "sheets": sheets[count], "selected": bucket["selected"]})
+        out.append({"name": name, "param": param, "entries": values})
     return out
 
 
