@@ -150,12 +150,19 @@ class SearchIndex:
         hits = self._page(parsed, request, selected, postings)
         suggestion = None
         if parsed.words and len(selected) < 3:
-            suggestion = suggest(searcher, parsed.words, len(docs),
-                                 lambda q: len(self._matching(parse(q, searcher.schema), request,
-                                                              Postings(searcher))))
+            suggestion = suggest(searcher, parsed.words, len(selected), self._counter(request))
         terms = terms_by_field(parsed.query) if parsed.query is not None else {}
         return SearchResult(len(selected), hits, facets, suggestion, terms, parsed.fallback,
                             selected)
+
+    def _counter(self, request: SearchRequest):
+        """How many sheets another query finds under the same filters and selections."""
+        searcher = self._searcher
+
+        def count(q: str) -> int:
+            docs = self._matching(parse(q, searcher.schema), request, Postings(searcher))
+            return len(select(self._table, docs, request.selections, False)[0])
+        return count
 
     def _matching(self, parsed: ParsedQuery, request: SearchRequest,
                   postings: Postings) -> list[int]:

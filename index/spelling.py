@@ -8,6 +8,8 @@ from typing import Any
 from index.analysis import fold
 
 MIN_LENGTH = 4
+# Longer words are not misspellings worth a fuzzy scan of the vocabulary (slow on long words).
+MAX_LENGTH = 30
 
 
 def suggest(searcher: Any, words: list[str], found: int, count: Callable[[str], int]
@@ -22,7 +24,8 @@ def suggest(searcher: Any, words: list[str], found: int, count: Callable[[str], 
     changed = False
     for word in words:
         folded = fold(word)
-        if len(folded) < MIN_LENGTH or reader.doc_frequency("words", folded):
+        if (not MIN_LENGTH <= len(folded) <= MAX_LENGTH
+                or reader.doc_frequency("words", folded)):
             corrected.append(folded)
             continue
         best = _nearest(reader, folded)

@@ -57,8 +57,14 @@ _EU_FUNDING = re.compile(
     r"|europese unie|europaische union|european commission|commission europeenne|erdf|feder|fesr"
     r"|efre|esf\+?|fse\+?|isf|fsi|amif|interreg|urbact|horizon 2020|horizon europe|erasmus\+?"
     r"|cerv|daphne|uia|urban innovative actions|european social fund|fonds social europeen"
-    r"|fondo social europeo|fondo sociale europeo|europaischer sozialfonds|internal security fund"
-    r"|fonds pour la securite interieure)\b")
+    r"|fondo social europeo|fondo sociale europeo|fundo social europeu|europees sociaal fonds"
+    r"|europaische[nrs]? sozialfonds|european regional development fund"
+    r"|fonds europeen de developpement regional|fondo europeo de desarrollo regional"
+    r"|fondo europeo di sviluppo regionale|fundo europeu de desenvolvimento regional"
+    r"|europaische[nrs]? fonds fur regionale entwicklung|europees fonds voor regionale ontwikkeling"
+    r"|internal security fund|fonds pour la securite interieure|fondo de seguridad interior"
+    r"|fondo sicurezza interna|fundo para a seguranca interna|fonds voor interne veiligheid"
+    r"|fonds fur die innere sicherheit)\b")
 
 
 def eu_cofunded(funding: list[str], text: str = "") -> bool:

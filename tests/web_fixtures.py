@@ -32,6 +32,11 @@ def sheet(title: str, *, language: str = "en", objectives: str = "Objectives of 
     return RecordSchema().dump(record_from_dict(data))
 
 
+def budget(amount_eur: float, text: str = "") -> dict[str, Any]:
+    return {"amount": amount_eur, "currency": "EUR", "amount_eur": amount_eur,
+            "text": text or f"{amount_eur:,.0f} EUR", "funding": []}
+
+
 # key -> (record, status)
 HAND_MADE: dict[str, tuple[dict[str, Any], str]] = {
     "hostile": (sheet(
@@ -71,7 +76,7 @@ HAND_MADE: dict[str, tuple[dict[str, Any], str]] = {
         evaluation="Extern onderzoek door de universiteit.",
         themes=["public-spaces", "partnerships"], start_year=2021, end_year=2023,
         budget={"amount": 2_000_000, "currency": "EUR", "amount_eur": 2_000_000.0,
-                "text": "2 miljoen euro", "funding": ["European Regional Development Fund"]}),
+                "text": "2 miljoen euro", "funding": ["Interreg North Sea", "Gemeente Rotterdam"]}),
         "published"),
 }
 
@@ -105,3 +110,59 @@ def build_corpus(home: Path) -> Corpus:
         ids = {key: kb.save(record, status).id for key, (record, status) in HAND_MADE.items()}
         records = {item.id: item for item in kb.store.records()}
     return Corpus(home, ids, records)
+
+
+# What the records themselves say (expected answers are worked out from these, not from the index)
+
+# (value, lowest EUR included, highest EUR excluded), as the issue defines the budget bands.
+BUDGET_BANDS = (("<10k", 0, 10_000), ("10k-50k", 10_000, 50_000), ("50k-250k", 50_000, 250_000),
+                ("250k-1M", 250_000, 1_000_000), (">1M", 1_000_000, float("inf")))
+# URL parameters whose values can be read off a record (eu_funded needs the funding rules).
+RECORD_FACETS = ("theme", "country", "city", "language", "year", "budget_band", "evaluated")
+
+
+def eur(record: dict[str, Any]) -> float | None:
+    return (record.get("budget") or {}).get("amount_eur")
+
+
+def facet_values(record: dict[str, Any], param: str) -> set[str]:
+    """The values a sheet has for one facet, named by its URL parameter."""
+    if param == "theme":
+        return set(record.get("themes") or [])
+    if param in ("country", "city", "language"):
+        return {record[param]} if record.get(param) else set()
+    if param == "year":
+        return {str(record["start_year"])} if record.get("start_year") is not None else set()
+    if param == "budget_band":
+        amount = eur(record)
+        if amount is None:
+            return {"none"}
+        return {band for band, low, high in BUDGET_BANDS if low <= amount < high}
+    if param == "evaluated":
+        return {"yes" if (record.get("evaluation") or "").strip() else "no"}
+    raise ValueError(param)
+
+
+def matches(record: dict[str, Any], params: list[tuple[str, str]]) -> bool:
+    """Whether a sheet passes these URL filters: OR within a facet, AND across them."""
+    chosen: dict[str, set[str]] = {}
+    for name, value in params:
+        chosen.setdefault(name, set()).add(value)
+    for name, values in chosen.items():
+        if name in RECORD_FACETS:
+            if not facet_values(record, name) & values:
+                return False
+            continue
+        [value] = values
+        if name in ("year_from", "year_to"):
+            year = record.get("start_year")
+            if year is None or (year < int(value) if name == "year_from" else year > int(value)):
+                return False
+        elif name in ("budget_min", "budget_max"):
+            amount = eur(record)
+            if amount is None or (amount < float(value) if name == "budget_min"
+                                  else amount > float(value)):
+                return False
+        else:
+            raise ValueError(name)
+    return True

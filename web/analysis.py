@@ -30,7 +30,24 @@ def page() -> Any:
         return render_template("analysis.html", error=exc, data=None, search=SearchRequest()), 400
     data = knowledge_base().analyse(search)
     return render_template("analysis.html", error=None, data=data, search=search,
-                           **_charts(data))
+                           description=describe(search), **_charts(data))
+
+
+def describe(search: SearchRequest) -> str:
+    """The search in words: “youth”; Themes: Nightlife, Sport and social integration; ..."""
+    parts = [_("“%(query)s”", query=search.q)] if search.q else []
+    for facet, values in search.selections.items():
+        labels = sorted(i18n.facet_label(facet, value) for value in values)
+        parts.append(_("%(facet)s: %(value)s", facet=i18n.FACET_TITLES[facet],
+                       value=", ".join(labels)))
+    ranges = {"budget_min": _("Budget from %(amount)s", amount=i18n.euros(search.budget_min)),
+              "budget_max": _("Budget up to %(amount)s", amount=i18n.euros(search.budget_max)),
+              "year_from": _("Starting in %(year)s or later", year=search.year_from),
+              "year_to": _("Starting in %(year)s or earlier", year=search.year_to)}
+    parts.extend(text for name, text in ranges.items() if getattr(search, name) is not None)
+    if not parts:
+        return _("For all published sheets.")
+    return _("For the current search: %(description)s.", description="; ".join(parts))
 
 
 def _charts(data: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +91,7 @@ def export_csv() -> Response:
                              *csv_row(item)))
             yield _drain(buffer)
 
-    return Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8", headers={
+    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="practice-sheets.csv"'})
 
 
@@ -93,7 +110,7 @@ def export_json() -> Response:
             yield ("," if number else "") + "\n" + json.dumps(entry, ensure_ascii=False)
         yield "\n]\n"
 
-    return Response(stream_with_context(parts()), mimetype="application/json; charset=utf-8", headers={
+    return Response(stream_with_context(parts()), mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="practice-sheets.json"'})
 
 

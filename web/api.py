@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from kb.record import RecordSchema
 from web.app import knowledge_base
@@ -45,5 +46,6 @@ def sheet(record_id: str) -> Any:
 def similar(record_id: str) -> Any:
     raw = request.args.get("limit", "5")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIMILAR:
-        raise BadParameter("limit", f"limit must be a whole number from 1 to {MAX_SIMILAR}.")
+        raise BadParameter("limit", _("limit must be a whole number from 1 to %(max)s.",
+                                      max=MAX_SIMILAR))
     return jsonify({"hits": knowledge_base().similar(record_id, int(raw))})

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask.json.provider import DefaultJSONProvider
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import Babel, gettext as _
 from markupsafe import Markup
@@ -37,12 +38,24 @@ SECURITY_HEADERS = {
 }
 
 
+class SafeJSONProvider(DefaultJSONProvider):
+    """JSON with <, > and & written as \\u escapes: sheet text stays inert even where a
+    careless client puts an API answer into a page."""
+    sort_keys = False
+    ensure_ascii = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return super().dumps(obj, **kwargs).translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    app.json = SafeJSONProvider(app)
     app.config.update(DEFAULTS)
     app.config.update(config or {})
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
     home = app.config["KB_HOME"] or default_home()
     app.extensions["knowledge_base"] = SharedKnowledgeBase(home)
     Babel(app, locale_selector=i18n.select_locale)
@@ -59,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         euros=i18n.euros, language_name=i18n.language_name, theme_label=i18n.theme_label,
         ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url)
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["date_text"] = i18n.date_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -124,10 +138,17 @@ def wants_json() -> bool:
 
 
 def http_error(exc: HTTPException) -> Any:
+    title, message = exc.name, exc.description
+    if exc.code == 404:
+        title = _("Page not found")
+        message = _("There is no page at this address. Check the link, or search for the "
+                    "sheet.")
+    elif exc.code == 405:
+        title = _("Not allowed")
+        message = _("This address cannot be used that way.")
     if wants_json():
-        return jsonify({"error": {"message": exc.description}}), exc.code
-    return render_template("error.html", code=exc.code, title=exc.name,
-                           message=exc.description), exc.code
+        return jsonify({"error": {"message": message}}), exc.code
+    return render_template("error.html", code=exc.code, title=title, message=message), exc.code
 
 
 def not_found(exc: NotFound) -> Any:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import datetime
+
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import current_app, request
 from flask_babel import get_locale, lazy_gettext as _l
@@ -93,6 +96,11 @@ def _separators(locale: str) -> tuple[str, str]:
     """The locale's grouping and decimal symbols (Babel's formatting is too slow for the
     hundreds of facet counts of a page)."""
     return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+def date_text(value: datetime.date) -> str:
+    """A date as the interface's language writes it (24 November 2026 / 24 novembre 2026)."""
+    return format_date(value, format="long", locale=ui_language())
 
 
 def euros(value: Any) -> str:

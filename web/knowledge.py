@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from index.searching import SearchRequest
 from kb.knowledge_base import KnowledgeBase, NotFound
 from kb.store import StoredRecord
@@ -46,7 +48,7 @@ class SharedKnowledgeBase:
         with self._lock:
             item = self.kb.store.get(record_id)
         if item is None or item.status != "published":
-            raise NotFound(f"No published sheet with id {record_id!r}.")
+            raise NotFound(_("No published sheet with id %(id)s.", id=repr(record_id)))
         return item
 
     def sheets(self, record_ids: list[str]) -> list[StoredRecord]:
@@ -56,7 +58,7 @@ class SharedKnowledgeBase:
         for record_id in record_ids:
             item = found.get(record_id)
             if item is None or item.status != "published":
-                raise NotFound(f"No published sheet with id {record_id!r}.")
+                raise NotFound(_("No published sheet with id %(id)s.", id=repr(record_id)))
         return [found[record_id] for record_id in record_ids]
 
     def sheet_json(self, record_id: str) -> dict[str, Any]:
@@ -74,7 +76,8 @@ class SharedKnowledgeBase:
         item = self.sheet(record_id)
         source = item.record.get("source") or {}
         if not item.source_sha256 or item.source_sha256 not in self.kb.archive:
-            raise NotFound(f"The sheet {record_id!r} has no original file in the archive.")
+            raise NotFound(_("The sheet %(id)s has no original file in the archive.",
+                             id=repr(record_id)))
         fmt = source.get("format") or "pdf"
         filename = source.get("filename") or f"{record_id}.{fmt}"
         return (self.kb.archive.path(item.source_sha256), filename,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
@@ -56,35 +57,43 @@ def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None 
     """The SearchRequest of a URL's query string (published sheets only: this is the public)."""
     q = args.get("q", "").strip()
     if len(q) > MAX_QUERY_LENGTH:
-        raise BadParameter("q", f"The query is too long: keep it under {MAX_QUERY_LENGTH} "
-                                "characters.")
+        raise BadParameter("q", _("The query is too long: keep it under %(count)s characters.",
+                                  count=MAX_QUERY_LENGTH))
     selections = {}
     for param, facet in FACET_PARAMS.items():
-        values = [v.strip() for v in args.getlist(param) if v.strip()]
+        values = [facet_value(param, v) for v in args.getlist(param) if v.strip()]
         if len(values) > MAX_VALUES:
-            raise BadParameter(param, f"Too many values for {param}: at most {MAX_VALUES}.")
-        if param == "country":
-            values = [v.upper() for v in values]
-        elif param == "language":
-            values = [v.lower() for v in values]
+            raise BadParameter(param, _("Too many values for %(name)s: at most %(count)s.",
+                                        name=param, count=MAX_VALUES))
         if values:
             selections[facet] = set(values)
     year_from = _number(args, "year_from", int, 0, 9999)
     year_to = _number(args, "year_to", int, 0, 9999)
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise BadParameter("year_to", "The end year is before the start year.")
+        raise BadParameter("year_to", _("The end year is before the start year."))
     budget_min = _number(args, "budget_min", float, 0, 1e15)
     budget_max = _number(args, "budget_max", float, 0, 1e15)
     if budget_min is not None and budget_max is not None and budget_min > budget_max:
-        raise BadParameter("budget_max", "The maximum budget is below the minimum.")
+        raise BadParameter("budget_max", _("The maximum budget is below the minimum."))
     sort = args.get("sort", "") or "relevance"
     if sort not in SORTS:
-        raise BadParameter("sort", f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
+        raise BadParameter("sort", _("Unknown sort %(value)s: use one of %(sorts)s.",
+                                     value=repr(sort[:40]), sorts=", ".join(SORTS)))
     page = _number(args, "page", int, 1, MAX_PAGE)
     size = _number(args, "limit", int, 1, MAX_LIMIT)
     return SearchRequest(q=q, selections=selections, year_from=year_from, year_to=year_to,
                          budget_min=budget_min, budget_max=budget_max, sort=sort,
                          page=page or 1, limit=size or limit, facet_limit=facet_limit)
+
+
+def facet_value(param: str, raw: str) -> str:
+    """A facet value as the index keeps it: country codes upper case, language codes lower."""
+    value = raw.strip()
+    if param == "country":
+        return value.upper()
+    if param == "language":
+        return value.lower()
+    return value
 
 
 def _number(args: MultiDict, name: str, kind: type, low: float, high: float) -> Any:
@@ -94,10 +103,13 @@ def _number(args: MultiDict, name: str, kind: type, low: float, high: float) -> 
     try:
         value = kind(raw)
     except ValueError:
-        what = "a whole number" if kind is int else "a number"
-        raise BadParameter(name, f"{name} must be {what}, not {raw[:40]!r}.") from None
+        message = (_("%(name)s must be a whole number, not %(value)s.", name=name,
+                     value=repr(raw[:40])) if kind is int else
+                   _("%(name)s must be a number, not %(value)s.", name=name, value=repr(raw[:40])))
+        raise BadParameter(name, message) from None
     if not (isinstance(value, int) or math.isfinite(value)) or not low <= value <= high:
-        raise BadParameter(name, f"{name} must be between {low:g} and {high:g}.")
+        raise BadParameter(name, _("%(name)s must be between %(low)s and %(high)s.", name=name,
+                                   low=f"{low:g}", high=f"{high:g}"))
     return value
 
 

@@ -7,14 +7,14 @@ from itertools import islice
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import ngettext
+from flask_babel import gettext as _, ngettext
 
 from index.facets import FACET_NAMES
 from index.searching import SORTS, SearchRequest
 from web import i18n
 from web.app import knowledge_base
 from web.params import (FACET_PARAMS, PARAM_OF_FACET, RANGE_PARAMS, BadParameter,
-                        search_request)
+                        facet_value, search_args, search_request)
 
 blueprint = Blueprint("search", __name__)
 FEED_SIZE = 20
@@ -32,8 +32,8 @@ def page() -> Any:
         error, search = exc, SearchRequest(limit=size)
     result = None if error else knowledge_base().search(search)
     if result is not None and not result["hits"] and search.page > 1 and result["total"]:
-        error = BadParameter("page", f"There is no page {search.page}: the search has "
-                                     f"{result['total']} sheets.")
+        error = BadParameter("page", _("There is no page %(page)s: the search has %(count)s "
+                                       "sheets.", page=search.page, count=result["total"]))
     return render_template(
         "search.html", search=search, result=result, error=error, sorts=SORTS,
         facets=_facets(result, search), chips=_chips(search),
@@ -66,15 +66,23 @@ def _facets(result: dict[str, Any] | None, search: SearchRequest) -> list[dict[s
 
 
 def _chips(search: SearchRequest) -> list[dict[str, Any]]:
-    """One removable chip per active filter."""
+    """One removable chip per active filter, removing the (parameter, value) pair exactly as
+    the URL wrote it."""
     chips = []
-    for param, facet in FACET_PARAMS.items():
-        for value in sorted(search.selections.get(facet, ())):
-            chips.append({"param": param, "value": value, "facet": facet})
-    for name in RANGE_PARAMS:
-        value = getattr(search, name)
-        if value is not None:
-            chips.append({"param": name, "value": value, "facet": None})
+    for param, raw in search_args(request.args).items(multi=True):
+        if param in FACET_PARAMS:
+            facet = FACET_PARAMS[param]
+            text = _("%(facet)s: %(value)s", facet=i18n.FACET_TITLES[facet],
+                     value=i18n.facet_label(facet, facet_value(param, raw)))
+        elif param in RANGE_PARAMS:
+            value = getattr(search, param)
+            text = {"budget_min": _("Budget from %(amount)s", amount=i18n.euros(value)),
+                    "budget_max": _("Budget up to %(amount)s", amount=i18n.euros(value)),
+                    "year_from": _("Starting in %(year)s or later", year=value),
+                    "year_to": _("Starting in %(year)s or earlier", year=value)}[param]
+        else:
+            continue
+        chips.append({"param": param, "raw": raw, "text": text})
     return chips
 
 

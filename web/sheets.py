@@ -25,7 +25,7 @@ def sheet(record_id: str) -> Any:
     return render_template("sheet.html", item=item, record=item.record,
                            similar=shared.similar(record_id, SIMILAR_COUNT),
                            has_original=bool(item.source_sha256), files=files,
-                           today=datetime.date.today().isoformat())
+                           today=datetime.date.today())
 
 
 @blueprint.get("/sheets/<record_id>/original")
