@@ -68,7 +68,8 @@ _FUNDING_CUE = re.compile(
     r"|subsidie\s+van\s+",
     re.IGNORECASE)
 _FUNDING_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bet\b|\by\b|\be\b|\bund\b|\ben\b|\bor\b)\s+"
-                            r"(?:(?:à|a)\s+\d+\s*%\s+)?(?:by|par|por|da|von|door)?\s*",
+                            r"(?:(?:à|a)\s+\d+\s*%\s+)?"
+                            r"(?:(?:by|par|por|dalla|dallo|dalle|dagli|dal|dai|da|von|door)\b)?\s*",
                             re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:(?:the|le|la|les|el|los|las|il|lo|gli|i|der|die|das|dem|den|des|"
                       r"de|het|o|os|a|as|een|an|une?)\s+|[ld]['’]\s*)", re.IGNORECASE)

@@ -78,6 +78,10 @@ def test_ambiguous_symbols_follow_the_country(text, country, currency):
     ("betaald uit een subsidie van de gemeente Den Haag.", ["Gemeente Den Haag"]),
     ("Gefördert von der Stadt Stuttgart.", ["Stadt Stuttgart"]),
     ("No funding information.", []),
+    # "e dalla": the Italian article joined to "da" is not cut in the middle of the word.
+    ("35.000 euro l'anno, finanziati dalla Compagnia di San Paolo e dalla Città di Torino; "
+     "i locali sono gratuiti.", ["Compagnia di San Paolo", "Città di Torino"]),
+    ("Funded by the city and daily volunteers.", ["City", "Daily volunteers"]),
 ])
 def test_funding_sources(text, expected):
     assert parse_funding(text) == expected
