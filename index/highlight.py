@@ -6,6 +6,7 @@ The sheet's text is escaped; the only markup in a snippet is <mark>…</mark> ar
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
@@ -17,6 +18,7 @@ SNIPPET_CHARS = 240
 # The stretch of a section analysed for a snippet: from a little before the first match.
 WINDOW_BEFORE = 200
 WINDOW = 3000
+_BULLET = re.compile(r"(?m)^[ \t]*[-–*▪‣◦][ \t]+")
 
 
 def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
@@ -27,6 +29,8 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     gives the snippet, so a long sheet is not analysed whole for ten hits a page.
     """
     parts = [text] if isinstance(text, str) else [part for part in text if part]
+    # List items read as one line in a snippet: "… stable life. • Reduce late-night …"
+    parts = [_BULLET.sub("• ", part) for part in parts]
     language = language if language in LANGUAGES else "en"
     stemmed = terms.get(f"text_{language}", set())
     plain = set().union(*(terms.get(name, set()) for name in ("title", "words")))
@@ -53,7 +57,8 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
             marked = highlight(part[start:start + WINDOW], wanted, analyzer, fragmenter,
                                formatter, top=2)
             if marked:
-                return marked
+                # A passage from the middle of a sentence says so.
+                return ("… " + marked) if marked[:1].islower() else marked
     return html.escape(_beginning(" ".join(parts), max_chars), quote=False)
 
 

@@ -3,37 +3,55 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  var FOCUS_KEY = "kb-focus";
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("search");
     if (!form) return;
-    var focusId = sessionStorage.getItem("kb-focus");
-    if (focusId) {
-      sessionStorage.removeItem("kb-focus");
-      var again = document.getElementById(focusId);
-      if (again) {
-        var folded = again.closest("details");
-        if (folded) folded.open = true;
-        again.focus();
-      }
-    }
+    var filters = form.querySelector(".filters");
+    var toggle = filters && foldFilters(filters);
 
-    // A ticked facet value or a new sort order searches at once.
+    // A ticked facet value or a new sort order searches at once. The range inputs wait for
+    // Enter or the Apply button, so Tab from one to the other does not reload the page.
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.classList && target.classList.contains("autosubmit")) {
         // Keyboard users find themselves on the same control after the new page loads.
-        if (target.id) sessionStorage.setItem("kb-focus", target.id);
+        if (target.id) sessionStorage.setItem(FOCUS_KEY, target.id);
         form.requestSubmit ? form.requestSubmit() : form.submit();
       }
     });
-    // The range inputs search when the user leaves them or presses Enter (the form's default).
-    form.querySelectorAll(".range input").forEach(function (input) {
-      input.addEventListener("change", function () {
-        if (input.checkValidity()) form.requestSubmit ? form.requestSubmit() : form.submit();
+    // Empty fields stay out of the URL, so shared links and history read cleanly.
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input, select").forEach(function (field) {
+        if (field.name && field.value === "" && field.type !== "checkbox") field.disabled = true;
       });
     });
+    // Back and Forward: the controls show the state of the URL, not what the browser
+    // remembers of the page being left.
+    window.addEventListener("pageshow", function () {
+      form.querySelectorAll("[disabled]").forEach(function (field) { field.disabled = false; });
+      form.reset();
+    });
 
-    // Long facets: a filter box narrows the values and opens "show more".
+    filterLongFacets(form);
+    restoreFocus(filters, toggle);
+  });
+
+  function restoreFocus(filters, toggle) {
+    var focusId = sessionStorage.getItem(FOCUS_KEY);
+    if (!focusId) return;
+    sessionStorage.removeItem(FOCUS_KEY);
+    var again = document.getElementById(focusId);
+    if (!again) return;
+    if (filters && toggle && filters.contains(again)) setOpen(filters, toggle, true);
+    var folded = again.closest("details");
+    if (folded) folded.open = true;
+    again.focus();
+  }
+
+  // Long facets: a filter box narrows the values and opens "show more".
+  function filterLongFacets(form) {
     form.querySelectorAll(".facet-filter").forEach(function (box) {
       box.hidden = false;
       var facet = box.closest(".facet");
@@ -50,20 +68,24 @@
         if (event.key === "Enter") event.preventDefault();
       });
     });
+  }
 
-    // On a phone the filters fold away behind a button.
-    var filters = form.querySelector(".filters");
-    if (filters) {
-      var toggle = document.createElement("button");
-      toggle.type = "button";
-      toggle.className = "filters-toggle secondary";
-      toggle.textContent = filters.getAttribute("data-toggle") || "Filters";
-      toggle.setAttribute("aria-expanded", "false");
-      toggle.addEventListener("click", function () {
-        var open = filters.classList.toggle("open");
-        toggle.setAttribute("aria-expanded", open ? "true" : "false");
-      });
-      filters.insertBefore(toggle, filters.firstChild);
-    }
-  });
+  // On a phone the filters fold away behind a button (CSS shows it on narrow screens only).
+  function foldFilters(filters) {
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "filters-toggle secondary";
+    toggle.addEventListener("click", function () {
+      setOpen(filters, toggle, !filters.classList.contains("open"));
+    });
+    filters.insertBefore(toggle, filters.firstChild);
+    setOpen(filters, toggle, false);
+    return toggle;
+  }
+
+  function setOpen(filters, toggle, open) {
+    filters.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.textContent = filters.getAttribute(open ? "data-hide" : "data-show") || "Filters";
+  }
 })();
