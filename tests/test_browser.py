@@ -526,3 +526,28 @@ def test_screenshots(page, server, demo_ids, size):
     shoot(page, f"analysis-{size}")
     for name in ("search", "sheet", "compare", "analysis"):
         assert (SCREENSHOTS / f"{name}-{size}.png").stat().st_size > 5_000
+
+
+# Printing
+
+def test_a_sheet_prints_without_navigation_or_controls(page, server, demo_ids):
+    """The print stylesheet keeps the sheet's text and metadata, drops the site's chrome."""
+    page.goto(f"/sheets/{demo_ids['Graz']}")
+    page.emulate_media(media="print")
+
+    def shown(selector: str) -> bool:
+        return page.locator(selector).first.evaluate(
+            "node => getComputedStyle(node).display !== 'none'")
+
+    for selector in ("header.site", "footer.site", ".similar", ".breadcrumb"):
+        assert not shown(selector), f"{selector} is printed"
+    for selector in ("article.sheet h1", ".sections section", ".panel", ".citation"):
+        assert shown(selector), f"{selector} is not printed"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = SCREENSHOTS / "sheet-print.pdf"
+    pdf.write_bytes(page.pdf(format="A4"))
+    from pypdf import PdfReader
+    printed = PdfReader(pdf)
+    text = "".join(p.extract_text() for p in printed.pages)
+    assert "Nachtsport Graz" in text and "Similar initiatives" not in text
+    assert len(printed.pages) <= 3
