@@ -1,6 +1,6 @@
 """Load on the web app: requests/s and p50/p95 latency of `kb serve` under concurrent clients.
 
-Starts `kb serve` (waitress) on loopback as a process of its own, on a knowledge base of
+Starts `kb serve` (gunicorn) on loopback as a process of its own, on a knowledge base of
 generated sheets (--home DIR, or one built like bench/search_speed.py's in --workdir), and
 runs the clients in this process. Three scenarios, each with every --clients count:
 
@@ -249,11 +249,11 @@ def load(port: int, scenario: str, clients: int, paths: list[str], warmup: int,
          time_limit: float, stop: threading.Event) -> Run:
     """`clients` threads, each on its own keep-alive connection, take the next path in turn.
 
-    Threads in this process rather than client processes: a request costs the client well
-    under a millisecond of CPU (sending, reading the body, which the GIL allows in parallel
-    with the other threads' waiting) against milliseconds of the server's, and more processes
-    would take more of the two cores from the server. The client's CPU share is reported
-    to keep that checked.
+    Threads in this process rather than client processes: a thread waiting for its answer
+    holds no GIL, and a request costs the client a fraction of a millisecond of CPU against
+    tens of the server's (about 1% of a core for search pages); client processes would only
+    take more of the two cores from the server. The client's CPU share is reported to keep
+    that checked.
     """
     run = Run(scenario, clients)
     warm, measured = paths[:warmup * clients], iter(paths[warmup * clients:])

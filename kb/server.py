@@ -1,49 +1,80 @@
-"""`kb serve` and `kb demo`: the web app under a production WSGI server (waitress).
+"""`kb serve` and `kb demo`: the web app under a production WSGI server (gunicorn).
 
-waitress is pure Python, runs the same on every platform, and serves requests from a pool of
-threads; the app shares one knowledge base between them (web/knowledge.py) and sees what
-imports write to the index without a restart.
+Searching and rendering pages is CPU work, and one Python process runs on one core at a time
+(the GIL): gunicorn starts one worker process per core, each with a few threads for slow
+clients and long exports, and restarts a worker that dies. Each worker opens the knowledge
+base itself (after the fork) and sees what imports write to the index without a restart.
 """
 
 from __future__ import annotations
 
-import logging
+import os
+import socket
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kb.knowledge_base import DEFAULT_HOME
 
 DEMO_HOME = "kb-demo"
-DEFAULT_THREADS = 8
+THREADS_PER_WORKER = 4
 
 
-def run(home: Path, host: str, port: int, threads: int) -> None:
-    from waitress import create_server
+def run(home: Path, host: str, port: int, workers: int | None, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
 
     from web.app import create_app
 
-    app = create_app({"KB_HOME": home})
-    try:
-        server = create_server(app, host=host, port=port, threads=threads,
-                               ident="practice-kb", clear_untrusted_proxy_headers=True)
-    except OSError as exc:
-        raise click.ClickException(
-            f"Cannot listen on {host}:{port} ({exc.strerror or exc}); is another server using "
-            "that port? Choose another with --port.") from exc
-    # waitress logs each queue delay at WARNING; its start line is ours below.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    click.echo(f"practice-kb is serving the knowledge base in {home} at "
-               f"http://{shown}:{server.effective_port}/ (Ctrl-C to stop)")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
-    finally:
-        server.close()
-        app.extensions["knowledge_base"].close()
+    _check_free(host, port)
+    home = Path(home).resolve()
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers or os.cpu_count() or 1,
+                "worker_class": "gthread",
+                "threads": threads,
+                "timeout": 120,
+                "graceful_timeout": 10,
+                "loglevel": "warning",
+                "accesslog": None,
+                "errorlog": "-",
+                "proc_name": "practice-kb",
+                "when_ready": _announce(home),
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return create_app({"KB_HOME": home})
+
+    Server().run()
+
+
+def _check_free(host: str, port: int) -> None:
+    """A clear message now rather than gunicorn's retries when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port} ({exc.strerror or exc}); is another server "
+                "using that port? Choose another with --port.") from exc
+
+
+def _announce(home: Path):
+    def when_ready(server: Any) -> None:
+        host, port = server.LISTENERS[0].sock.getsockname()[:2]
+        shown = "localhost" if host in ("127.0.0.1", "::1") else host
+        click.echo(f"practice-kb is serving the knowledge base in {home} at "
+                   f"http://{shown}:{port}/ with {server.num_workers} worker process(es) "
+                   "(Ctrl-C to stop)")
+    return when_ready
 
 
 def server_options(function):
@@ -51,8 +82,10 @@ def server_options(function):
         click.option("--host", default="127.0.0.1", show_default=True,
                      help="Address to listen on (0.0.0.0: every interface)."),
         click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True),
-        click.option("--threads", type=click.IntRange(1, 64), default=DEFAULT_THREADS,
-                     show_default=True, help="Requests served at once."),
+        click.option("--workers", type=click.IntRange(1, 64), default=None,
+                     help="Worker processes [default: one per core]."),
+        click.option("--threads", type=click.IntRange(1, 64), default=THREADS_PER_WORKER,
+                     show_default=True, help="Requests each worker serves at once."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -62,15 +95,15 @@ def server_options(function):
 @click.command()
 @server_options
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve the web app: search, sheet pages, comparison, analysis, JSON API."""
-    run(ctx.obj["home"], host, port, threads)
+    run(ctx.obj["home"], host, port, workers, threads)
 
 
 @click.command()
 @server_options
 @click.pass_context
-def demo(ctx: click.Context, host: str, port: int, threads: int) -> None:
+def demo(ctx: click.Context, host: str, port: int, workers: int | None, threads: int) -> None:
     """Build a demo knowledge base from the project's sample sheets and serve it.
 
     The demo lives in ./kb-demo unless --home is given; running it again reuses it.
@@ -88,4 +121,4 @@ def demo(ctx: click.Context, host: str, port: int, threads: int) -> None:
             kb.sync_index()
             report = import_paths(kb, [folder])
     click.echo(f"Demo knowledge base in {home}: {report.summary()}")
-    run(home, host, port, threads)
+    run(home, host, port, workers, threads)
