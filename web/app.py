@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import re
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import Flask, Response, jsonify, redirect, render_template, request
 from flask.json.provider import DefaultJSONProvider
-from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import Babel, gettext as _
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from kb.knowledge_base import NotFound, default_home
 from web import i18n
 from web.knowledge import SharedKnowledgeBase
-from web.params import BadParameter, changed, search_args
+from web.params import BadParameter
+from web.templating import paragraphs, search_url
 
 HERE = Path(__file__).resolve().parent
-_BULLET = re.compile(r"[-•*▪‣◦–]\s+")
 DEFAULTS = {
     "KB_HOME": None,               # None: KB_HOME from the environment, else ./kb-data
     "PAGE_SIZE": 10,
     "SITE_NAME": "practice-kb",
     "DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(HERE / "translations"),
-    "JSON_SORT_KEYS": False,
 }
 # The pages load nothing from elsewhere and run no inline script.
 SECURITY_HEADERS = {
@@ -94,30 +90,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def knowledge_base() -> SharedKnowledgeBase:
     from flask import current_app
     return current_app.extensions["knowledge_base"]
-
-
-def search_url(endpoint: str = "search.page", *, drop: tuple[str, str | None] | None = None,
-               **replace: Any) -> str:
-    """The URL of the current search with some parameters changed (the page number is reset
-    unless given: a new filter starts on page 1)."""
-    replace.setdefault("page", None)
-    args = changed(search_args(request.args), drop=drop, **replace)
-    return url_for(endpoint, **args.to_dict(flat=False))
-
-
-def paragraphs(text: str | None) -> Markup:
-    """Sheet text as HTML, escaped: blocks between blank lines become paragraphs, and runs of
-    lines starting with a bullet ("- ", "• ", "* ") become lists."""
-    out: list[Markup] = []
-    for block in re.split(r"\n\s*\n", text or ""):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        for is_list, run in groupby(lines, key=lambda line: bool(_BULLET.match(line))):
-            if is_list:
-                items = (Markup("<li>{}</li>").format(_BULLET.sub("", line, 1)) for line in run)
-                out.append(Markup("<ul>{}</ul>").format(Markup("").join(items)))
-            else:
-                out.append(Markup("<p>{}</p>").format(Markup("<br>").join(run)))
-    return Markup("").join(out)
 
 
 def choose_language(code: str) -> Response:

@@ -3,10 +3,9 @@ web/translations) and the words the interface shows for facet values, numbers an
 
 from __future__ import annotations
 
+import datetime
 from functools import lru_cache
 from typing import Any
-
-import datetime
 
 from babel import Locale
 from babel.dates import format_date
