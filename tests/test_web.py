@@ -473,6 +473,11 @@ def test_bad_parameters_are_a_400_naming_them(client, params, field):
         assert response.status_code == 400, path
 
 
+def test_a_bad_parameter_keeps_the_words_in_the_search_box(client):
+    doc = page(client, "/", [("q", "vie nocturne"), ("page", "-1")], status=400)
+    assert doc.xpath("//input[@id='q']/@value") == ["vie nocturne"]
+
+
 def test_a_page_past_the_last_says_so(client, corpus):
     doc = page(client, "/", [("page", "999")], status=400)
     [alert] = doc.xpath("//*[@role='alert']")

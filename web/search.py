@@ -13,8 +13,8 @@ from index.facets import FACET_NAMES
 from index.searching import SORTS, SearchRequest
 from web import i18n
 from web.app import knowledge_base
-from web.params import (FACET_PARAMS, PARAM_OF_FACET, RANGE_PARAMS, BadParameter,
-                        facet_value, search_args, search_request)
+from web.params import (FACET_PARAMS, MAX_QUERY_LENGTH, PARAM_OF_FACET, RANGE_PARAMS,
+                        BadParameter, facet_value, search_args, search_request)
 
 blueprint = Blueprint("search", __name__)
 FEED_SIZE = 20
@@ -29,19 +29,21 @@ def page() -> Any:
     try:
         search = search_request(request.args, limit=size)
     except BadParameter as exc:
-        error, search = exc, SearchRequest(limit=size)
+        # The form keeps the user's words; the message says which parameter to correct.
+        error, search = exc, SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_LENGTH],
+                                           limit=size)
     result = None if error else knowledge_base().search(search)
     if result is not None and not result["hits"] and search.page > 1 and result["total"]:
         error = BadParameter("page", _("There is no page %(page)s: the search has %(count)s "
                                        "sheets.", page=search.page, count=result["total"]))
     return render_template(
         "search.html", search=search, result=result, error=error, sorts=SORTS,
-        facets=_facets(result, search), chips=_chips(search),
+        facets=_facets(result), chips=_chips(search),
         pages=_pages(result, search), facet_shown=FACET_SHOWN,
     ), 400 if error else 200
 
 
-def _facets(result: dict[str, Any] | None, search: SearchRequest) -> list[dict[str, Any]]:
+def _facets(result: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The sidebar: every facet with its values ready to show (selected ones first). Built
     here rather than in the template: a page lists hundreds of values."""
     if result is None:
