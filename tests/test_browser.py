@@ -551,3 +551,28 @@ def test_a_sheet_prints_without_navigation_or_controls(page, server, demo_ids):
     text = "".join(p.extract_text() for p in printed.pages)
     assert "Nachtsport Graz" in text and "Similar initiatives" not in text
     assert len(printed.pages) <= 3
+
+
+# Without JavaScript
+
+def test_the_search_works_without_javascript(browser, server):
+    """Tick two facet values and a budget, then the Apply button: the same search as with
+    the script, through the plain form."""
+    first, second = top_values(server, "themes", {"q": "city"})
+    context = browser.new_context(viewport=DESKTOP, base_url=server.url, locale="en-GB",
+                                  java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/?q=city")
+        facet_box(page, "theme", first).check()
+        facet_box(page, "theme", second).check()
+        page.fill("#budget_min", "10000")
+        page.locator("#search button.apply").click()
+        page.wait_for_url("**budget_min=10000**")
+        expected = api(server, "/api/search", {"q": "city", "theme": [first, second],
+                                                "budget_min": "10000"})["total"]
+        assert shown_total(page) == expected
+        assert facet_box(page, "theme", first).is_checked()
+        assert page.locator(".chip").count() == 3
+    finally:
+        context.close()
