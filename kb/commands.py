@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -390,9 +391,71 @@ def load(kb: KnowledgeBase, file: str) -> None:
     click.echo(f"Loaded {count} record(s).")
 
 
+# Staff accounts and the audit log
+
+@click.group()
+def user() -> None:
+    """Staff accounts of the web app (only staff may change the knowledge base there)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.password_option(prompt="Password", help="Prompted for when not given.")
+@kb_command
+def user_add(kb: KnowledgeBase, name: str, password: str) -> None:
+    """Add a staff account (the password is prompted for, twice)."""
+    from kb.users import Users
+
+    Users(kb.store).add(name, password)
+    click.echo(f"Staff account {name!r} added.")
+
+
+@user.command("list")
+@kb_command
+def user_list(kb: KnowledgeBase) -> None:
+    """List the staff accounts."""
+    from kb.users import Users
+
+    names = Users(kb.store).names()
+    if not names:
+        click.echo("No staff accounts yet; add one with `kb user add NAME`.")
+    for name, created in names:
+        click.echo(f"{name}  (added {created})")
+
+
+@user.command("remove")
+@click.argument("name")
+@kb_command
+def user_remove(kb: KnowledgeBase, name: str) -> None:
+    """Remove a staff account (its entries in the audit log stay)."""
+    from kb.users import Users
+
+    Users(kb.store).remove(name)
+    click.echo(f"Staff account {name!r} removed.")
+
+
+@click.command()
+@click.option("--csv", "as_csv", is_flag=True, help="All entries as CSV, oldest first.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@kb_command
+def audit(kb: KnowledgeBase, as_csv: bool, limit: int) -> None:
+    """Who imported, edited, published or deleted what, and when (newest first)."""
+    from kb.audit import AuditLog
+
+    log = AuditLog(kb.store)
+    if as_csv:
+        out = io.StringIO()
+        log.write_csv(out)
+        click.echo(out.getvalue(), nl=False)
+        return
+    for entry in log.entries(limit=limit):
+        click.echo(f"{entry.at}  {entry.user:<16} {entry.action:<10} {entry.record_id or ''}"
+                   f"  {entry.detail}")
+
+
 def register(group: click.Group) -> None:
     from kb.server import demo, serve
 
     for command in (import_command, reimport, search, show, similar, delete, stats, reindex,
-                    check, export, load, serve, demo):
+                    check, export, load, serve, demo, user, audit):
         group.add_command(command)

@@ -22,7 +22,8 @@ DEMO_HOME = "kb-demo"
 THREADS_PER_WORKER = 4
 
 
-def run(home: Path, host: str, port: int, workers: int | None, threads: int) -> None:
+def run(home: Path, host: str, port: int, workers: int | None, threads: int,
+        behind_proxy: bool = False) -> None:
     from gunicorn.app.base import BaseApplication
 
     from web.app import create_app
@@ -49,7 +50,7 @@ def run(home: Path, host: str, port: int, workers: int | None, threads: int) -> 
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app({"KB_HOME": home})
+            return create_app({"KB_HOME": home, "TRUST_PROXY": behind_proxy})
 
     Server().run()
 
@@ -82,6 +83,8 @@ def server_options(function):
         click.option("--host", default="127.0.0.1", show_default=True,
                      help="Address to listen on (0.0.0.0: every interface)."),
         click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True),
+        click.option("--behind-proxy", is_flag=True, help="Trust the X-Forwarded-For/-Proto/"
+                     "-Host headers of a reverse proxy (for HTTPS there: secure cookies)."),
         click.option("--workers", type=click.IntRange(1, 64), default=None,
                      help="Worker processes [default: one per core]."),
         click.option("--threads", type=click.IntRange(1, 64), default=THREADS_PER_WORKER,
@@ -95,15 +98,17 @@ def server_options(function):
 @click.command()
 @server_options
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int) -> None:
-    """Serve the web app: search, sheet pages, comparison, analysis, JSON API."""
-    run(ctx.obj["home"], host, port, workers, threads)
+def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: int | None,
+          threads: int) -> None:
+    """Serve the web app: search, sheet pages, comparison, analysis, JSON API, staff pages."""
+    run(ctx.obj["home"], host, port, workers, threads, behind_proxy)
 
 
 @click.command()
 @server_options
 @click.pass_context
-def demo(ctx: click.Context, host: str, port: int, workers: int | None, threads: int) -> None:
+def demo(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: int | None,
+         threads: int) -> None:
     """Build a demo knowledge base from the project's sample sheets and serve it.
 
     The demo lives in ./kb-demo unless --home is given; running it again reuses it.
@@ -121,4 +126,4 @@ def demo(ctx: click.Context, host: str, port: int, workers: int | None, threads:
             kb.sync_index()
             report = import_paths(kb, [folder])
     click.echo(f"Demo knowledge base in {home}: {report.summary()}")
-    run(home, host, port, workers, threads)
+    run(home, host, port, workers, threads, behind_proxy)

@@ -66,6 +66,25 @@ CREATE TABLE IF NOT EXISTS index_outbox (
     record_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS index_outbox_record ON index_outbox (record_id);
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sign_in_failures_at ON sign_in_failures (at);
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    record_id TEXT,
+    detail TEXT NOT NULL DEFAULT ''
+);
 """
 
 
@@ -286,6 +305,11 @@ class Store:
 
     def file_counts(self) -> dict[str, int]:
         return dict(self._db.execute("SELECT outcome, count(*) FROM files GROUP BY outcome"))
+
+    def execute(self, sql: str, parameters: tuple | list = ()) -> sqlite3.Cursor:
+        """One statement on the store's database, for the tables that other modules own
+        (users, the audit log); writes go inside `transaction()`."""
+        return self._db.execute(sql, parameters)
 
     # The index outbox
 

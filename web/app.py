@@ -9,10 +9,12 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, jsonify, redirect, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb.knowledge_base import NotFound, default_home
-from web import i18n
+from web import auth, i18n
 from web.knowledge import SharedKnowledgeBase
 from web.params import BadParameter
 from web.templating import paragraphs, search_url
@@ -24,6 +26,11 @@ DEFAULTS = {
     "SITE_NAME": "practice-kb",
     "DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(HERE / "translations"),
+    "TRUST_PROXY": False,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,     # a working day
+    "WTF_CSRF_TIME_LIMIT": None,                # valid as long as the session
 }
 # The pages load nothing from elsewhere and run no inline script.
 SECURITY_HEADERS = {
@@ -54,19 +61,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     home = app.config["KB_HOME"] or default_home()
     app.extensions["knowledge_base"] = SharedKnowledgeBase(home)
+    app.secret_key = app.config.get("SECRET_KEY") or auth.secret_key(Path(home))
+    app.session_interface = auth.SessionCookies()
+    if app.config["TRUST_PROXY"]:
+        # Behind a reverse proxy: its X-Forwarded-Proto says whether the user came by HTTPS.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)
+    app.extensions["staff_links"] = []       # (endpoint, label) of the staff home's tasks
 
-    from web import analysis, api, search, sheets
+    from web import analysis, api, search, sheets, staff
     app.register_blueprint(search.blueprint)
     app.register_blueprint(sheets.blueprint)
     app.register_blueprint(analysis.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
+    app.register_blueprint(staff.blueprint)
 
     app.add_url_rule("/language/<code>", "language", choose_language)
     app.jinja_env.globals.update(
         facet_label=i18n.facet_label, facet_titles=i18n.FACET_TITLES, number=i18n.number,
         euros=i18n.euros, language_name=i18n.language_name, theme_label=i18n.theme_label,
-        ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url)
+        ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url,
+        current_user=auth.current_user, staff_links=app.extensions["staff_links"])
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["date_text"] = i18n.date_text
     app.jinja_env.trim_blocks = True
@@ -80,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         response.vary.add("Cookie")
         return response
 
+    app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(NotFound, not_found)
     app.register_error_handler(BadParameter, bad_parameter)
@@ -107,6 +124,14 @@ def choose_language(code: str) -> Response:
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def csrf_error(exc: CSRFError) -> Any:
+    message = _("This form has expired or did not come from this site: reload the page and "
+                "try again.")
+    if wants_json():
+        return jsonify({"error": {"message": message}}), 400
+    return render_template("error.html", code=400, title=_("Form expired"), message=message), 400
 
 
 def http_error(exc: HTTPException) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from index.searching import SearchRequest
 from kb.knowledge_base import KnowledgeBase, NotFound
 from kb.store import StoredRecord
+from kb.users import Users
 
 # Rows fetched per lock hold while an export streams.
 EXPORT_CHUNK = 200
@@ -34,6 +36,17 @@ class SharedKnowledgeBase:
     def close(self) -> None:
         with self._lock:
             self.kb.close()
+
+    @contextmanager
+    def locked(self) -> Iterator[KnowledgeBase]:
+        """The knowledge base itself, for a few quick calls (staff pages): never hold it for
+        long work such as an import, which opens a KnowledgeBase of its own."""
+        with self._lock:
+            yield self.kb
+
+    def user_exists(self, name: str) -> bool:
+        with self._lock:
+            return Users(self.kb.store).exists(name)
 
     def search(self, request: SearchRequest, *, highlight: bool = True) -> dict[str, Any]:
         with self._lock:

@@ -1,0 +1,239 @@
+"""Staff accounts, sign-in, sessions, CSRF, the guard on write routes and the audit log."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from kb.audit import AuditLog
+from kb.cli import main
+from kb.knowledge_base import KnowledgeBase
+from kb.users import MAX_FAILURES, Users
+from web.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def home(tmp_path):
+    home = tmp_path / "kb"
+    with KnowledgeBase(home) as kb:
+        Users(kb.store).add("alice", PASSWORD)
+    return home
+
+
+@pytest.fixture
+def app(home):
+    application = create_app({"KB_HOME": home, "TESTING": True})
+    yield application
+    application.extensions["knowledge_base"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def token(client, path="/staff/sign-in") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, name="alice", password=PASSWORD, **extra):
+    return client.post("/staff/sign-in", data={"name": name, "password": password,
+                                               "csrf_token": token(client), **extra})
+
+
+# Accounts on the command line
+
+def test_kb_user_add_list_remove(tmp_path):
+    runner = CliRunner()
+    home = str(tmp_path / "kb")
+    added = runner.invoke(main, ["--home", home, "user", "add", "bob"],
+                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["--home", home, "user", "list"])
+    assert "bob" in listed.output
+    with KnowledgeBase(home) as kb:
+        stored = kb.store.execute("SELECT password_hash FROM users WHERE name = 'bob'").fetchone()[0]
+        assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+        assert Users(kb.store).verify("bob", PASSWORD)
+        assert not Users(kb.store).verify("bob", PASSWORD + "!")
+    again = runner.invoke(main, ["--home", home, "user", "add", "bob"],
+                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert again.exit_code == 1 and "already" in again.output
+    short = runner.invoke(main, ["--home", home, "user", "add", "carol"], input="short\nshort\n")
+    assert short.exit_code == 1 and "too short" in short.output
+    removed = runner.invoke(main, ["--home", home, "user", "remove", "bob"])
+    assert removed.exit_code == 0
+    assert "bob" not in runner.invoke(main, ["--home", home, "user", "list"]).output
+    gone = runner.invoke(main, ["--home", home, "user", "remove", "bob"])
+    assert gone.exit_code == 1 and "No user" in gone.output
+
+
+def test_user_names_are_checked():
+    with pytest.raises(Exception, match="valid user name"):
+        Users(None).add("<script>", PASSWORD)
+
+
+# Signing in and out
+
+def test_sign_in_sets_a_protected_session_cookie(client):
+    response = sign_in(client)
+    assert response.status_code == 302 and response.location.endswith("/staff/")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie                     # plain HTTP here
+    page = client.get("/staff/")
+    assert page.status_code == 200 and "alice" in page.get_data(as_text=True)
+
+
+def test_the_cookie_is_secure_over_https(app):
+    client = app.test_client()
+    html = client.get("/staff/sign-in", base_url="https://kb.example").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post("/staff/sign-in", base_url="https://kb.example",
+                           headers={"Referer": "https://kb.example/staff/sign-in"},
+                           data={"name": "alice", "password": PASSWORD, "csrf_token": csrf})
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_behind_a_proxy_the_forwarded_scheme_makes_cookies_secure(home):
+    app = create_app({"KB_HOME": home, "TESTING": True, "TRUST_PROXY": True})
+    client = app.test_client()
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kb.example"}
+    html = client.get("/staff/sign-in", headers=headers).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post("/staff/sign-in", headers={
+        **headers, "Referer": "https://kb.example/staff/sign-in"},
+        data={"name": "alice", "password": PASSWORD, "csrf_token": csrf})
+    assert response.status_code == 302 and "Secure" in response.headers["Set-Cookie"]
+    app.extensions["knowledge_base"].close()
+
+
+def test_wrong_password_is_refused_without_saying_which_part(client):
+    wrong = sign_in(client, password="not the password")
+    unknown = sign_in(client, name="mallory")
+    assert wrong.status_code == unknown.status_code == 401
+    assert client.get("/staff/").status_code == 302
+
+
+def test_repeated_failures_lock_the_name_for_a_while(client):
+    for _ in range(MAX_FAILURES):
+        assert sign_in(client, password="guess").status_code == 401
+    locked = sign_in(client)                       # even the right password waits now
+    assert locked.status_code == 429
+    assert "minutes" in locked.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+
+
+def test_sign_out_ends_the_session(client):
+    sign_in(client)
+    response = client.post("/staff/sign-out", data={"csrf_token": token(client, "/staff/")})
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_removed_account_is_signed_out(client, home):
+    sign_in(client)
+    assert client.get("/staff/").status_code == 200
+    with KnowledgeBase(home) as kb:
+        Users(kb.store).remove("alice")
+    assert client.get("/staff/").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
+def test_sign_in_never_sends_the_user_elsewhere(client, target):
+    response = sign_in(client, next=target)
+    assert response.status_code == 302
+    assert response.location.endswith("/staff/")
+
+
+def test_sign_in_goes_back_to_the_page_asked_for(client):
+    first = client.get("/staff/audit")
+    assert first.status_code == 302 and first.location.endswith("next=/staff/audit")
+    response = sign_in(client, next="/staff/audit")
+    assert response.location.endswith("/staff/audit")
+
+
+# CSRF and the guard on writes
+
+def test_a_form_without_a_valid_csrf_token_is_refused(client):
+    missing = client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD})
+    forged = client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD,
+                                                 "csrf_token": "forged"})
+    assert missing.status_code == forged.status_code == 400
+    assert client.get("/staff/").status_code == 302          # not signed in
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+OPEN_WRITES = {"staff.sign_in", "staff.sign_out"}   # signing in is for anonymous users
+
+
+def write_routes(app):
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods & WRITE_METHODS
+        if methods and rule.endpoint not in OPEN_WRITES:
+            values = {name: "x" for name in rule.arguments}
+            yield rule, sorted(methods), values
+
+
+def test_every_write_route_refuses_anonymous_users(app):
+    client = app.test_client()
+    csrf = token(client)
+    routes = list(write_routes(app))
+    for rule, methods, values in routes:
+        path = rule.build(values)[1] if hasattr(rule, "build") else rule.rule
+        for method in methods:
+            response = client.open(path, method=method, data={"csrf_token": csrf},
+                                   headers={"X-CSRFToken": csrf})
+            if path.startswith("/api/"):
+                assert response.status_code == 401, (method, path)
+                assert response.get_json()["error"]["message"]
+            else:
+                assert response.status_code == 302, (method, path)
+                assert "/staff/sign-in" in response.location, (method, path)
+
+
+def test_every_staff_page_refuses_anonymous_users(app):
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/staff") and "GET" in rule.methods \
+                and rule.endpoint != "staff.sign_in":
+            path = rule.build({name: "x" for name in rule.arguments})[1]
+            response = client.get(path)
+            assert response.status_code == 302 and "/staff/sign-in" in response.location, path
+
+
+# The audit log
+
+def test_sign_in_and_out_are_in_the_audit_log(client, home):
+    sign_in(client)
+    client.post("/staff/sign-out", data={"csrf_token": token(client, "/staff/")})
+    with KnowledgeBase(home) as kb:
+        actions = [(e.user, e.action) for e in AuditLog(kb.store).entries()]
+    assert actions == [("alice", "sign-out"), ("alice", "sign-in")]
+
+
+def test_the_audit_log_page_and_csv(client, home):
+    with KnowledgeBase(home) as kb:
+        AuditLog(kb.store).record("alice", "edit", "some-sheet", {"fields": ["title"]})
+    sign_in(client)
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert "some-sheet" in page and "edit" in page
+    csv_text = client.get("/staff/audit?format=csv").get_data(as_text=True)
+    lines = csv_text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "seq,at,user,action,record_id,detail"
+    assert any("some-sheet" in line and "edit" in line for line in lines[1:])
+    runner = CliRunner()
+    printed = runner.invoke(main, ["--home", str(home), "audit", "--csv"])
+    assert "some-sheet" in printed.output
+
+
+def test_audit_actions_are_checked(home):
+    with KnowledgeBase(home) as kb:
+        with pytest.raises(ValueError):
+            AuditLog(kb.store).record("alice", "teleport")

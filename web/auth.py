@@ -1,0 +1,72 @@
+"""Staff sign-in: who is signed in, the guard on every write route, and the session cookie.
+
+The session is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure whenever the request
+came over HTTPS, directly or through a proxy trusted with --behind-proxy). It holds only the
+staff name; an account removed with `kb user remove` is signed out at its next request.
+The secret that signs it lives in the knowledge base's home (created on first use), so every
+worker process and every restart share it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import g, jsonify, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+
+SECRET_FILE = "secret_key"
+
+
+def secret_key(home: Path) -> str:
+    """The home's session secret, written once with owner-only permissions."""
+    path = Path(home) / SECRET_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    value = secrets.token_hex(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:             # another worker wrote it first
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(value)
+    return value
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Secure cookies whenever the request itself is secure, not only when configured."""
+
+    def get_cookie_secure(self, app: Any) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def current_user() -> str | None:
+    """The signed-in staff name, or None (also when the account was removed since)."""
+    if "staff_user" not in g:
+        from web.app import knowledge_base
+        name = session.get("user")
+        g.staff_user = name if name and knowledge_base().user_exists(name) else None
+        if name and g.staff_user is None:
+            session.clear()
+    return g.staff_user
+
+
+def staff_required(view: Callable) -> Callable:
+    """Only staff: pages send anonymous users to sign in, the API answers 401."""
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            if request.path.startswith("/api/"):
+                return jsonify({"error": {"message": _(
+                    "Sign in as staff first: this request changes the knowledge base.")}}), 401
+            target = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("staff.sign_in", next=target))
+        return view(*args, **kwargs)
+    return guarded

@@ -1,0 +1,97 @@
+"""Staff pages: sign in and out, the staff home, the audit log."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Response, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+
+from kb.audit import AuditLog
+from kb.users import Users
+from web.app import knowledge_base
+from web.auth import current_user, staff_required
+
+blueprint = Blueprint("staff", __name__, url_prefix="/staff")
+AUDIT_PAGE = 100
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Any:
+    target = _local(request.values.get("next")) or url_for("staff.home")
+    if request.method == "GET":
+        if current_user():
+            return redirect(target)
+        return render_template("staff/sign_in.html", target=target, error=None)
+    name = request.form.get("name", "").strip()
+    password = request.form.get("password", "")
+    address = request.remote_addr or "?"
+    with knowledge_base().locked() as kb:
+        users = Users(kb.store)
+        wait = users.blocked_for(name, address)
+        if wait:
+            error = _("Too many failed sign-ins. Try again in %(minutes)s minutes.",
+                      minutes=math.ceil(wait / 60))
+            return render_template("staff/sign_in.html", target=target, error=error,
+                                   name=name), 429
+        if not users.verify(name, password):
+            users.failed(name, address)
+            return render_template("staff/sign_in.html", target=target, name=name, error=_(
+                "Wrong name or password.")), 401
+        users.succeeded(name)
+        AuditLog(kb.store).record(name, "sign-in", detail=address)
+    session.clear()                      # a new session: no fixation of an old one
+    session["user"] = name
+    session.permanent = True
+    return redirect(target)
+
+
+@blueprint.post("/sign-out")
+def sign_out() -> Any:
+    name = current_user()
+    if name:
+        with knowledge_base().locked() as kb:
+            AuditLog(kb.store).record(name, "sign-out")
+    session.clear()
+    flash(_("You are signed out."))
+    return redirect(url_for("search.page"))
+
+
+@blueprint.get("/")
+@staff_required
+def home() -> Any:
+    with knowledge_base().locked() as kb:
+        counts = {"published": kb.store.count("published"), "draft": kb.store.count("draft")}
+        recent = AuditLog(kb.store).entries(limit=10)
+    return render_template("staff/home.html", counts=counts, recent=recent)
+
+
+@blueprint.get("/audit")
+@staff_required
+def audit() -> Any:
+    before = request.args.get("before", type=int)
+    with knowledge_base().locked() as kb:
+        log = AuditLog(kb.store)
+        if request.args.get("format") == "csv":
+            out = io.StringIO()
+            log.write_csv(out)
+            return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+                "Content-Disposition": 'attachment; filename="practice-kb-audit.csv"'})
+        entries = log.entries(limit=AUDIT_PAGE, before=before)
+    older = entries[-1].seq if len(entries) == AUDIT_PAGE else None
+    return render_template("staff/audit.html", entries=entries, older=older)
+
+
+def _local(target: str | None) -> str | None:
+    """Only paths of this site: never send a user elsewhere after signing in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
