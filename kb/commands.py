@@ -132,20 +132,51 @@ def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, worke
 
 @click.command()
 @click.argument("ids", nargs=-1)
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print what would change, field by field, and store nothing.")
 @import_options
 @kb_command
-def reimport(kb: KnowledgeBase, ids: tuple[str, ...], workers: int | None, max_size: float,
-             timeout: float, report_path: str | None, dry_run: bool, quiet: bool) -> None:
+def reimport(kb: KnowledgeBase, ids: tuple[str, ...], show_diff: bool, workers: int | None,
+             max_size: float, timeout: float, report_path: str | None, dry_run: bool,
+             quiet: bool) -> None:
     """Parse the archived originals again with the current importers (all sheets, or IDS)."""
     from kb.importing import ImportOptions, reimport as run
 
     limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
                     timeout=timeout)
+    if show_diff:
+        _reimport_diff(kb, list(ids), limits, workers)
+        return
     progress = _Progress(quiet)
     report = run(kb, list(ids) or None, ImportOptions(limits=limits, workers=workers,
                                                       dry_run=dry_run),
                  on_total=progress.start, on_file=progress.file)
     _finish_import(report, report_path, progress)
+
+
+def _reimport_diff(kb: KnowledgeBase, ids: list[str], limits: Limits,
+                   workers: int | None) -> None:
+    """`kb reimport --diff`: each sheet the current importers would change, field by field."""
+    from kb.review import format_diff, reparse
+
+    items = [kb.get(rid) for rid in ids] if ids else list(kb.store.records())
+    changed = same = failed = 0
+    for found in reparse(kb, items, limits, workers):
+        if found.record is None:
+            failed += 1
+            message = found.error.message if found.error else "no record"
+            click.echo(f"✗ {found.item.id}: {message}", err=True)
+            continue
+        changes = found.changes
+        if not changes:
+            same += 1
+            continue
+        changed += 1
+        click.echo(f"{found.item.id}: {len(changes)} field(s) would change")
+        click.echo(format_diff(changes))
+    click.echo(f"Diff only, nothing stored: {changed} sheet(s) would change, {same} unchanged, "
+               f"{failed} could not be re-parsed.")
+    sys.exit(1 if failed else 0)
 
 
 # Searching and reading

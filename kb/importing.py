@@ -240,12 +240,14 @@ class _Session:
                 outcome.near_duplicates = self._near_duplicates(sketch)
                 stored = StoredRecord(kb.new_id(record, key), status, record, key, digest, "",
                                       item.sha256, IMPORTER_VERSION, stamp, stamp, 1, sketch)
+            for other in outcome.near_duplicates:
+                outcome.warnings.append(f"Near-duplicate of sheet {other}: most of the wording "
+                                        "is the same; check whether both should be kept.")
+            # Kept with the record: the staff review queue lists what the importer warned of.
+            stored.warnings = list(outcome.warnings)
             outcome.record_id = stored.id
             kb.store.put(stored)
             self._file_row(item, outcome, (record.get("source") or {}).get("format"))
-        for other in outcome.near_duplicates:
-            outcome.warnings.append(f"Near-duplicate of sheet {other}: most of the wording is "
-                                    "the same; check whether both should be kept.")
         self.unindexed += 1
         if self.unindexed >= INDEX_EVERY:
             self.flush_index(merge=False)
@@ -341,6 +343,9 @@ def _reparsed(session: _Session, item: StoredRecord, path: Path,
     kb.store.put(StoredRecord(item.id, item.status, record, item.sheet_key, digest, "",
                               item.source_sha256, IMPORTER_VERSION, item.created,
                               now() if digest != item.content_hash else item.updated,
-                              item.version + (digest != item.content_hash), sketch))
+                              item.version + (digest != item.content_hash), sketch,
+                              # new content, new warnings; the same content keeps its review
+                              list(result.warnings) if digest != item.content_hash
+                              else item.warnings))
     session.unindexed += 1
     return outcome

@@ -18,15 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from marshmallow import ValidationError
+
 from index import writing
 from index.highlight import snippet
 from index.schema import SECTION_MARK, document, sections_text
 from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
 from kb.archive import Archive
 from kb.countries import country_name, fold
-from kb.errors import KbError
+from kb.errors import InvalidRecord, KbError
 from kb import fingerprint
-from kb.store import Store, StoredRecord, content_hash, now
+from kb.record import RecordSchema, flat_messages
+from kb.store import STATUSES, Store, StoredRecord, content_hash, now
 from kb.themes import vocabulary
 
 DEFAULT_HOME = "kb-data"
@@ -196,8 +199,12 @@ class KnowledgeBase:
 
     def save(self, record: dict[str, Any], status: str = "published", *,
              record_id: str | None = None, source_sha256: str | None = None,
-             importer_version: str | None = None, sync: bool = True) -> StoredRecord:
-        """Store a record (dumped by RecordSchema): a new one, or a new version of `record_id`."""
+             importer_version: str | None = None, sync: bool = True,
+             warnings: list[str] | None = None) -> StoredRecord:
+        """Store a record (dumped by RecordSchema): a new one, or a new version of `record_id`.
+
+        `warnings` replaces the review warnings kept with it (None keeps those it had).
+        """
         key = self.sheet_key(record, source_sha256)
         # The same sheet saved again (same title, city, country) is a new version of it.
         record_id = record_id or self.new_id(record, key)
@@ -210,11 +217,38 @@ class KnowledgeBase:
             importer_version=importer_version or (existing.importer_version if existing else None),
             created=existing.created if existing else stamp, updated=stamp,
             version=existing.version + 1 if existing else 1,
-            sketch=fingerprint.record_sketch(record))
+            sketch=fingerprint.record_sketch(record),
+            warnings=list(warnings) if warnings is not None else
+            (existing.warnings if existing else []))
         self.store.put(stored)
         if sync:
             self.sync_index()
         return stored
+
+    def set_status(self, record_id: str, status: str) -> StoredRecord:
+        """Publish or unpublish a record; a draft is published only once it is complete.
+
+        Publishing is the staff's decision after review: the review warnings are cleared.
+        Raises InvalidRecord, naming the fields, when a draft does not pass RecordSchema.
+        """
+        if status not in STATUSES:
+            raise KbError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
+        item = self.get(record_id)
+        record, warnings = item.record, item.warnings
+        if status == "published":
+            try:
+                record = RecordSchema().dump(RecordSchema().load(item.record))
+            except ValidationError as exc:
+                raise InvalidRecord(f"Sheet {record_id} cannot be published yet: "
+                                    + " ".join(flat_messages(exc.messages)),
+                                    fields=exc.messages) from exc
+            warnings = []
+        if record == item.record:
+            item.status, item.warnings, item.updated = status, warnings, now()
+            self.store.put(item)
+            self.sync_index()
+            return self.get(record_id)
+        return self.save(record, status, record_id=record_id, warnings=warnings)
 
     def delete(self, record_id: str) -> None:
         """Remove a record (its original files stay in the archive)."""

@@ -21,7 +21,7 @@ from marshmallow import (
 )
 
 from kb.countries import is_country_code
-from kb.money import RATES_TO_EUR
+from kb.money import RATES_TO_EUR, to_eur
 from kb.themes import theme_ids
 
 LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "nl")
@@ -241,3 +241,51 @@ def load_draft(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
             continue
         return schema.dump(loaded), errors
     return {}, errors
+
+
+def validated(data: dict[str, Any], status: str) -> dict[str, Any]:
+    """A record as staff edited it, checked by the same schema as imports, ready to store.
+
+    A published record must pass RecordSchema; a draft may lack required fields, but every
+    value it has must be valid (load_draft's rules, without dropping the invalid ones).
+    The EUR amount of a budget is worked out here, never taken from the caller.
+    Raises ValidationError with the schema's messages by field.
+    """
+    schema = RecordSchema()
+    if status == "published":
+        record = schema.dump(schema.load(data))
+    else:
+        unknown = {key: ["Unknown field."] for key in data if key not in schema.fields}
+        record, errors = load_draft(data)
+        if errors or unknown:
+            raise ValidationError({**errors, **unknown})
+    budget = record.get("budget")
+    if budget:
+        budget["amount_eur"] = to_eur(budget.get("amount"), budget.get("currency"))
+    return record
+
+
+def message_paths(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as {"budget.currency": [...], "title": [...]}."""
+    if isinstance(messages, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "_schema"
+            for name, texts in message_paths(value, path).items():
+                out.setdefault(name, []).extend(texts)
+        return out
+    if isinstance(messages, list):
+        texts = [text for item in messages for text in flat_messages(item)]
+        return {prefix or "_schema": texts} if texts else {}
+    return {prefix or "_schema": [str(messages)]}
+
+
+def flat_messages(messages: Any) -> list[str]:
+    """Every message of a marshmallow error, in order."""
+    if isinstance(messages, dict):
+        return [text for value in messages.values() for text in flat_messages(value)]
+    if isinstance(messages, list):
+        return [text for value in messages for text in flat_messages(value)]
+    return [str(messages)]

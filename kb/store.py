@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS records (
     created TEXT NOT NULL,
     updated TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
-    sketch TEXT NOT NULL DEFAULT '[]'
+    sketch TEXT NOT NULL DEFAULT '[]',
+    warnings TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS records_sheet_key ON records (sheet_key);
 CREATE INDEX IF NOT EXISTS records_content_hash ON records (content_hash);
@@ -125,6 +126,9 @@ class StoredRecord:
     updated: str
     version: int
     sketch: list[int]
+    # What the importer warned about (missing budget, inferred themes...), for staff review;
+    # empty once staff have reviewed the record.
+    warnings: list[str] = field(default_factory=list)
 
     def provenance(self) -> dict[str, Any]:
         source = self.record.get("source") or {}
@@ -169,12 +173,27 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._db.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"The knowledge base database {self.path} cannot be opened ({exc}); "
                              "check the --home folder, or restore it from a backup made with "
                              "`kb export`.") from exc
         self._db.row_factory = sqlite3.Row
         self._depth = 0
+
+    def _migrate(self) -> None:
+        """Bring a database made by an older version up to this schema."""
+        if "warnings" not in self._columns("records"):
+            try:
+                self._db.execute("ALTER TABLE records ADD COLUMN warnings TEXT NOT NULL"
+                                 " DEFAULT '[]'")
+            except sqlite3.OperationalError:
+                # Another process opening the same database added it first.
+                if "warnings" not in self._columns("records"):
+                    raise
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
 
     def close(self) -> None:
         self._db.close()
@@ -230,11 +249,12 @@ class Store:
         with self.transaction():
             self._db.execute(
                 "INSERT OR REPLACE INTO records (id, status, sheet_key, content_hash, stamp, record,"
-                " source_sha256, importer_version, created, updated, version, sketch)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source_sha256, importer_version, created, updated, version, sketch, warnings)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.id, stored.status, stored.sheet_key, stored.content_hash, stored.stamp,
                  record_json, stored.source_sha256, stored.importer_version, stored.created,
-                 stored.updated, stored.version, json.dumps(stored.sketch)))
+                 stored.updated, stored.version, json.dumps(stored.sketch),
+                 json.dumps(stored.warnings, ensure_ascii=False)))
             self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (stored.id,))
             self._db.executemany("INSERT INTO sketch_probes (hash, record_id) VALUES (?, ?)",
                                  [(h, stored.id) for h in stored.sketch[:8]])
@@ -256,6 +276,17 @@ class Store:
         cursor.execute(sql, (status,) if status else ())
         while rows := cursor.fetchmany(500):
             yield from (_record(row) for row in rows)
+
+    def review_queue(self, limit: int | None = None, offset: int = 0) -> list[StoredRecord]:
+        """Drafts and records the importer warned about, most recently changed first."""
+        sql = ("SELECT * FROM records WHERE status = 'draft' OR warnings != '[]'"
+               " ORDER BY updated DESC, id" + (f" LIMIT {int(limit)} OFFSET {int(offset)}"
+                                               if limit else ""))
+        return [_record(row) for row in self._db.execute(sql)]
+
+    def review_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM records WHERE status = 'draft'"
+                                " OR warnings != '[]'").fetchone()[0]
 
     def stamps(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT id, stamp FROM records"))
@@ -343,4 +374,4 @@ def _record(row: sqlite3.Row) -> StoredRecord:
         sheet_key=row["sheet_key"], content_hash=row["content_hash"], stamp=row["stamp"],
         source_sha256=row["source_sha256"], importer_version=row["importer_version"],
         created=row["created"], updated=row["updated"], version=row["version"],
-        sketch=json.loads(row["sketch"]))
+        sketch=json.loads(row["sketch"]), warnings=json.loads(row["warnings"]))

@@ -70,12 +70,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=i18n.select_locale)
     app.extensions["staff_links"] = []       # (endpoint, label) of the staff home's tasks
 
-    from web import analysis, api, search, sheets, staff
+    from web import analysis, api, batches, review, search, sheets, staff
     app.register_blueprint(search.blueprint)
     app.register_blueprint(sheets.blueprint)
     app.register_blueprint(analysis.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.register_blueprint(staff.blueprint)
+    app.register_blueprint(review.blueprint)
+    app.register_blueprint(batches.blueprint)
 
     app.add_url_rule("/language/<code>", "language", choose_language)
     app.jinja_env.globals.update(

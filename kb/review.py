@@ -1,0 +1,258 @@
+"""Staff review of a sheet: its original read again beside the fields, and re-parsing it with
+the current importers as a per-field diff (the web's re-parse page and `kb reimport --diff`).
+
+The original is read in a worker process, within the import limits (time, memory), like
+any import: a file the web app asks about can never stall or exhaust it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from importers import guard
+from importers.batch import iter_results
+from importers.blocks import Document
+from importers.limits import DEFAULT_LIMITS, Limits
+from importers.parse import IMPORTER_VERSION, ParseResult, parse_file
+from importers.pdf_reader import read_pdf
+from importers.word_reader import read_docx
+from kb.errors import ImportFailure, InvalidRecord, KbError
+from kb.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
+from kb.store import StoredRecord, content_hash
+
+if TYPE_CHECKING:       # workers import this module to parse: they need no index
+    from kb.knowledge_base import KnowledgeBase
+
+# Sub-fields shown one by one in a diff ("budget.amount"), in their schema's order.
+_NESTED = {"budget": tuple(BudgetSchema().fields), "contact": tuple(ContactSchema().fields),
+           "source": tuple(SourceSchema().fields)}
+# Fields whose text is looked for in the original to say where it came from. Codes (country,
+# language, themes) and numbers are worked out from the wording, so they are never "found".
+LOCATABLE = ("title", "city", "organisation", "context", "objectives", "activities",
+             "evaluation", "budget.text", "contact.name", "contact.email", "partners",
+             "target_groups", "keywords")
+_PROBE = 60          # characters of a value looked for in the original's blocks
+
+
+class NoOriginal(KbError):
+    kind = "not-found"
+
+
+# Per-field differences
+
+@dataclass
+class Change:
+    field: str          # "title", "budget.amount", "extra_sections.Lessons learned"
+    old: Any
+    new: Any
+
+
+def flatten(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as {field: value}, nested fields one by one; empty values are None."""
+    out: dict[str, Any] = {}
+    for name in RecordSchema().fields:
+        value = record.get(name)
+        if name in _NESTED:
+            for sub in _NESTED[name]:
+                out[f"{name}.{sub}"] = _empty((value or {}).get(sub))
+        elif name == "extra_sections":
+            for heading, text in (value or {}).items():
+                out[f"{name}.{heading}"] = _empty(text)
+        else:
+            out[name] = _empty(value)
+    return out
+
+
+def _empty(value: Any) -> Any:
+    return None if value in ("", [], {}) else value
+
+
+def field_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The fields whose values differ between two records, in the schema's order."""
+    before, after = flatten(old), flatten(new)
+    names = list(before) + [name for name in after if name not in before]
+    return [Change(name, before.get(name), after.get(name)) for name in names
+            if before.get(name) != after.get(name)]
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The top-level record fields that differ (for the audit log)."""
+    return list(dict.fromkeys(change.field.split(".")[0] for change in field_diff(old, new)))
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def format_diff(changes: list[Change]) -> str:
+    """A diff for a terminal: each field, its old value (-) and new value (+); long texts
+    as a line diff."""
+    lines = []
+    for change in changes:
+        lines.append(f"  {change.field}:")
+        old, new = as_text(change.old), as_text(change.new)
+        if "\n" in old or "\n" in new:
+            body = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1)
+            lines.extend(f"    {line}" for line in list(body)[2:])
+        else:
+            lines.extend([f"    - {old}", f"    + {new}"])
+    return "\n".join(lines)
+
+
+# Reading the original again
+
+@dataclass
+class SourceResult(ParseResult):
+    """The importers' result for a file, with its text as the reader saw it."""
+    page_texts: list[str] = field(default_factory=list)
+    paged: bool = False                  # whether page_texts are the original's pages
+    blocks: list[tuple[int | None, str]] = field(default_factory=list)   # (page, text)
+
+
+def read_source(path: Path, limits: Limits) -> SourceResult:
+    """Worker side: parse a file with the current importers and keep its text by page."""
+    parsed = parse_file(path, limits)
+    result = SourceResult(parsed.file, parsed.record, parsed.error, parsed.warnings)
+    try:
+        data = path.read_bytes()
+        fmt = guard.sniff_format(data, path.name, limits)
+        document = read_pdf(data, path.name, limits) if fmt == "pdf" else read_docx(
+            data, path.name, limits)
+    except (OSError, ImportFailure):
+        return result        # the parse result says why the file cannot be read
+    _keep_text(result, document)
+    return result
+
+
+def _keep_text(result: SourceResult, document: Document) -> None:
+    result.page_texts = list(document.page_texts)
+    result.paged = document.format == "pdf" and len(document.page_texts) == document.pages
+    result.blocks = [(block.page, " | ".join(block.cells) if block.kind == "row" else block.text)
+                     for block in document.blocks]
+
+
+@dataclass
+class Reparse:
+    """What the current importers make of a stored record's original, and how it differs."""
+    item: StoredRecord
+    record: dict[str, Any] | None = None       # the record they give (a draft's kept fields)
+    warnings: list[str] = field(default_factory=list)
+    error: KbError | None = None               # why there is no record to apply
+    page_texts: list[str] = field(default_factory=list)
+    paged: bool = False
+    blocks: list[tuple[int | None, str]] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[Change]:
+        return field_diff(self.item.record, self.record) if self.record is not None else []
+
+    @property
+    def digest(self) -> str | None:
+        """What the staff saw: applying checks the importers still give this."""
+        return content_hash(self.record) if self.record is not None else None
+
+    def locations(self) -> dict[str, int | None]:
+        """Page of the original where each locatable field's text is found; a field is
+        absent when its text is not found there, None when found but the reader knows no
+        pages (Word)."""
+        return locate(self.item.record, self.blocks)
+
+
+def reparse(kb: KnowledgeBase, items: list[StoredRecord], limits: Limits = DEFAULT_LIMITS,
+            workers: int | None = None) -> Iterator[Reparse]:
+    """Run the current importers on each record's archived original, in worker processes;
+    nothing is stored. One Reparse per item, in order."""
+    scratch = kb.home / "tmp"
+    scratch.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="review-") as workdir:
+        todo: list[Path] = []
+        missing: dict[int, Reparse] = {}
+        for number, item in enumerate(items):
+            if not item.source_sha256 or item.source_sha256 not in kb.archive:
+                missing[number] = Reparse(item, error=NoOriginal(
+                    f"The original of sheet {item.id} is not in the archive; import the file "
+                    "again to re-parse it."))
+                continue
+            name = (item.record.get("source") or {}).get("filename") or f"{item.id}.pdf"
+            target = Path(workdir) / str(number) / Path(name).name
+            target.parent.mkdir(parents=True)
+            shutil.copyfile(kb.archive.path(item.source_sha256), target)
+            todo.append(target)
+        results = iter_results(todo, limits, workers, parser=read_source)
+        try:
+            for number, item in enumerate(items):
+                # Results come in input order: one at a time, never all the texts at once.
+                yield missing[number] if number in missing else _reparse(item, next(results))
+        finally:
+            results.close()
+
+
+def _reparse(item: StoredRecord, result: ParseResult) -> Reparse:
+    out = Reparse(item, page_texts=getattr(result, "page_texts", []),
+                  paged=getattr(result, "paged", False), blocks=getattr(result, "blocks", []))
+    if result.record is not None:
+        out.record, out.warnings = result.record.to_dict(), list(result.warnings)
+    elif item.status == "draft" and isinstance(result.error, InvalidRecord) and result.error.draft:
+        # A draft stays a draft: what can be kept of the sheet, as an import with --draft keeps it.
+        out.record, _ = load_draft(result.error.draft)
+        out.warnings = [result.error.message, *result.error.warnings]
+    else:
+        out.error = result.error or KbError(f"The original of sheet {item.id} could not be read.")
+    return out
+
+
+def apply(kb: KnowledgeBase, found: Reparse) -> StoredRecord:
+    """Store what the importers gave (the record keeps its id and status)."""
+    if found.record is None:
+        raise found.error or KbError(f"Nothing to apply to sheet {found.item.id}.")
+    return kb.save(found.record, found.item.status, record_id=found.item.id,
+                   source_sha256=found.item.source_sha256, importer_version=IMPORTER_VERSION,
+                   warnings=found.warnings)
+
+
+# Where a field came from
+
+def locate(record: dict[str, Any], blocks: list[tuple[int | None, str]]
+           ) -> dict[str, int | None]:
+    """The page of the first block of the original holding each field's text (see Reparse)."""
+    texts = [(page, _normal(text)) for page, text in blocks]
+    flat = flatten(record)
+    found: dict[str, int | None] = {}
+    names = [*LOCATABLE, *(name for name in flat if name.startswith("extra_sections."))]
+    for name in names:
+        value = flat.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        probe = _probe(value)
+        if probe is None:
+            continue
+        for page, text in texts:
+            if probe in text:
+                found[name] = page
+                break
+    return found
+
+
+def _probe(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    first = next((line for line in value.splitlines() if line.strip()), "")
+    probe = _normal(re.sub(r"^\s*[-•*]\s+", "", first))[:_PROBE].strip()
+    return probe if len(probe) >= 4 else None
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()

@@ -1,0 +1,441 @@
+"""Staff uploads: many files and zips in one batch, imported in the background by the bulk
+import, a batch page with progress and the per-file report (CSV too), limits, guards, audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import lxml.html
+import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from importers.report import OUTCOMES
+from kb.audit import AuditLog
+from kb.batches import STALE_AFTER, Batches
+from kb.errors import ERROR_KINDS
+from kb.knowledge_base import KnowledgeBase
+from kb.users import Users
+from web.app import create_app
+from web.batches import _given_name, _safe_name
+
+PASSWORD = "correct horse battery"
+SAMPLES = Path(__file__).resolve().parents[1] / "kb" / "samples" / "files"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "robustness"
+# Only turns a hang into a failure: the robustness batch takes well under a minute.
+DEADLINE = 300
+
+
+def sample(prefix: str) -> Path:
+    return next(SAMPLES.glob(f"{prefix}-*"))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "kb"
+    with KnowledgeBase(home) as kb:
+        Users(kb.store).add("alice", PASSWORD)
+    return home
+
+
+def make_app(home: Path, **config):
+    return create_app({"KB_HOME": home, "TESTING": True, "UPLOAD_WORKERS": 2, **config})
+
+
+@pytest.fixture
+def app(home):
+    application = make_app(home)
+    yield application
+    close(application)
+
+
+def close(application) -> None:
+    # A batch still finishing its last steps must not outlive the test's knowledge base.
+    for thread in threading.enumerate():
+        if thread.name.startswith("kb-upload-"):
+            thread.join(DEADLINE)
+    application.extensions["knowledge_base"].close()
+
+
+@pytest.fixture
+def client(app):
+    client = app.test_client()
+    sign_in(client)
+    return client
+
+
+def token(client, path: str = "/staff/sign-in") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client) -> None:
+    response = client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD,
+                                                   "csrf_token": token(client)})
+    assert response.status_code == 302
+
+
+def upload(client, files: list[tuple[bytes | Path, str]], path: str = "/staff/batches",
+           csrf: bool = True, headers: dict | None = None, **fields):
+    """POST files (content or a path, and the name the browser gives) as field "files"."""
+    data = MultiDict(fields)
+    if csrf and not headers:
+        data["csrf_token"] = token(client, "/staff/batches")
+    for content, name in files:
+        data.add("files", FileStorage(io.BytesIO(content if isinstance(content, bytes)
+                                                 else content.read_bytes()), name, "files"))
+    # Encoded here in memory: the test client would spool a large body to a file it never
+    # closes (a ResourceWarning).
+    boundary, body = encode_multipart(data)
+    return client.post(path, data=body, headers=headers or {},
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def wait(client, batch_id: str, page_too: bool = False) -> dict:
+    """Poll the batch's JSON until it ends; with `page_too`, its page must answer meanwhile."""
+    started = time.monotonic()
+    while True:
+        response = client.get(f"/staff/batches/{batch_id}.json")
+        assert response.status_code == 200
+        batch = response.get_json()
+        if page_too:
+            assert client.get(f"/staff/batches/{batch_id}").status_code == 200
+        if batch["status"] not in ("queued", "running"):
+            return batch
+        assert time.monotonic() - started < DEADLINE, batch
+        time.sleep(0.2)
+
+
+def batch_id_of(response) -> str:
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return response.location.rsplit("/", 1)[-1]
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def search_ids(client) -> set[str]:
+    found = client.get("/api/search?limit=50").get_json()
+    return {hit["id"] for hit in found["hits"]}
+
+
+def by_file(batch: dict) -> dict[str, dict]:
+    return {item["file"]: item for item in batch["files"]}
+
+
+# A mixed batch
+
+MIXED = [
+    (sample("demo01"), "Night safe haven, Bristol.docx"),
+    (sample("demo03"), "demo03-prevention-radicalismes-charleroi.pdf"),
+    (b"Minutes of the meeting, not a sheet at all.\n", "minutes.pdf"),
+    (b"", "empty.docx"),
+    (b"plain notes", "notes.txt"),
+    (zip_of({"sheets/bilbao.pdf": sample("demo05").read_bytes(),
+             "sheets/bremen.docx": sample("demo07").read_bytes(),
+             "sheets/broken.docx": b"PK\x03\x04 this is no Word file",
+             "readme.txt": b"not a sheet"}), "three sheets.zip"),
+]
+GOOD = ["Night safe haven, Bristol.docx", "demo03-prevention-radicalismes-charleroi.pdf",
+        "three sheets.zip!/sheets/bilbao.pdf", "three sheets.zip!/sheets/bremen.docx"]
+BAD = {"minutes.pdf": "unsupported-format", "empty.docx": None, "notes.txt": None,
+       "three sheets.zip!/sheets/broken.docx": None}
+
+
+def test_a_mixed_batch_imports_the_good_files_and_reports_each(client, home):
+    batch_id = batch_id_of(upload(client, MIXED))
+    batch = wait(client, batch_id)
+    assert batch["status"] == "done", batch
+    files = by_file(batch)
+    assert set(files) == set(GOOD) | set(BAD)
+    for name in GOOD:
+        assert files[name]["outcome"] == "imported", files[name]
+        assert files[name]["record_id"]
+    for name, kind in BAD.items():
+        item = files[name]
+        assert item["outcome"] == "rejected", item
+        assert item["error_kind"] in ERROR_KINDS and item["error_message"], item
+        assert kind is None or item["error_kind"] == kind, item
+    # The rejected file is named as the user named it, not as it was saved on the server.
+    assert files["minutes.pdf"]["error_message"].startswith("minutes.pdf ")
+    assert files["notes.txt"]["error_kind"] == "unsupported-format"
+    assert batch["ignored"] == [{"file": "three sheets.zip!/readme.txt",
+                                 "reason": "not a PDF, Word or zip file"}]
+    assert batch["total"] == batch["done"] == len(files)
+    assert batch["counts"] == {**dict.fromkeys(OUTCOMES, 0), "imported": 4, "rejected": 4}
+
+    # The good sheets are published and found by the search.
+    imported = {files[name]["record_id"] for name in GOOD}
+    assert search_ids(client) == imported
+
+    # The page: every file with its outcome, links to the new sheets, problems explained.
+    page = client.get(f"/staff/batches/{batch_id}")
+    assert page.status_code == 200
+    doc = lxml.html.fromstring(page.get_data(as_text=True))
+    rows = {row.xpath("string(th)"): row for row in doc.xpath("//table[contains(@class,"
+                                                              "'report')]/tbody/tr")}
+    assert set(rows) == set(files)
+    for name in GOOD:
+        assert rows[name].xpath(".//a/@href") == [f"/sheets/{files[name]['record_id']}"]
+    assert "unsupported-format" in rows["minutes.pdf"].text_content()
+    assert not doc.xpath("//noscript") and not doc.xpath("//progress")   # done: no refresh
+
+    # The CSV: the same rows, for a spreadsheet.
+    response = client.get(f"/staff/batches/{batch_id}/report.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows_csv = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert {row["file"]: row["outcome"] for row in rows_csv} == {
+        name: item["outcome"] for name, item in files.items()}
+    assert {row["record_id"] for row in rows_csv if row["outcome"] == "imported"} == imported
+
+    # The audit log: each new record by its id, and the batch with its counts.
+    with KnowledgeBase(home) as kb:
+        log = AuditLog(kb.store)
+        for record_id in imported:
+            entries = log.entries(record_id=record_id)
+            assert [(e.user, e.action) for e in entries] == [("alice", "import")]
+            assert json.loads(entries[0].detail)["batch"] == batch_id
+        summary = [e for e in log.entries() if e.action == "import" and e.record_id is None]
+        assert len(summary) == 1
+        assert json.loads(summary[0].detail) == {"batch": batch_id, "files": 8,
+                                                 "counts": batch["counts"]}
+    # The uploads themselves are gone: the archive keeps the originals.
+    assert not (home / "uploads" / batch_id / "files").exists()
+
+
+def test_the_same_batch_again_skips_what_is_imported(client, home):
+    first = wait(client, batch_id_of(upload(client, MIXED[:3])))
+    again = wait(client, batch_id_of(upload(client, MIXED[:3])))
+    assert first["counts"]["imported"] == 2 and first["counts"]["rejected"] == 1
+    assert again["counts"] == {**dict.fromkeys(OUTCOMES, 0), "unchanged": 3}
+    still = by_file(again)["minutes.pdf"]
+    assert still["error_kind"] == "unsupported-format"          # rejected before, still is
+    with KnowledgeBase(home) as kb:
+        per_record = [e for e in AuditLog(kb.store).entries() if e.record_id]
+    assert len(per_record) == 2                                 # nothing imported again
+
+
+def test_drafts_on_request(client):
+    incomplete = zip_of({"no-sections.docx": _docx_with_title_only()})
+    rejected = wait(client, batch_id_of(upload(client, [(incomplete, "a.zip")])))
+    assert rejected["files"][0]["outcome"] == "rejected"
+    assert rejected["files"][0]["error_kind"] == "invalid"
+    kept = wait(client, batch_id_of(upload(client, [(incomplete, "a.zip")], draft="1")))
+    item = kept["files"][0]
+    assert item["outcome"] == "draft" and item["record_id"]
+    assert item["record_id"] not in search_ids(client)
+    page = client.get(f"/staff/batches/{kept['id']}").get_data(as_text=True)
+    assert item["record_id"] in page and f"/sheets/{item['record_id']}" not in page
+
+
+def _docx_with_title_only() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("Street lighting walks in Tartu", style="Title")
+    document.add_paragraph("City: Tartu")
+    document.add_paragraph("Country: Estonia")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("../../../outside.docx", "outside.docx"),
+    ("<img src=x onerror=alert(1)>.docx", "<img src=x onerror=alert(1)>.docx"),
+    ("Сводка безопасности.docx", "Сводка безопасности.docx"),
+])
+def test_file_names_are_kept_for_the_report_but_never_trusted(client, home, tmp_path, name,
+                                                              shown):
+    batch = wait(client, batch_id_of(upload(client, [(sample("demo02"), name)])))
+    assert [item["file"] for item in batch["files"]] == [shown]
+    assert batch["files"][0]["outcome"] == "imported"
+    assert not (tmp_path / "outside.docx").exists() and not (home / "outside.docx").exists()
+    html = client.get(f"/staff/batches/{batch['id']}").get_data(as_text=True)
+    assert "<img" not in html
+    doc = lxml.html.fromstring(html)
+    assert [cell.text_content() for cell in doc.xpath(
+        "//table[contains(@class, 'report')]//th[@scope='row']")] == [shown]
+
+
+# The hostile files of the peer projects
+
+def corpus_files() -> list[Path]:
+    if not (CORPUS / "files").is_dir():
+        pytest.skip(f"no robustness corpus at {CORPUS}")
+    return sorted(path for path in (CORPUS / "files").rglob("*")
+                  if path.is_file() and not path.name.startswith("_LEGAL"))
+
+
+def test_the_robustness_corpus_in_one_batch(client):
+    hostile = corpus_files()
+    good = [(sample("demo08"), "graz.pdf"), (sample("demo10"), "geneva.docx")]
+    batch_id = batch_id_of(upload(client, [(path, path.name) for path in hostile] + good))
+    batch = wait(client, batch_id, page_too=True)
+    assert batch["status"] == "done", batch
+    assert len(batch["files"]) == len(hostile) + 2
+    assert sorted(item["file"] for item in batch["files"]) == sorted(
+        [path.name for path in hostile] + ["graz.pdf", "geneva.docx"])
+    for item in batch["files"]:
+        assert item["outcome"] in OUTCOMES, item
+        if item["outcome"] == "rejected":
+            assert item["error_kind"] in ERROR_KINDS, item
+            assert item["file"] in item["error_message"], item
+    files = by_file(batch)
+    assert files["graz.pdf"]["outcome"] == files["geneva.docx"]["outcome"] == "imported"
+    ids = search_ids(client)
+    assert {files["graz.pdf"]["record_id"], files["geneva.docx"]["record_id"]} <= ids
+    assert client.get(f"/staff/batches/{batch_id}").status_code == 200
+    assert client.get(f"/staff/batches/{batch_id}/report.csv").status_code == 200
+
+
+# The pages while a batch runs, and a batch whose process died
+
+def test_a_running_batch_shows_its_progress_and_refreshes_without_script(client, app):
+    with app.extensions["knowledge_base"].locked() as kb:
+        batches = Batches(kb.store)
+        batches.create("0123456789ab", "alice", 4)
+        batches.started("0123456789ab")
+        batches.total("0123456789ab", 10)
+        batches.progress("0123456789ab", 3, {"imported": 3})
+    html = client.get("/staff/batches/0123456789ab").get_data(as_text=True)
+    doc = lxml.html.fromstring(html)
+    bar = doc.xpath("//progress")[0]
+    assert (bar.get("max"), bar.get("value")) == ("10", "3")
+    assert "3 / 10" in bar.text_content()                      # the text alternative
+    assert "3 of 10 files done" in doc.xpath("string(//*[@id='progress-text'])")
+    assert re.search(r'<noscript><meta http-equiv="refresh" content="\d+"></noscript>', html)
+    assert {s.get("src") for s in doc.xpath("//script")} == {"/static/app.js",
+                                                            "/static/upload.js"}
+    assert all(not (s.text or "").strip() for s in doc.xpath("//script"))
+    polled = client.get("/staff/batches/0123456789ab?format=json").get_json()
+    assert (polled["status"], polled["done"], polled["total"]) == ("running", 3, 10)
+    assert client.get("/staff/batches/0123456789ab/report.csv").status_code == 404
+
+
+def test_a_batch_left_by_a_dead_worker_says_it_was_interrupted(client, app):
+    with app.extensions["knowledge_base"].locked() as kb:
+        Batches(kb.store).create("ba7c4ba7c4ba", "alice", 2)
+        with kb.store.transaction():
+            kb.store.execute("UPDATE upload_batches SET status = 'running', heartbeat = ?",
+                             (time.time() - STALE_AFTER - 1,))
+    html = client.get("/staff/batches/ba7c4ba7c4ba").get_data(as_text=True)
+    assert "Interrupted — upload again to resume: files already imported are skipped." in html
+    assert "<noscript>" not in html and "<progress" not in html
+    assert client.get("/staff/batches/ba7c4ba7c4ba.json").get_json()["status"] == "interrupted"
+    listing = client.get("/staff/batches").get_data(as_text=True)
+    assert "/staff/batches/ba7c4ba7c4ba" in listing and "interrupted" in listing
+
+
+@pytest.mark.parametrize("batch_id", ["nope", "0123456789ab", "../../etc"])
+def test_an_unknown_batch_is_a_404(client, batch_id):
+    assert client.get(f"/staff/batches/{batch_id}").status_code == 404
+    response = client.get(f"/api/batches/{batch_id}")
+    assert response.status_code == 404 and response.get_json()["error"]["message"]
+
+
+# The upload form, the API and the guards
+
+def test_the_upload_form_works_without_script(client):
+    response = client.get("/staff/batches")
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    form = doc.xpath("//form[@enctype='multipart/form-data']")[0]
+    assert form.get("method") == "post" and form.get("action") == "/staff/batches"
+    field = form.xpath(".//input[@type='file']")[0]
+    assert field.get("name") == "files" and field.get("multiple") is not None
+    assert field.get("accept") == ".pdf,.docx,.zip"
+    assert field.xpath("ancestor::*[contains(@class, 'dropzone')]")
+    assert form.xpath(".//input[@name='csrf_token']/@value")
+    assert client.get("/staff/batches/new").status_code == 200
+    home = client.get("/staff/").get_data(as_text=True)
+    assert 'href="/staff/batches"' in home and "Upload sheets" in home
+
+
+def test_the_api_takes_an_upload_with_the_token_in_a_header(client):
+    csrf = token(client, "/staff/batches")
+    response = upload(client, [(sample("demo12"), "tilburg.pdf")], path="/api/batches",
+                      headers={"X-CSRFToken": csrf})
+    assert response.status_code == 202
+    answer = response.get_json()
+    assert answer["url"] == f"/api/batches/{answer['id']}" == response.headers["Location"]
+    batch = wait(client, answer["id"])
+    assert batch["files"][0]["outcome"] == "imported"
+    assert client.get(answer["url"]).get_json()["files"] == batch["files"]
+
+
+def test_an_upload_without_files_says_so(client, home):
+    for files in ([], [(b"", "")]):
+        response = upload(client, files)
+        assert response.status_code == 400
+        assert "Choose at least one PDF, Word or zip file" in response.get_data(as_text=True)
+    api = upload(client, [], path="/api/batches",
+                 headers={"X-CSRFToken": token(client, "/staff/batches")})
+    assert api.status_code == 400 and "Choose at least one" in api.get_json()["error"]["message"]
+    assert not (home / "uploads").exists() or not any((home / "uploads").iterdir())
+
+
+def test_anonymous_uploads_are_refused(app, home):
+    anonymous = app.test_client()
+    csrf = token(anonymous)
+    page = upload(anonymous, [(sample("demo01"), "a.docx")], csrf=False, csrf_token=csrf)
+    assert page.status_code == 302 and "/staff/sign-in" in page.location
+    api = upload(anonymous, [(sample("demo01"), "a.docx")], path="/api/batches",
+                 headers={"X-CSRFToken": csrf})
+    assert api.status_code == 401 and api.get_json()["error"]["message"]
+    assert anonymous.get("/staff/batches").status_code == 302
+    assert not (home / "uploads").exists()
+
+
+def test_an_upload_without_the_csrf_token_is_refused(client, home):
+    response = upload(client, [(sample("demo01"), "a.docx")], csrf=False)
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    assert not (home / "uploads").exists()
+
+
+def test_an_upload_over_the_size_limit_gets_a_clear_page(home):
+    application = make_app(home, UPLOAD_MAX_MB=0.05)
+    try:
+        client = application.test_client()
+        sign_in(client)
+        big = (b"%PDF-1.4\n" + b"0" * 80_000, "big.pdf")
+        response = upload(client, [big])
+        assert response.status_code == 413
+        html = response.get_data(as_text=True)
+        assert ("The upload is larger than 0.05 MB: send fewer files at once or a smaller zip."
+                in html)
+        doc = lxml.html.fromstring(html)
+        assert doc.xpath("//form//input[@type='file']")          # and the user can try again
+        api = upload(client, [big], path="/api/batches",
+                     headers={"X-CSRFToken": token(client, "/staff/batches")})
+        assert api.status_code == 413
+        assert "larger than 0.05 MB" in api.get_json()["error"]["message"]
+        assert not (home / "uploads").exists()
+        small = upload(client, [(b"tiny", "tiny.pdf")])          # under the limit: accepted
+        assert wait(client, batch_id_of(small))["status"] == "done"
+    finally:
+        close(application)
+
+
+@pytest.mark.parametrize("sent, name, saved", [
+    ("C:\\Users\\eva\\Desktop\\ghent.docx", "ghent.docx", "ghent.docx"),   # old browsers
+    ("Сводка безопасности.docx", "Сводка безопасности.docx", "upload.docx"),
+    ("..", "..", "upload"),
+    ("report.PDF", "report.PDF", "report.PDF"),
+])
+def test_names_as_given_and_as_saved(sent, name, saved):
+    assert _given_name(sent) == name
+    assert _safe_name(name) == saved

@@ -1,0 +1,467 @@
+"""Staff review: the queue of drafts and warned sheets, the review page (fields beside the
+original), editing, publishing, deleting and re-parsing a sheet, and the same writes in JSON.
+
+    GET       /staff/review                     drafts and sheets imported with warnings
+    GET       /staff/sheets/<id>                the review page
+    GET       /staff/sheets/<id>/original       the original file (drafts too)
+    GET POST  /staff/sheets/<id>/edit           every field, checked by RecordSchema
+    POST      /staff/sheets/<id>/publish        /unpublish
+    GET POST  /staff/sheets/<id>/delete         confirm, then delete (the original stays archived)
+    GET POST  /staff/sheets/<id>/reparse        the current importers' per-field diff, then apply
+    PUT DELETE /api/sheets/<id>                 JSON record in; 422 {"error": {"message", "fields"}}
+    POST      /api/sheets/<id>/publish          /unpublish
+
+Every write is in the audit log. Store and index change together (KnowledgeBase.save syncs the
+index), so the search shows an edit at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from typing import Any
+
+from flask import (Blueprint, flash, jsonify, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _, lazy_gettext as _l
+from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
+
+from importers.limits import DEFAULT_LIMITS
+from kb.audit import AuditLog
+from kb.errors import InvalidRecord
+from kb.knowledge_base import KnowledgeBase, NotFound
+from kb.record import LANGUAGES, message_paths, validated
+from kb.review import LOCATABLE, Reparse, apply, changed_fields, flatten, reparse
+from kb.store import StoredRecord
+from kb.themes import vocabulary
+from web.app import knowledge_base
+from web.auth import current_user, staff_required
+from web.knowledge import MIMETYPES
+
+blueprint = Blueprint("review", __name__)
+blueprint.record_once(lambda state: state.app.extensions["staff_links"].append(
+    ("review.queue", _l("Review queue"))))
+QUEUE_PAGE = 50
+
+FIELD_LABELS = {
+    "title": _l("Title"), "city": _l("City"), "country": _l("Country"),
+    "organisation": _l("Lead organisation"), "language": _l("Language of the sheet"),
+    "themes": _l("Themes"), "themes_inferred": _l("Themes inferred from the text"),
+    "keywords": _l("Keywords"), "start_year": _l("Start year"), "end_year": _l("End year"),
+    "context": _l("Context"), "objectives": _l("Objectives"), "activities": _l("Activities"),
+    "evaluation": _l("Evaluation"), "extra_sections": _l("Other sections"),
+    "budget": _l("Budget"), "budget.amount": _l("Budget amount"),
+    "budget.currency": _l("Budget currency"), "budget.amount_eur": _l("Budget in EUR"),
+    "budget.text": _l("Budget as written"), "budget.funding": _l("Funding"),
+    "partners": _l("Partners"), "target_groups": _l("Target groups"),
+    "contact": _l("Contact"), "contact.name": _l("Contact name"),
+    "contact.email": _l("Contact e-mail"), "source": _l("Original file"),
+    "source.filename": _l("Original file name"), "source.sha256": _l("Original file SHA-256"),
+    "source.format": _l("Original file format"), "source.pages": _l("Pages of the original"),
+    "_schema": _l("Sheet"),
+}
+REQUIRED = ("title", "language", "context", "objectives", "activities")
+ONE_LINE = ("title", "city", "organisation")
+SECTIONS = ("context", "objectives", "activities", "evaluation")
+LINE_LISTS = ("keywords", "partners", "target_groups")
+
+
+def field_label(name: str) -> str:
+    """A field's name for people: "budget.amount" -> "Budget amount"."""
+    if name.startswith("extra_sections."):
+        return _("Section “%(heading)s”", heading=name.split(".", 1)[1])
+    return str(FIELD_LABELS.get(name, name))
+
+
+@blueprint.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"field_label": field_label}
+
+
+# The queue and the review page
+
+@blueprint.get("/staff/review")
+@staff_required
+def queue() -> Any:
+    page = max(request.args.get("page", 1, type=int), 1)
+    with knowledge_base().locked() as kb:
+        total = kb.store.review_count()
+        items = kb.store.review_queue(QUEUE_PAGE, (page - 1) * QUEUE_PAGE)
+    pages = max(1, -(-total // QUEUE_PAGE))
+    return render_template("staff/queue.html", items=items, total=total, page=page,
+                           pages=pages)
+
+
+@blueprint.get("/staff/sheets/<record_id>")
+@staff_required
+def sheet(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        history = AuditLog(kb.store).entries(record_id=record_id, limit=20)
+        files = [row.filename for row in kb.store.files_of(record_id)]
+    found = _reparse(item)
+    return render_template("staff/review.html", item=item, record=item.record,
+                           fields=_shown_fields(item.record), found=found,
+                           locations=found.locations(), locatable=LOCATABLE, history=history,
+                           files=files)
+
+
+@blueprint.get("/staff/sheets/<record_id>/original")
+@staff_required
+def original(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        if not item.source_sha256 or item.source_sha256 not in kb.archive:
+            raise NotFound(_("The sheet %(id)s has no original file in the archive.",
+                             id=repr(record_id)))
+        path = kb.archive.path(item.source_sha256)
+    source = item.record.get("source") or {}
+    fmt = source.get("format") or "pdf"
+    return send_file(path, mimetype=MIMETYPES.get(fmt, "application/octet-stream"),
+                     as_attachment=True, download_name=source.get("filename") or
+                     f"{record_id}.{fmt}", max_age=0)
+
+
+# Editing
+
+@blueprint.route("/staff/sheets/<record_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+    if request.method == "GET":
+        return _edit_page(item, form_values(item.record))
+    publish = item.status == "draft" and "publish" in request.form
+    status = "published" if publish else item.status
+    values = form_values_from(request.form)
+    data, form_errors = record_from_form(request.form, item.record, status)
+    errors = dict(form_errors)
+    record = None
+    try:
+        record = validated(data, status)
+    except ValidationError as exc:
+        errors.update(message_paths(exc.messages))
+    if errors:
+        return _edit_page(item, values, errors), 422
+    assert record is not None
+    with _kb() as kb:
+        current = _get(kb, record_id)
+        if str(current.version) != request.form.get("version"):
+            return _edit_page(current, values, conflict=True), 409
+        fields = changed_fields(current.record, record)
+        reviewed = bool(current.warnings)
+        if fields or reviewed or publish:
+            kb.save(record, status, record_id=record_id, warnings=[])
+        log = AuditLog(kb.store)
+        if fields or reviewed:
+            log.record(current_user(), "edit", record_id, {"fields": fields})
+        if publish:
+            log.record(current_user(), "publish", record_id)
+    if publish:
+        flash(_("Saved and published."))
+    elif fields:
+        flash(_("Saved: %(fields)s.", fields=", ".join(field_label(name) for name in fields)))
+    elif reviewed:
+        flash(_("Nothing changed; the sheet is marked as reviewed."))
+    else:
+        flash(_("Nothing changed."))
+    return redirect(url_for("review.sheet", record_id=record_id))
+
+
+def _edit_page(item: StoredRecord, values: dict[str, Any],
+               errors: dict[str, list[str]] | None = None, *, conflict: bool = False,
+               publishing: bool = False) -> str:
+    errors = errors or {}
+    return render_template(
+        "staff/edit.html", item=item, values=values, errors=_form_errors(errors),
+        summary=[(_error_field(path), field_label(path), text)
+                 for path, texts in errors.items() for text in texts],
+        conflict=conflict, publishing=publishing, languages=LANGUAGES,
+        themes=list(vocabulary()))
+
+
+def form_values(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored record as the edit form shows it: text in inputs, lists one per line."""
+    budget = record.get("budget") or {}
+    contact = record.get("contact") or {}
+    values = {name: record.get(name) or "" for name in (*ONE_LINE, "country", "language",
+                                                         *SECTIONS)}
+    values.update({name: "\n".join(record.get(name) or []) for name in LINE_LISTS})
+    values["themes"] = list(record.get("themes") or [])
+    values["start_year"] = _text(record.get("start_year"))
+    values["end_year"] = _text(record.get("end_year"))
+    values["budget_amount"] = _text(budget.get("amount"))
+    values["budget_currency"] = budget.get("currency") or ""
+    values["budget_text"] = budget.get("text") or ""
+    values["budget_funding"] = "\n".join(budget.get("funding") or [])
+    values["contact_name"] = contact.get("name") or ""
+    values["contact_email"] = contact.get("email") or ""
+    values["extras"] = [*(record.get("extra_sections") or {}).items(), ("", "")]
+    return values
+
+
+def form_values_from(form: MultiDict) -> dict[str, Any]:
+    """What was typed, shown again as it was when the form comes back with errors."""
+    values = {name: form.get(name, "") for name in (
+        *ONE_LINE, "country", "language", *SECTIONS, *LINE_LISTS, "start_year", "end_year",
+        "budget_amount", "budget_currency", "budget_text", "budget_funding", "contact_name",
+        "contact_email")}
+    values["themes"] = form.getlist("themes")
+    extras = list(zip(form.getlist("extra_heading"), form.getlist("extra_text")))
+    values["extras"] = [pair for pair in extras if pair[0].strip() or pair[1].strip()] + [("", "")]
+    return values
+
+
+def record_from_form(form: MultiDict, stored: dict[str, Any], status: str
+                     ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The record the form describes, for RecordSchema to check, and the errors the form
+    itself finds (a section's text without a heading)."""
+    data: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name in (*ONE_LINE, "country", "language", *SECTIONS):
+        value = _multiline(form.get(name, ""))
+        if name in ONE_LINE:
+            value = " ".join(value.split())
+        if name == "country":
+            value = value.upper()
+        if value:
+            data[name] = value
+        elif name not in REQUIRED:
+            data[name] = None
+        elif status == "published":
+            data[name] = ""           # the schema says which required field is empty
+        # a draft may lack a required field: it is left out
+    data["themes"] = form.getlist("themes")
+    data["themes_inferred"] = False         # staff saw the themes and kept them
+    for name in LINE_LISTS:
+        data[name] = _lines(form.get(name, ""))
+    for name in ("start_year", "end_year"):
+        data[name] = form.get(name, "").strip() or None
+    extras: dict[str, str] = {}
+    for heading, text in zip(form.getlist("extra_heading"), form.getlist("extra_text")):
+        heading, text = " ".join(heading.split()), _multiline(text)
+        if text and not heading:
+            errors.setdefault("extra_sections", []).append(
+                _("Give every other section a heading, or empty its text to remove it."))
+        elif heading and text:
+            extras[heading] = text
+    data["extra_sections"] = extras
+    budget = {"amount": form.get("budget_amount", "").strip() or None,
+              "currency": form.get("budget_currency", "").strip().upper() or None,
+              "text": _multiline(form.get("budget_text", "")),
+              "funding": _lines(form.get("budget_funding", ""))}
+    data["budget"] = budget if any(budget.values()) else None
+    contact = {"name": " ".join(form.get("contact_name", "").split()) or None,
+               "email": form.get("contact_email", "").strip() or None}
+    data["contact"] = contact if any(contact.values()) else None
+    data["source"] = stored.get("source")
+    return data, errors
+
+
+def _multiline(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _error_field(path: str) -> str:
+    """The form control an error belongs to: "budget.currency" -> "budget_currency"."""
+    head, _, rest = path.partition(".")
+    if head in ("budget", "contact") and rest:
+        return f"{head}_{rest.split('.')[0]}"
+    return head
+
+
+def _form_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for path, texts in errors.items():
+        out.setdefault(_error_field(path), []).extend(texts)
+    return out
+
+
+# Publishing, deleting
+
+@blueprint.post("/staff/sheets/<record_id>/publish")
+@staff_required
+def publish(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        if item.status == "published":
+            flash(_("This sheet is already published."))
+            return redirect(url_for("review.sheet", record_id=record_id))
+        try:
+            kb.set_status(record_id, "published")
+        except InvalidRecord as exc:
+            errors = message_paths(exc.fields)
+        else:
+            errors = {}
+            AuditLog(kb.store).record(current_user(), "publish", record_id)
+    if errors:
+        # Why not, beside the fields, in the form that fixes it: it stays a draft.
+        return _edit_page(item, form_values(item.record), errors, publishing=True), 422
+    flash(_("Published: the sheet is now public."))
+    return redirect(url_for("review.sheet", record_id=record_id))
+
+
+@blueprint.post("/staff/sheets/<record_id>/unpublish")
+@staff_required
+def unpublish(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        if item.status == "draft":
+            flash(_("This sheet is already a draft."))
+            return redirect(url_for("review.sheet", record_id=record_id))
+        kb.set_status(record_id, "draft")
+        AuditLog(kb.store).record(current_user(), "unpublish", record_id)
+    flash(_("Unpublished: the sheet is a draft again, hidden from the public."))
+    return redirect(url_for("review.sheet", record_id=record_id))
+
+
+@blueprint.route("/staff/sheets/<record_id>/delete", methods=["GET", "POST"])
+@staff_required
+def delete(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        if request.method == "POST":
+            _delete(kb, item)
+    if request.method == "GET":
+        return render_template("staff/delete.html", item=item, record=item.record)
+    flash(_("Deleted “%(title)s”. Its original file stays in the archive.",
+            title=item.record.get("title") or record_id))
+    return redirect(url_for("review.queue"))
+
+
+def _delete(kb: KnowledgeBase, item: StoredRecord) -> None:
+    kb.delete(item.id)
+    AuditLog(kb.store).record(current_user(), "delete", item.id, {
+        "title": item.record.get("title"), "status": item.status,
+        "original_sha256": item.source_sha256})
+
+
+# Re-parsing
+
+@blueprint.route("/staff/sheets/<record_id>/reparse", methods=["GET", "POST"])
+@staff_required
+def reparse_sheet(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+    found = _reparse(item)
+    if request.method == "GET":
+        return _reparse_page(found)
+    if found.record is None:
+        return _reparse_page(found), 422
+    if request.form.get("digest") != found.digest or \
+            request.form.get("version") != str(item.version):
+        return _reparse_page(found, conflict=True), 409
+    with _kb() as kb:
+        if _get(kb, record_id).version != item.version:
+            return _reparse_page(found, conflict=True), 409
+        fields = changed_fields(item.record, found.record)
+        apply(kb, found)
+        AuditLog(kb.store).record(current_user(), "reparse", record_id, {"fields": fields})
+    flash(_("Re-parsed: the sheet now holds what the current importers read in its original."))
+    return redirect(url_for("review.sheet", record_id=record_id))
+
+
+def _reparse_page(found: Reparse, *, conflict: bool = False) -> str:
+    return render_template("staff/reparse.html", item=found.item, found=found,
+                           changes=found.changes, conflict=conflict)
+
+
+def _reparse(item: StoredRecord) -> Reparse:
+    """The importers' reading of the original, in a worker process, outside the lock: the
+    archive and the scratch folder are files, no store or index is touched."""
+    with closing(reparse(knowledge_base().kb, [item], DEFAULT_LIMITS, workers=1)) as found:
+        return next(found)
+
+
+def _shown_fields(record: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(name, value) for name, value in flatten(record).items()
+            if not name.startswith("source.") and name != "themes_inferred"]
+
+
+# The same writes in JSON
+
+@blueprint.put("/api/sheets/<record_id>")
+@staff_required
+def api_update(record_id: str) -> Any:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _json_error(_("Send the sheet's record as a JSON object."), status=400)
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        # The original file is provenance, not something to edit.
+        data = {**body, "source": item.record.get("source")}
+        try:
+            record = validated(data, item.status)
+        except ValidationError as exc:
+            return _json_error(_("The record is not valid: see fields."), exc.messages)
+        fields = changed_fields(item.record, record)
+        if fields or item.warnings:
+            item = kb.save(record, item.status, record_id=record_id, warnings=[])
+            AuditLog(kb.store).record(current_user(), "edit", record_id, {"fields": fields})
+        return jsonify(kb.sheet_json(item))
+
+
+@blueprint.post("/api/sheets/<record_id>/publish")
+@staff_required
+def api_publish(record_id: str) -> Any:
+    return _api_status(record_id, "published")
+
+
+@blueprint.post("/api/sheets/<record_id>/unpublish")
+@staff_required
+def api_unpublish(record_id: str) -> Any:
+    return _api_status(record_id, "draft")
+
+
+def _api_status(record_id: str, status: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        if item.status != status:
+            try:
+                item = kb.set_status(record_id, status)
+            except InvalidRecord as exc:
+                return _json_error(_("This draft cannot be published yet: see fields."),
+                                   exc.fields)
+            AuditLog(kb.store).record(current_user(),
+                                      "publish" if status == "published" else "unpublish",
+                                      record_id)
+        return jsonify(kb.sheet_json(item))
+
+
+@blueprint.delete("/api/sheets/<record_id>")
+@staff_required
+def api_delete(record_id: str) -> Any:
+    with _kb() as kb:
+        _delete(kb, _get(kb, record_id))
+    return jsonify({"id": record_id, "deleted": True})
+
+
+def _json_error(message: str, fields: Any = None, status: int = 422) -> Any:
+    error: dict[str, Any] = {"message": message}
+    if fields is not None:
+        error["fields"] = fields
+    return jsonify({"error": error}), status
+
+
+# Shared
+
+@contextmanager
+def _kb() -> Iterator[KnowledgeBase]:
+    with knowledge_base().locked() as kb:
+        yield kb
+
+
+def _get(kb: KnowledgeBase, record_id: str) -> StoredRecord:
+    item = kb.store.get(record_id)
+    if item is None:
+        raise NotFound(_("No sheet with id %(id)s.", id=repr(record_id)))
+    return item
