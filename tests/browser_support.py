@@ -65,6 +65,7 @@ class Server:
     """`kb --home HOME serve --port 0` in a child process: what a user runs, on a free port."""
 
     def __init__(self, home: Path, log: Path):
+        self.home = home
         self.log = log
         self._log_file = log.open("wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}

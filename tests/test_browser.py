@@ -17,7 +17,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.browser_support import (CHROMIUM_ARGS, DESKTOP, INSTALL_HINT, PHONE, SCREENSHOTS,
+from tests.browser_support import (CHROMIUM_ARGS, DESKTOP, INSTALL_HINT, PHONE, SAMPLES,
+                                   SCREENSHOTS,
                                    Server, browser_required, build_knowledge_base,
                                    chromium_path, first_number, query)
 
@@ -576,3 +577,85 @@ def test_the_search_works_without_javascript(browser, server):
         assert page.locator(".chip").count() == 3
     finally:
         context.close()
+
+
+# Staff: sign in, upload, review a draft, publish it, find it, sign out
+
+STAFF_PASSWORD = "a long browser password"
+DRAFT_TITLE = "Quiet streets around Lisbon night markets"
+
+
+@pytest.fixture(scope="session")
+def staff_user(server) -> str:
+    from kb.knowledge_base import KnowledgeBase
+    from kb.users import Users
+
+    with KnowledgeBase(server.home) as kb:
+        Users(kb.store).add("browser-staff", STAFF_PASSWORD)
+    return "browser-staff"
+
+
+def incomplete_sheet(path: Path) -> Path:
+    """A Word sheet without its activities: imported as a draft when drafts are allowed."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(DRAFT_TITLE, level=1)
+    for label, value in (("City", "Lisbon"), ("Country", "Portugal"),
+                         ("Lead organisation", "Lisbon City Council")):
+        document.add_paragraph(f"{label}: {value}")
+    document.add_heading("Context", level=2)
+    document.add_paragraph("Residents near the night markets complained about noise and "
+                           "fights after closing time, every weekend of the summer.")
+    document.add_heading("Objectives", level=2)
+    document.add_paragraph("Reduce noise complaints and keep the market streets calm at night.")
+    document.save(path)
+    return path
+
+
+def test_staff_upload_review_publish_and_sign_out(page, server, staff_user, tmp_path):
+    import zipfile
+
+    bundle = tmp_path / "sheets.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.write(incomplete_sheet(tmp_path / "lisbon.docx"), "new/lisbon.docx")
+        for sample in sorted(SAMPLES.iterdir())[:2]:
+            archive.write(sample, f"new/{sample.name}")
+
+    page.goto("/staff/sign-in")
+    page.fill("#name", staff_user)
+    page.fill("#password", STAFF_PASSWORD)
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+
+    page.goto("/staff/batches")
+    page.set_input_files("#files", str(bundle))
+    page.locator("input[name=draft]").check()
+    page.locator("form.upload button[type=submit]").click()
+    page.wait_for_url("**/staff/batches/*")
+    # The batch page shows progress, then the per-file report (it reloads itself).
+    page.wait_for_selector("table.report", timeout=90_000)
+    outcomes = page.locator("table.report tbody tr").evaluate_all(
+        "rows => rows.map(r => r.className)")
+    assert len(outcomes) == 3
+    assert "outcome-draft" in outcomes
+
+    page.goto("/staff/review")
+    page.get_by_role("link", name=DRAFT_TITLE).first.click()
+    page.wait_for_url("**/staff/sheets/*")
+    record_id = page.url.rstrip("/").split("/")[-1]
+    page.goto(f"/staff/sheets/{record_id}/edit")
+    page.fill("#field-activities", "Street mediators walk the market streets every Friday and "
+                                   "Saturday night and talk with stall holders and residents.")
+    page.locator("button[name=publish]").click()
+    page.wait_for_load_state()
+    assert api(server, f"/api/sheets/{record_id}")["status"] == "published"
+
+    page.goto("/?q=" + "mediators market streets")
+    titles = page.locator(HIT_LINKS).all_inner_texts()
+    assert DRAFT_TITLE in titles
+
+    page.locator("header.site .account button[type=submit]").click()
+    page.wait_for_url("**/")
+    response = page.goto("/staff/")
+    assert "/staff/sign-in" in page.url and response.ok
