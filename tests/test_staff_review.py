@@ -500,8 +500,8 @@ def test_every_action_is_in_the_audit_log_with_user_action_and_sheet(staff, app)
     assert audit(app) == [("alice", action, item.id) for action in
                           ("edit", "unpublish", "publish", "reparse", "delete")]
     log = staff.get("/staff/audit").get_data(as_text=True)
-    for action in ("edit", "unpublish", "publish", "reparse", "delete"):
-        assert f"<td>{action}</td>" in log
+    for label in ("edited", "unpublished", "published", "re-parsed", "deleted"):
+        assert f"<td>{label}</td>" in log
 
 
 # The store

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, flash, redirect, render_template, request, session,
                    url_for)
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from kb.audit import AuditLog
 from kb.users import Users
@@ -18,6 +18,16 @@ from web.auth import current_user, staff_required
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 AUDIT_PAGE = 100
+ACTION_LABELS = {
+    "import": _l("imported"), "edit": _l("edited"), "publish": _l("published"),
+    "unpublish": _l("unpublished"), "delete": _l("deleted"), "reparse": _l("re-parsed"),
+    "sign-in": _l("signed in"), "sign-out": _l("signed out"),
+}
+
+
+@blueprint.app_context_processor
+def audit_labels() -> dict[str, Any]:
+    return {"audit_actions": ACTION_LABELS}
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
