@@ -11,9 +11,9 @@ from kb.audit import AuditLog
 from kb.cli import main
 from kb.knowledge_base import KnowledgeBase
 from kb.users import MAX_FAILURES, Users
+from tests.staff_support import PASSWORD, sign_in, token
 from web.app import create_app
 
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -34,16 +34,6 @@ def app(home):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def token(client, path="/staff/sign-in") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, name="alice", password=PASSWORD, **extra):
-    return client.post("/staff/sign-in", data={"name": name, "password": password,
-                                               "csrf_token": token(client), **extra})
 
 
 # Accounts on the command line

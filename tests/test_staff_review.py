@@ -23,11 +23,12 @@ from kb.review import field_diff
 from kb.store import _SCHEMA, Store
 from kb.themes import vocabulary
 from kb.users import Users
+from tests import staff_support
+from tests.staff_support import PASSWORD, csrf_of, sign_in
 from web.app import create_app
 from web.review import form_values, record_from_form
 
 DEMO_FILES = Path(__file__).resolve().parent.parent / "kb" / "samples" / "files"
-PASSWORD = "correct horse battery"
 DRAFT = {"title": "Zeppelin watch over the harbour", "language": "en", "city": "Bristol",
          "country": "GB", "objectives": "Watch the harbour from a zeppelin at night.",
          "themes": ["nightlife"]}
@@ -68,19 +69,12 @@ def client(app):
 
 @pytest.fixture
 def staff(client):
-    page = client.get("/staff/sign-in").get_data(as_text=True)
-    response = client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD,
-                                                   "csrf_token": csrf_of(page)})
-    assert response.status_code == 302
+    assert sign_in(client).status_code == 302
     return client
 
 
-def csrf_of(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
 def token(client, path: str = "/staff/") -> str:
-    return csrf_of(client.get(path).get_data(as_text=True))
+    return staff_support.token(client, path)
 
 
 def kb_of(app) -> KnowledgeBase:

@@ -24,10 +24,10 @@ from kb.batches import STALE_AFTER, Batches
 from kb.errors import ERROR_KINDS
 from kb.knowledge_base import KnowledgeBase
 from kb.users import Users
+from tests.staff_support import PASSWORD, sign_in, token
 from web.app import create_app
 from web.batches import _given_name, _safe_name
 
-PASSWORD = "correct horse battery"
 SAMPLES = Path(__file__).resolve().parents[1] / "kb" / "samples" / "files"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "robustness"
 # Only turns a hang into a failure: the robustness batch takes well under a minute.
@@ -68,19 +68,8 @@ def close(application) -> None:
 @pytest.fixture
 def client(app):
     client = app.test_client()
-    sign_in(client)
+    assert sign_in(client).status_code == 302
     return client
-
-
-def token(client, path: str = "/staff/sign-in") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client) -> None:
-    response = client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD,
-                                                   "csrf_token": token(client)})
-    assert response.status_code == 302
 
 
 def upload(client, files: list[tuple[bytes | Path, str]], path: str = "/staff/batches",
@@ -410,7 +399,7 @@ def test_an_upload_over_the_size_limit_gets_a_clear_page(home):
     application = make_app(home, UPLOAD_MAX_MB=0.05)
     try:
         client = application.test_client()
-        sign_in(client)
+        assert sign_in(client).status_code == 302
         big = (b"%PDF-1.4\n" + b"0" * 80_000, "big.pdf")
         response = upload(client, [big])
         assert response.status_code == 413

@@ -84,9 +84,16 @@ class SharedKnowledgeBase:
         with self._lock:
             return self.kb.similar(record_id, limit)
 
-    def original(self, record_id: str) -> tuple[Path, str, str]:
-        """(path in the archive, file name as submitted, mimetype) of a sheet's original."""
-        item = self.sheet(record_id)
+    def original(self, record_id: str, *, published_only: bool = True) -> tuple[Path, str, str]:
+        """(path in the archive, file name as submitted, mimetype) of a sheet's original;
+        staff also get those of drafts."""
+        if published_only:
+            item = self.sheet(record_id)
+        else:
+            with self._lock:
+                item = self.kb.store.get(record_id)
+            if item is None:
+                raise NotFound(_("No sheet with id %(id)s.", id=repr(record_id)))
         source = item.record.get("source") or {}
         if not item.source_sha256 or item.source_sha256 not in self.kb.archive:
             raise NotFound(_("The sheet %(id)s has no original file in the archive.",

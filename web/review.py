@@ -37,7 +37,6 @@ from kb.store import StoredRecord
 from kb.themes import vocabulary
 from web.app import knowledge_base
 from web.auth import current_user, staff_required
-from web.knowledge import MIMETYPES
 
 blueprint = Blueprint("review", __name__)
 blueprint.record_once(lambda state: state.app.extensions["staff_links"].append(
@@ -110,17 +109,9 @@ def sheet(record_id: str) -> Any:
 @blueprint.get("/staff/sheets/<record_id>/original")
 @staff_required
 def original(record_id: str) -> Any:
-    with _kb() as kb:
-        item = _get(kb, record_id)
-        if not item.source_sha256 or item.source_sha256 not in kb.archive:
-            raise NotFound(_("The sheet %(id)s has no original file in the archive.",
-                             id=repr(record_id)))
-        path = kb.archive.path(item.source_sha256)
-    source = item.record.get("source") or {}
-    fmt = source.get("format") or "pdf"
-    return send_file(path, mimetype=MIMETYPES.get(fmt, "application/octet-stream"),
-                     as_attachment=True, download_name=source.get("filename") or
-                     f"{record_id}.{fmt}", max_age=0)
+    path, filename, mimetype = knowledge_base().original(record_id, published_only=False)
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename,
+                     max_age=0)
 
 
 # Editing
