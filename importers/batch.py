@@ -37,6 +37,10 @@ Parser = Callable[[Path, Limits], ParseResult]
 STARTUP_TIMEOUT = 60.0
 # Grace for a stopped idle worker to exit before it is killed.
 SHUTDOWN_GRACE = 2.0
+# How much workers yield the CPU to their parent (os.nice steps). The parent stores and
+# indexes what they parse: if it fell behind, a bulk import would end with one core indexing
+# a backlog while the others idle; and a web server parsing uploads keeps answering pages.
+WORKER_NICENESS = 10
 
 
 def parse_paths(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS,
@@ -316,6 +320,7 @@ def _worker_main(conn: Any, limits: Limits, parser: Parser, log_level: int) -> N
     root.setLevel(log_level)
     logging.captureWarnings(True)
     _limit_memory(limits.max_memory)
+    _lower_priority()
     conn.send(buffer.drain())
     while True:
         try:
@@ -367,6 +372,14 @@ def _limit_memory(max_memory: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (max_memory, hard))
     except (ValueError, OSError):  # e.g. macOS refuses RLIMIT_AS
         log.debug("could not limit the worker's memory to %d bytes", max_memory)
+
+
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):  # not on Windows
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            log.debug("could not lower the worker's priority")
 
 
 def _alarm(seconds: float) -> None:

@@ -33,7 +33,7 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     parts = [_BULLET.sub("• ", part) for part in parts]
     language = language if language in LANGUAGES else "en"
     stemmed = terms.get(f"text_{language}", set())
-    plain = set().union(*(terms.get(name, set()) for name in ("title", "words")))
+    plain = terms.get("title", set())
     # Words of the thesaurus terms only where the query's own words are not in the text:
     # the sheet was found through a translation.
     translated = _concept_terms(frozenset(terms.get("concepts", ())), language)

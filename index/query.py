@@ -24,6 +24,7 @@ from whoosh.qparser import (
 from whoosh.qparser.common import QueryParserError
 
 from index.analysis import any_stopwords, fold
+from index.lexicon import Lexicon, stems
 from index.schema import FIELD_ALIASES, TEXT_FIELDS
 from kb.thesaurus import find_concepts
 from kb.themes import theme_ids
@@ -192,6 +193,29 @@ def _guard(parsed: wq.Query) -> wq.Query:
             node.matcher_type = wq.Or.DEFAULT_MATCHER
         return node.apply(visit) if node.is_leaf() is False else node
     return visit(parsed)
+
+
+def widen_words(parsed: ParsedQuery, lexicon: Lexicon) -> ParsedQuery:
+    """Answer prefixes (and short prefixes kept as words) from the lexicon.
+
+    Each word of the lexicon beginning with the prefix finds the sheets through its stem in
+    every language's text field, as a plain word does; so prefix hits are ranked like others.
+    """
+    if parsed.query is None:
+        return parsed
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, (wq.Prefix, wq.Term)) and node.fieldname == "words":
+            words = (lexicon.starting_with(node.text) if isinstance(node, wq.Prefix)
+                     else [node.text])
+            terms = dict.fromkeys(term for word in words for term in stems(word))
+            if not terms:
+                return wq.NullQuery
+            return wq.Or([wq.Term(fieldname, text) for fieldname, text in terms],
+                         boost=node.boost)
+        return node.apply(visit) if node.is_leaf() is False else node
+
+    return ParsedQuery(visit(parsed.query), parsed.words, parsed.fallback)
 
 
 def terms_by_field(parsed: wq.Query) -> dict[str, set[str]]:

@@ -19,10 +19,13 @@ from kb.countries import country_name
 from kb.money import eu_cofunded
 from kb.thesaurus import concept_ids_in
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
+# Key of a document's words as written: index.writing gives them to index.lexicon, not to
+# Whoosh (which would refuse the unknown field).
+LEXICON_WORDS = "_lexicon"
 # Query field names users may type (title:night) and the index fields they search.
 FIELD_ALIASES = {
     "title": "title", "city": "city", "country": "country", "organisation": "organisation",
@@ -47,7 +50,8 @@ def make_schema() -> fields.Schema:
         # Thesaurus concepts named in the text, in whatever language: cross-language search.
         concepts=fields.KEYWORD(scorable=True),
         language=fields.ID(),
-        # Every word of the sheet unstemmed, for "did you mean" suggestions.
+        # Never filled: prefix* queries parse to words:prefix*, which index.query widens to
+        # the lexicon's words beginning so (index.lexicon holds the words as written).
         words=fields.TEXT(analyzer=plain, phrase=False),
         facets=fields.COLUMN(columns.VarBytesColumn()),
     )
@@ -100,9 +104,9 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
         "id": record_id,
         "stamp": stamp,
         f"text_{language}": SECTION_MARK.join(sections),
-        # Given as tokens, which Whoosh indexes as they are: the same words the plain
-        # analyzer would make, found by one regex pass instead of a filter chain per word.
-        "words": sorted(set(_WORDS.findall(fold(doc_text)))),
+        # For the lexicon: the same words the plain analyzer would make, found by one regex
+        # pass instead of a filter chain per word.
+        LEXICON_WORDS: set(_WORDS.findall(fold(doc_text))),
         "title": record.get("title") or "",
         "city": record.get("city") or "",
         "country": " ".join(dict.fromkeys([country, *(country_name(country, lang)

@@ -21,7 +21,8 @@ from whoosh import query as wq
 
 from index.facets import FACET_NAMES, FacetTable, buckets, select
 from index.matching import Postings, matching_docs, rank, scoring_terms
-from index.query import ParsedQuery, parse, terms_by_field
+from index.lexicon import Lexicon
+from index.query import ParsedQuery, parse, terms_by_field, widen_words
 from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
 from index.writing import IndexDamaged, current
@@ -69,6 +70,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: Path | None = None
         self._searcher: Any = None
+        self._lexicon: Lexicon | None = None
         self._table = FacetTable()
         self._docnums: dict[str, int] = {}
         self._live: set[int] = set()
@@ -77,10 +79,7 @@ class SearchIndex:
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = None
-            self._generation = None
+            self.close_unlocked()
 
     # Keeping the searcher current
 
@@ -101,6 +100,7 @@ class SearchIndex:
             self.close_unlocked()
             try:
                 self._searcher = whoosh_index.open_dir(folder).searcher()
+                self._lexicon = Lexicon(folder)
             except (OSError, ValueError, EOFError, whoosh_index.IndexError) as exc:
                 raise IndexDamaged(f"The search index in {folder} cannot be read ({exc}); run "
                                    "`kb reindex` to rebuild it from the store.") from exc
@@ -111,7 +111,10 @@ class SearchIndex:
     def close_unlocked(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+        if self._lexicon is not None:
+            self._lexicon.close()
         self._searcher = None
+        self._lexicon = None
         self._generation = None
 
     def _reload_table(self) -> None:
@@ -140,7 +143,7 @@ class SearchIndex:
 
     def _search(self, request: SearchRequest) -> SearchResult:
         searcher = self._searcher
-        parsed = parse(request.q, searcher.schema)
+        parsed = self._parse(request.q)
         postings = Postings(searcher)
         docs = self._matching(parsed, request, postings)
         selected, counts = select(self._table, docs, request.selections, request.facets)
@@ -150,17 +153,21 @@ class SearchIndex:
         hits = self._page(parsed, request, selected, postings)
         suggestion = None
         if parsed.words and len(selected) < 3:
-            suggestion = suggest(searcher, parsed.words, len(selected), self._counter(request))
+            suggestion = suggest(searcher, self._lexicon, parsed.words, len(selected),
+                                 self._counter(request))
         terms = terms_by_field(parsed.query) if parsed.query is not None else {}
         return SearchResult(len(selected), hits, facets, suggestion, terms, parsed.fallback,
                             selected)
+
+    def _parse(self, text: str) -> ParsedQuery:
+        return widen_words(parse(text, self._searcher.schema), self._lexicon)
 
     def _counter(self, request: SearchRequest):
         """How many sheets another query finds under the same filters and selections."""
         searcher = self._searcher
 
         def count(q: str) -> int:
-            docs = self._matching(parse(q, searcher.schema), request, Postings(searcher))
+            docs = self._matching(self._parse(q), request, Postings(searcher))
             return len(select(self._table, docs, request.selections, False)[0])
         return count
 
@@ -193,7 +200,7 @@ class SearchIndex:
             if not self._refresh():
                 return []
             searcher = self._searcher
-            parsed = parse(request.q, searcher.schema)
+            parsed = self._parse(request.q)
             postings = Postings(searcher)
             docs = self._matching(parsed, request, postings)
             selected, _ = select(self._table, docs, request.selections, False)
@@ -281,7 +288,7 @@ class SearchIndex:
         with self._lock:
             if not self._refresh():
                 return _analysis([], self._table)
-            parsed = parse(request.q, self._searcher.schema)
+            parsed = self._parse(request.q)
             docs = self._matching(parsed, request, Postings(self._searcher))
             selected, _ = select(self._table, docs, request.selections, False)
             return _analysis(selected, self._table)

@@ -6,29 +6,28 @@ from collections.abc import Callable
 from typing import Any
 
 from index.analysis import fold
+from index.lexicon import Lexicon, stems
 
 MIN_LENGTH = 4
 # Longer words are not misspellings worth a fuzzy scan of the vocabulary (slow on long words).
 MAX_LENGTH = 30
 
 
-def suggest(searcher: Any, words: list[str], found: int, count: Callable[[str], int]
-            ) -> str | None:
+def suggest(searcher: Any, lexicon: Lexicon, words: list[str], found: int,
+            count: Callable[[str], int]) -> str | None:
     """A corrected query that finds more sheets than `found`, or None.
 
-    Each word unknown to the index is replaced by the known word nearest in spelling (one
-    edit for short words, two for longer ones), the most frequent among equals.
+    Each word no sheet uses is replaced by the lexicon's word nearest in spelling (one edit
+    for short words, two for longer ones) that sheets do use, the most used among equals.
     """
-    reader = searcher.reader()
     corrected = []
     changed = False
     for word in words:
         folded = fold(word)
-        if (not MIN_LENGTH <= len(folded) <= MAX_LENGTH
-                or reader.doc_frequency("words", folded)):
+        if not MIN_LENGTH <= len(folded) <= MAX_LENGTH or _sheets_using(searcher, folded):
             corrected.append(folded)
             continue
-        best = _nearest(reader, folded)
+        best = _nearest(searcher, lexicon, folded)
         changed |= best is not None
         corrected.append(best or folded)
     if not changed:
@@ -37,9 +36,16 @@ def suggest(searcher: Any, words: list[str], found: int, count: Callable[[str], 
     return text if count(text) > found else None
 
 
-def _nearest(reader: Any, word: str) -> str | None:
+def _sheets_using(searcher: Any, word: str) -> int:
+    """About how many sheets use the word (its stem in each language's field, summed)."""
+    return sum(searcher.doc_frequency(fieldname, text) for fieldname, text in stems(word))
+
+
+def _nearest(searcher: Any, lexicon: Lexicon, word: str) -> str | None:
     for distance in (1, 2) if len(word) > 5 else (1,):
-        candidates = list(reader.terms_within("words", word, distance, prefix=1))
-        if candidates:
-            return max(candidates, key=lambda term: (reader.doc_frequency("words", term), term))
+        used = [(_sheets_using(searcher, candidate), candidate)
+                for candidate in lexicon.within(word, distance)]
+        used = [pair for pair in used if pair[0]]
+        if used:
+            return max(used)[1]
     return None

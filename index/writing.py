@@ -21,7 +21,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from index.schema import SCHEMA_VERSION, make_schema
+from index import lexicon
+from index.schema import LEXICON_WORDS, SCHEMA_VERSION, make_schema
 from kb.errors import KbError
 
 DEFAULT_LOCK_TIMEOUT = 120.0
@@ -96,6 +97,10 @@ def apply(root: Path, documents: list[dict[str, Any]], deleted: Iterable[str],
         return
     with write_lock(root, timeout):
         ix = open_live(root)
+        words: set[str] = set()
+        documents = [_without_words(doc, words) for doc in documents]
+        # The lexicon first: should the commit below not happen, a word too many is harmless.
+        lexicon.add(Path(ix.storage.folder), words)
         writer = _writer(ix, timeout)
         try:
             for record_id in deleted:
@@ -120,15 +125,17 @@ def rebuild(root: Path, documents: Iterable[dict[str, Any]], procs: int = 1,
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
         count = 0
+        words: set[str] = set()
         try:
             for doc in documents:
-                writer.add_document(**doc)
+                writer.add_document(**_without_words(doc, words))
                 count += 1
         except BaseException:
             writer.cancel()
             shutil.rmtree(folder, ignore_errors=True)
             raise
         writer.commit()
+        lexicon.add(folder, words)
         old = current(root)
         _switch(root, folder)
         if old is not None:
@@ -138,6 +145,12 @@ def rebuild(root: Path, documents: Iterable[dict[str, Any]], procs: int = 1,
             if stray != folder and not (old and stray == old[0]):
                 shutil.rmtree(stray, ignore_errors=True)
         return count
+
+
+def _without_words(doc: dict[str, Any], words: set[str]) -> dict[str, Any]:
+    """The document for Whoosh; its words as written go into `words`, for the lexicon."""
+    words.update(doc.get(LEXICON_WORDS, ()))
+    return {name: value for name, value in doc.items() if name != LEXICON_WORDS}
 
 
 def _writer(ix: Any, timeout: float) -> Any:

@@ -60,11 +60,26 @@ ALIASES = {
 }
 
 
+class _WithoutMarks(dict):
+    """A str.translate table dropping combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def fold(text: str) -> str:
-    """Lower case, accents removed, spaces collapsed: the form names are compared in."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """Lower case, accents removed, spaces collapsed: the form names are compared in.
+
+    Whole sheets go through here (near-duplicate sketches): hence the translate table, and
+    split/join, which knows the same spaces as the regex \\s but is several times faster.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).translate(_WITHOUT_MARKS)
+    return " ".join(text.split()).casefold()
 
 
 @lru_cache(maxsize=1)

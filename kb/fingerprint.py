@@ -50,5 +50,22 @@ def similarity(a: list[int], b: list[int]) -> float:
     return sum(1 for h in union_bottom if h in both) / k
 
 
+def near_duplicates(sketch_hashes: list[int], candidates: dict[str, list[int]]) -> list[str]:
+    """The candidates (id -> sketch) whose similarity to the sketch reaches NEAR_DUPLICATE.
+
+    Sheets written from common templates share many hashes, so an import meets a hundred
+    candidates per sheet. The estimate counts shared hashes among the k smallest of the
+    union, so it can never exceed shared / k: most candidates are ruled out by that bound.
+    """
+    own = set(sketch_hashes)
+    near = []
+    for record_id, other in candidates.items():
+        shared = len(own.intersection(other))
+        k = min(K, len(own) + len(other) - shared)
+        if shared >= NEAR_DUPLICATE * k and similarity(sketch_hashes, other) >= NEAR_DUPLICATE:
+            near.append(record_id)
+    return sorted(near)
+
+
 def probes(sketch_hashes: list[int]) -> list[int]:
     return sketch_hashes[:PROBES]

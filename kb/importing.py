@@ -254,9 +254,8 @@ class _Session:
         return outcome
 
     def _near_duplicates(self, sketch: list[int]) -> list[str]:
-        candidates = self.kb.store.near_candidates(fingerprint.probes(sketch))
-        return sorted(rid for rid, other in candidates.items()
-                      if fingerprint.similarity(sketch, other) >= fingerprint.NEAR_DUPLICATE)
+        return fingerprint.near_duplicates(
+            sketch, self.kb.store.near_candidates(fingerprint.probes(sketch)))
 
     def _file_row(self, item: _Pending, outcome: FileOutcome, fmt: str | None) -> None:
         if self.options.dry_run:

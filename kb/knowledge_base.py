@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 
 from index import writing
 from index.highlight import snippet
-from index.schema import SECTION_MARK, document, sections_text
+from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
 from kb.archive import Archive
 from kb.countries import country_name, fold
@@ -257,7 +257,13 @@ class KnowledgeBase:
         self.sync_index()
 
     def sync_index(self, merge: bool = True) -> int:
-        """Write the index entries the outbox asks for; returns how many ids were handled."""
+        """Write the index entries the outbox asks for; returns how many ids were handled.
+
+        An index built by an older version of the schema is rebuilt from the store first.
+        """
+        live = writing.current(self.index_root)
+        if live is not None and live[1] != SCHEMA_VERSION:
+            return self.reindex()
         done = 0
         while True:
             queued, marker = self.store.outbox(SYNC_BATCH)

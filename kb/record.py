@@ -82,7 +82,7 @@ class Record:
     source: Source | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return RecordSchema().dump(self)
+        return _DUMPER.dump(self)
 
 
 class _Strict(Schema):
@@ -205,6 +205,10 @@ class RecordSchema(_Strict):
         if partial:
             return data
         return Record(**data)
+
+
+# Dumping keeps no state in the schema; building one per record cost more than the dump.
+_DUMPER = RecordSchema()
 
 
 def _check_year(value: int | None, name: str) -> None:

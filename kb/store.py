@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import sqlite3
+import struct
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -62,6 +63,12 @@ CREATE TABLE IF NOT EXISTS sketch_probes (
 );
 CREATE INDEX IF NOT EXISTS sketch_probes_hash ON sketch_probes (hash);
 CREATE INDEX IF NOT EXISTS sketch_probes_record ON sketch_probes (record_id);
+-- The sketches again, packed apart from the records: a near-duplicate check reads a hundred
+-- of them per imported sheet, which through the records table means reading whole records.
+CREATE TABLE IF NOT EXISTS sketches (
+    record_id TEXT PRIMARY KEY,
+    hashes BLOB NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS index_outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     record_id TEXT NOT NULL
@@ -105,6 +112,14 @@ def content_hash(record: dict[str, Any]) -> str:
 
 def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def pack_sketch(hashes: list[int]) -> bytes:
+    return struct.pack(f"<{len(hashes)}I", *hashes)
+
+
+def unpack_sketch(packed: bytes) -> list[int]:
+    return list(struct.unpack(f"<{len(packed) // 4}I", packed))
 
 
 def stamp_of(status: str, record_json: str) -> str:
@@ -164,6 +179,7 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._depth = 0
         try:
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                        isolation_level=None, check_same_thread=False)
@@ -179,10 +195,16 @@ class Store:
                              "check the --home folder, or restore it from a backup made with "
                              "`kb export`.") from exc
         self._db.row_factory = sqlite3.Row
-        self._depth = 0
 
     def _migrate(self) -> None:
         """Bring a database made by an older version up to this schema."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < 1:
+            with self.transaction():
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO sketches (record_id, hashes) VALUES (?, ?)",
+                    ((rid, pack_sketch(json.loads(sketch)))
+                     for rid, sketch in self._db.execute("SELECT id, sketch FROM records")))
+                self._db.execute("PRAGMA user_version = 1")
         if "warnings" not in self._columns("records"):
             try:
                 self._db.execute("ALTER TABLE records ADD COLUMN warnings TEXT NOT NULL"
@@ -258,6 +280,8 @@ class Store:
             self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (stored.id,))
             self._db.executemany("INSERT INTO sketch_probes (hash, record_id) VALUES (?, ?)",
                                  [(h, stored.id) for h in stored.sketch[:8]])
+            self._db.execute("INSERT OR REPLACE INTO sketches (record_id, hashes) VALUES (?, ?)",
+                             (stored.id, pack_sketch(stored.sketch)))
             self._queue([stored.id])
         return stored
 
@@ -266,6 +290,7 @@ class Store:
             gone = self._db.execute("DELETE FROM records WHERE id = ?", (record_id,)).rowcount
             if gone:
                 self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (record_id,))
+                self._db.execute("DELETE FROM sketches WHERE record_id = ?", (record_id,))
                 self._queue([record_id])
         return bool(gone)
 
@@ -303,12 +328,10 @@ class Store:
         if not probe_hashes:
             return {}
         marks = ",".join("?" * len(probe_hashes))
-        ids = {row[0] for row in self._db.execute(
-            f"SELECT DISTINCT record_id FROM sketch_probes WHERE hash IN ({marks})", probe_hashes)}
-        ids.discard(exclude)
-        return {row[0]: json.loads(row[1]) for row in self._db.execute(
-            f"SELECT id, sketch FROM records WHERE id IN ({','.join('?' * len(ids))})",
-            sorted(ids))} if ids else {}
+        rows = self._db.execute(
+            "SELECT record_id, hashes FROM sketches WHERE record_id IN (SELECT record_id FROM"
+            f" sketch_probes WHERE hash IN ({marks}))", probe_hashes)
+        return {rid: unpack_sketch(hashes) for rid, hashes in rows if rid != exclude}
 
     # Files
 

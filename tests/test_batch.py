@@ -37,6 +37,8 @@ def scripted_parser(path: Path, limits: Limits) -> ParseResult:
         raise ValueError("the reader tripped over\n  an odd object")
     elif command == "hog":
         bytearray(2 * limits.max_memory)
+    elif command == "niceness":
+        return ParseResult(str(path), error=NotASheet(f"niceness {os.nice(0)}"))
     return ParseResult(str(path), error=NotASheet(f"{path.name} finished in pid {os.getpid()}."))
 
 
@@ -69,6 +71,13 @@ def test_results_come_in_input_order_with_progress_as_each_finishes(tmp_path):
     assert finished[-1] == str(paths[0])
     assert all(result.error.kind == "not-a-sheet" for result in results)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this system")
+def test_workers_run_at_a_lower_priority_than_the_process_that_stores_their_results(tmp_path):
+    [result] = batch.parse_paths(write_files(tmp_path, ["niceness"]), workers=1,
+                                 parser=scripted_parser)
+    assert result.error.message == f"niceness {min(19, os.nice(0) + batch.WORKER_NICENESS)}"
 
 
 def test_a_mixed_batch_through_the_real_parser(tmp_path, sheet_file):

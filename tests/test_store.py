@@ -1139,3 +1139,75 @@ def test_kb_stats_json_counts(kb, home, clock):
     assert data["budget"]["total"] == 120000.0 + 58500.0 + 1260000.0
     countries = {bucket["value"]: bucket["count"] for bucket in data["facets"]["country"]}
     assert countries == {"BE": 1, "ES": 1, "FR": 1}
+
+
+def test_near_duplicates_agrees_with_the_similarity_estimate():
+    text = prose(3)
+    own = fingerprint.sketch(text)
+    candidates = {f"edited-{n}": fingerprint.sketch(_edited(text, n, seed=n))
+                  for n in (0, 2, 5, 10, 20, 40, 80, 160)}
+    candidates["other"] = fingerprint.sketch(prose(4))
+    candidates["short"] = fingerprint.sketch("night stewards")
+    candidates["empty"] = []
+    expected = sorted(rid for rid, other in candidates.items()
+                      if fingerprint.similarity(own, other) >= fingerprint.NEAR_DUPLICATE)
+    assert "edited-0" in expected and "other" not in expected
+    assert any(rid not in expected for rid in candidates if rid.startswith("edited-"))
+    assert fingerprint.near_duplicates(own, candidates) == expected
+
+
+def test_a_store_made_before_packed_sketches_gets_them_when_opened(home):
+    text = prose(1)
+    with KnowledgeBase(home) as kb:
+        original = kb.save(make_record("Street mediation", context=text))
+    # What an older version left: no packed sketches, schema version 0.
+    _sql(home, "DELETE FROM sketches")
+    _sql(home, "PRAGMA user_version = 0")
+    copy = make_record("Street mediation in Bruges", city="Bruges", context=_edited(text, 5))
+    with KnowledgeBase(home) as kb:
+        found = kb.store.near_candidates(fingerprint.probes(fingerprint.record_sketch(copy)))
+        assert found == {original.id: original.sketch}
+
+
+# ----------------------------------------------------------------------------- the lexicon
+
+def test_prefixes_and_suggestions_follow_new_versions_deletions_and_reindex(kb):
+    first = kb.save(make_record("Night stewards", context="Streetlights were repaired."))
+    other = kb.save(other_record("Burglary forecasting"))
+    assert search_ids(kb, "streetlig*") == [first.id]
+    assert search_ids(kb, "forecas*") == [other.id]
+    assert kb.search(SearchRequest(q="streetlihgts"))["suggestion"] == "streetlights"
+
+    kb.save(make_record("Night stewards", context="Lanterns were repaired."))
+    assert search_ids(kb, "streetlig*") == []
+    assert search_ids(kb, "lantern*") == [first.id]
+    # The lexicon keeps the old word, but no sheet uses it any more: no suggestion of it.
+    assert kb.search(SearchRequest(q="streetlihgts"))["suggestion"] is None
+    kb.delete(other.id)
+    assert search_ids(kb, "forecas*") == []
+
+    kb.reindex()
+    assert search_ids(kb, "lantern*") == [first.id]
+    assert search_ids(kb, "streetlig*") == []
+    assert kb.search(SearchRequest(q="lantrens"))["suggestion"] == "lanterns"
+
+
+def test_prefix_hits_are_ranked_by_how_much_they_use_the_words(kb):
+    once = kb.save(make_record("Night stewards", context="One patrol."))
+    often = kb.save(make_record("Patrols", city="Geneva",
+                                context="Patrols and patrolling: patrol routes."))
+    result = kb.search(SearchRequest(q="patrol*"), highlight=False)
+    assert [hit["id"] for hit in result["hits"]] == [often.id, once.id]
+    assert result["hits"][1]["score"] > 0
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_at_the_next_write(kb, home):
+    ids = _fill(kb, 3)
+    folder, _ = writing.current(home / "index")
+    (home / "index" / "CURRENT").write_text(f"{folder.name} {SCHEMA_VERSION - 1}\n")
+    with pytest.raises(writing.IndexDamaged, match="kb reindex"):
+        search_ids(kb, "stewards")
+    kb.sync_index()
+    assert current_pointer(home)[1] == str(SCHEMA_VERSION)
+    assert search_ids(kb, "stewards") == sorted(ids)
+    assert kb.check().consistent
