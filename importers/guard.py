@@ -77,27 +77,35 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
 
 def sniff_format(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
     """Return "pdf" or "docx" from the content; raise an ImportFailure for anything else."""
+    return sniff(data, name, limits)[0]
+
+
+def sniff(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS
+          ) -> tuple[str, WordPackage | None]:
+    """sniff_format, with what the check of a Word package found (for docx_package)."""
     if not data:
         raise UnreadableFile(f"{name} is empty (0 bytes); check that the upload finished "
                              "and submit the file again.")
     if data.startswith(ZIP_MAGICS):
-        _inspect_zip(data, name, limits)
-        return "docx"
+        return "docx", _inspect_zip(data, name, limits)
     if data.startswith(CFB_MAGIC):
         raise _cfb_error(data, name)
     if PDF_MAGIC in data[:PDF_HEADER_WINDOW]:
-        return "pdf"
+        return "pdf", None
     raise _unsupported(data, name)
 
 
-def docx_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+def docx_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS,
+                 package: WordPackage | None = None) -> bytes:
     """Return bytes python-docx can open: `data` itself, or a copy declaring a plain document.
 
     python-docx only accepts a main part declared as a .docx document and found through the
     package relationships; .docm/.dotx/.dotm and some hand-made packages differ only there.
-    The main part stays where it is: python-docx follows the relationship to it.
+    The main part stays where it is: python-docx follows the relationship to it. `package`
+    is what sniff() found in `data`, if it was called (the check is not repeated).
     """
-    package = _inspect_zip(data, name, limits)
+    if package is None:
+        package = _inspect_zip(data, name, limits)
     if package.content_type == WORD_DOCUMENT_TYPE and package.related:
         return data
     out = io.BytesIO()
@@ -119,7 +127,9 @@ def docx_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> byt
 
 
 @dataclass(frozen=True)
-class _WordPackage:
+class WordPackage:
+    """What the check of a Word package found: where its main part is, and how declared."""
+
     main: str  # zip member name of the main document part
     content_type: str | None  # what [Content_Types].xml says it is
     related: bool  # whether _rels/.rels points at it as the office document
@@ -127,7 +137,7 @@ class _WordPackage:
     rels: etree._Element | None
 
 
-def _inspect_zip(data: bytes, name: str, limits: Limits) -> _WordPackage:
+def _inspect_zip(data: bytes, name: str, limits: Limits) -> WordPackage:
     """Check a zip's structure and sizes, and find its Word main part, without inflating it."""
     damaged = (f"{name} is a damaged or incomplete zip archive; save the document again from "
                "Word and submit it again.")
@@ -165,7 +175,7 @@ def _inspect_zip(data: bytes, name: str, limits: Limits) -> _WordPackage:
             raise _strict_error(name)
         if content_type not in WORD_MAIN_TYPES and WORD_NAMESPACE not in head:
             raise _not_word_error(None, name)
-    return _WordPackage(main, content_type, related, content_types, rels)
+    return WordPackage(main, content_type, related, content_types, rels)
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
@@ -286,7 +296,7 @@ def _children(root: etree._Element | None, namespace: str, tag: str) -> list[etr
     return root.findall(f"{{{namespace}}}{tag}")
 
 
-def _declare_document(package: _WordPackage) -> bytes:
+def _declare_document(package: WordPackage) -> bytes:
     """[Content_Types].xml with the main part declared as a plain Word document."""
     root = package.content_types
     if root is None:
@@ -307,7 +317,7 @@ def _declare_document(package: _WordPackage) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _relate_document(package: _WordPackage) -> bytes:
+def _relate_document(package: WordPackage) -> bytes:
     """_rels/.rels with an office-document relationship to the main part."""
     root = package.rels
     if root is None:

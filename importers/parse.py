@@ -50,8 +50,9 @@ def parse_bytes(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
     if len(data) > limits.max_bytes:
         raise TooLarge(f"{name} is {len(data) / 2**20:.1f} MB, over the limit of "
                        f"{limits.max_bytes / 2**20:.0f} MB; split it or raise --max-size.")
-    fmt = guard.sniff_format(data, name, limits)
-    document = read_pdf(data, name, limits) if fmt == "pdf" else read_docx(data, name, limits)
+    fmt, package = guard.sniff(data, name, limits)
+    document = (read_pdf(data, name, limits) if fmt == "pdf"
+                else read_docx(data, name, limits, package))
     draft, warnings = extract_record(document, name)
     draft["source"] = {
         "filename": name,

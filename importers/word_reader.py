@@ -33,8 +33,10 @@ P, TBL, SDT, TXBX = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:txbxContent")
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def read_docx(data: bytes, name: str, limits: Limits) -> Document:
-    package = guard.docx_package(data, name, limits)
+def read_docx(data: bytes, name: str, limits: Limits,
+              checked: guard.WordPackage | None = None) -> Document:
+    """The blocks of a Word document; `checked` is guard.sniff's finding, if it ran."""
+    package = guard.docx_package(data, name, limits, checked)
     try:
         document = docx.Document(io.BytesIO(package))
         styles = _Styles(document)

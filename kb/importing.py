@@ -32,6 +32,9 @@ from kb.record import load_draft
 from kb.store import FileRow, StoredRecord, content_hash, now
 
 INDEX_EVERY = 200
+# Near the end of an import the index catches up in ever smaller steps (down to this many
+# records), so that little is left to index once the last file is parsed.
+INDEX_AT_LEAST = 25
 
 
 @dataclass
@@ -65,6 +68,7 @@ def import_paths(kb: KnowledgeBase, paths: Iterable[str | Path],
             on_total(len(collection.submissions))
         session = _Session(kb, options, report, on_file)
         pending = session.triage(collection.submissions, Path(workdir) / "named")
+        session.expected = len(pending)
         by_path = {item.path: item for item in pending}
         results = iter_results([item.path for item in pending], options.limits, options.workers)
         with _Consumer(lambda result: session.take(by_path[Path(result.file)], result)) as consumer:
@@ -124,6 +128,8 @@ class _Session:
         self.seen_files: set[str] = set()
         self.seen_keys: dict[str, str] = {}      # sheet key -> content hash (dry runs)
         self.unindexed = 0
+        self.expected: int | None = None     # files to parse, when known
+        self.taken = 0
 
     def emit(self, outcome: FileOutcome) -> None:
         self.report.add(outcome)
@@ -186,6 +192,7 @@ class _Session:
         return target
 
     def take(self, item: _Pending, result: ParseResult) -> None:
+        self.taken += 1
         name = item.submission.name
         if not self.options.dry_run:
             self.kb.archive.add_file(item.path, item.sha256)
@@ -249,9 +256,18 @@ class _Session:
             kb.store.put(stored)
             self._file_row(item, outcome, (record.get("source") or {}).get("format"))
         self.unindexed += 1
-        if self.unindexed >= INDEX_EVERY:
+        if self._index_due():
             self.flush_index(merge=False)
         return outcome
+
+    def _index_due(self) -> bool:
+        """Every INDEX_EVERY records; and towards the end whenever as many records wait as
+        files remain, so each step is indexed while the workers parse the rest."""
+        if self.unindexed >= INDEX_EVERY:
+            return True
+        if self.expected is None or self.unindexed < INDEX_AT_LEAST:
+            return False
+        return self.unindexed >= self.expected - self.taken
 
     def _near_duplicates(self, sketch: list[int]) -> list[str]:
         return fingerprint.near_duplicates(

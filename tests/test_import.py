@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from importers.report import ImportReport
+from kb import importing
 from kb.cli import main
 from kb.knowledge_base import KnowledgeBase
 from kb.samples.render import render
@@ -239,3 +241,18 @@ def test_a_rejected_file_submitted_again_is_still_reported(home, tmp_path):
     [item] = json.loads((tmp_path.parent / "r.json").read_text())["files"]
     assert item["outcome"] == "unchanged" and item["error_kind"] == "unreadable"
     assert item["error_message"].startswith("Already submitted and rejected: bad.pdf")
+
+
+def test_the_index_catches_up_in_shrinking_steps_towards_the_end(tmp_path):
+    # So that little is left to index, on one core, once the last file is parsed.
+    with KnowledgeBase(tmp_path / "kb") as kb:
+        session = importing._Session(kb, importing.ImportOptions(), ImportReport(), None)
+        session.expected = 1000
+        flushed_at = []
+        for taken in range(1, 1001):
+            session.taken = taken
+            session.unindexed += 1
+            if session._index_due():
+                flushed_at.append(taken)
+                session.unindexed = 0
+    assert flushed_at == [200, 400, 600, 800, 900, 950, 975, 1000]
