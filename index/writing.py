@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from index import lexicon
@@ -120,7 +121,7 @@ def rebuild(root: Path, documents: Iterable[dict[str, Any]], procs: int = 1,
         folder = _new_generation(root)
         ix = whoosh_index.create_in(folder, make_schema())
         # Whoosh's multi-process writer is faster on several cores, and only works on disk.
-        options: dict[str, Any] = {"limitmb": WRITER_LIMIT_MB}
+        options: dict[str, Any] = {"limitmb": WRITER_LIMIT_MB, "codec": _codec()}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
@@ -153,9 +154,21 @@ def _without_words(doc: dict[str, Any], words: set[str]) -> dict[str, Any]:
     return {name: value for name, value in doc.items() if name != LEXICON_WORDS}
 
 
+def _codec() -> W3Codec:
+    """Whoosh's codec without per-block field length statistics.
+
+    Whoosh reads back each posting's document length to record the shortest and longest in
+    every block, for its own scoring shortcuts: a tenth of an import's indexing time. Ranking
+    here is index.matching's, which does not use them.
+    """
+    codec = W3Codec()
+    codec.length_stats = False      # an instance attribute: pickled with the segments
+    return codec
+
+
 def _writer(ix: Any, timeout: float) -> Any:
     try:
-        return ix.writer(timeout=timeout, delay=0.1, limitmb=WRITER_LIMIT_MB)
+        return ix.writer(timeout=timeout, delay=0.1, limitmb=WRITER_LIMIT_MB, codec=_codec())
     except LockError as exc:
         raise IndexBusy(f"The search index {ix.storage.folder} stayed locked for {timeout:.0f} s; "
                         "another program is writing it. Try again later.") from exc
