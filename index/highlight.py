@@ -29,8 +29,6 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     gives the snippet, so a long sheet is not analysed whole for ten hits a page.
     """
     parts = [text] if isinstance(text, str) else [part for part in text if part]
-    # List items read as one line in a snippet: "… stable life. • Reduce late-night …"
-    parts = [_BULLET.sub("• ", part) for part in parts]
     language = language if language in LANGUAGES else "en"
     stemmed = terms.get(f"text_{language}", set())
     plain = terms.get("title", set())
@@ -38,15 +36,25 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     # the sheet was found through a translation.
     translated = _concept_terms(frozenset(terms.get("concepts", ())), language)
     analyzer = text_analyzer(language)
-    formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
-    fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
-    folded = [part.lower().translate(FOLDING) for part in parts]
-    for analyzer, wanted in ((analyzer, stemmed), (plain_analyzer(), plain),
-                             (analyzer, translated)):
-        if not wanted:
-            continue
+    searches = [(a, wanted) for a, wanted in ((analyzer, stemmed), (plain_analyzer(), plain),
+                                              (analyzer, translated)) if wanted]
+    # Each section is prepared (bullets, folding) only when it is looked at: ten hits a page,
+    # most of them found in their first section, or shown without highlights at all.
+    prepared: dict[int, tuple[str, str]] = {}
+
+    def section(number: int) -> tuple[str, str]:
+        if number not in prepared:
+            part = _bulleted(parts[number])
+            prepared[number] = part, part.lower().translate(FOLDING)
+        return prepared[number]
+
+    if searches:
+        formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
+        fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
+    for analyzer, wanted in searches:
         probes = {_probe(term) for term in wanted}
-        for part, text in zip(parts, folded):
+        for number in range(len(parts)):
+            part, text = section(number)
             # Analysing a whole section costs milliseconds: only where a term may be, and
             # only the stretch of text from a little before its first occurrence.
             found = [text.find(probe) for probe in probes]
@@ -59,7 +67,12 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
             if marked:
                 # A passage from the middle of a sentence says so.
                 return ("… " + marked) if marked[:1].islower() else marked
-    return html.escape(_beginning(" ".join(parts), max_chars), quote=False)
+    return html.escape(_beginning(parts, max_chars), quote=False)
+
+
+def _bulleted(text: str) -> str:
+    """List items read as one line in a snippet: "… stable life. • Reduce late-night …"."""
+    return _BULLET.sub("• ", text)
 
 
 def _probe(term: str) -> str:
@@ -82,8 +95,18 @@ def _concept_terms(concept_ids: frozenset[str], language: str) -> set[str]:
     return words
 
 
-def _beginning(text: str, max_chars: int) -> str:
-    text = " ".join(text.split())
+def _beginning(parts: list[str], max_chars: int) -> str:
+    """The first max_chars of the sections, spaces collapsed, cut between words."""
+    taken: list[str] = []
+    length = 0
+    for part in parts:
+        words = " ".join(_bulleted(part).split())
+        if words:
+            taken.append(words)
+            length += len(words) + 1
+        if length > max_chars:
+            break
+    text = " ".join(taken)
     if len(text) <= max_chars:
         return text
     cut = text.rfind(" ", 0, max_chars)
