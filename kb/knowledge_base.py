@@ -261,8 +261,7 @@ class KnowledgeBase:
 
         An index built by an older version of the schema is rebuilt from the store first.
         """
-        live = writing.current(self.index_root)
-        if live is not None and live[1] != SCHEMA_VERSION:
+        if self.index_outdated():
             return self.reindex()
         done = 0
         while True:
@@ -275,6 +274,11 @@ class KnowledgeBase:
             writing.apply(self.index_root, documents, gone, self.lock_timeout, merge)
             self.store.clear_outbox(queued, marker)
             done += len(queued)
+
+    def index_outdated(self) -> bool:
+        """Whether the index was built by an older version of the schema (to be rebuilt)."""
+        live = writing.current(self.index_root)
+        return live is not None and live[1] != SCHEMA_VERSION
 
     @staticmethod
     def document(item: StoredRecord) -> dict[str, Any]:

@@ -101,7 +101,19 @@ def server_options(function):
 def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: int | None,
           threads: int) -> None:
     """Serve the web app: search, sheet pages, comparison, analysis, JSON API, staff pages."""
+    from kb.knowledge_base import KnowledgeBase
+
+    with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"]) as kb:
+        _bring_index_up_to_date(kb)
     run(ctx.obj["home"], host, port, workers, threads, behind_proxy)
+
+
+def _bring_index_up_to_date(kb: Any) -> None:
+    """Index what an interrupted import left queued; rebuild an index of an older version."""
+    if kb.index_outdated():
+        click.echo("The search index was built by an older version of practice-kb: "
+                   "rebuilding it from the store...")
+    kb.sync_index()
 
 
 @click.command()
@@ -123,7 +135,7 @@ def demo(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: 
     samples = resources.files("kb") / "samples" / "files"
     with resources.as_file(samples) as folder:
         with KnowledgeBase(home, lock_timeout=ctx.obj["lock_timeout"]) as kb:
-            kb.sync_index()
+            _bring_index_up_to_date(kb)
             report = import_paths(kb, [folder])
     click.echo(f"Demo knowledge base in {home}: {report.summary()}")
     run(home, host, port, workers, threads, behind_proxy)

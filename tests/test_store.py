@@ -1211,3 +1211,21 @@ def test_an_index_of_an_older_schema_is_rebuilt_at_the_next_write(kb, home):
     assert current_pointer(home)[1] == str(SCHEMA_VERSION)
     assert search_ids(kb, "stewards") == sorted(ids)
     assert kb.check().consistent
+
+
+def test_kb_serve_rebuilds_an_index_of_an_older_schema_before_serving(kb, home, monkeypatch):
+    from kb import server
+    ids = _fill(kb, 2)
+    folder, _ = writing.current(home / "index")
+    (home / "index" / "CURRENT").write_text(f"{folder.name} {SCHEMA_VERSION - 1}\n")
+    served = []
+    monkeypatch.setattr(server, "run", lambda *args: served.append(args))
+    result = invoke(home, "serve", "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert "rebuilding it from the store" in result.output
+    assert served and current_pointer(home)[1] == str(SCHEMA_VERSION)
+    assert search_ids(kb, "stewards") == sorted(ids)
+
+    served.clear()
+    result = invoke(home, "serve", "--port", "0")
+    assert served and "rebuilding" not in result.output
