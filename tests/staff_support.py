@@ -1,8 +1,13 @@
-"""What the staff tests share: the test account's password, CSRF tokens, signing in."""
+"""What the staff tests share: the app and its client, the test account's password, CSRF
+tokens, signing in. A module importing the `app` and `client` fixtures provides `home`."""
 
 from __future__ import annotations
 
 import re
+
+import pytest
+
+from web.app import create_app
 
 PASSWORD = "correct horse battery"
 
@@ -19,3 +24,15 @@ def token(client, path: str = "/staff/sign-in") -> str:
 def sign_in(client, name: str = "alice", password: str = PASSWORD, **extra):
     return client.post("/staff/sign-in", data={"name": name, "password": password,
                                                "csrf_token": token(client), **extra})
+
+
+@pytest.fixture
+def app(home):
+    application = create_app({"KB_HOME": home, "TESTING": True})
+    yield application
+    application.extensions["knowledge_base"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

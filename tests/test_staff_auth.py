@@ -11,7 +11,7 @@ from kb.audit import AuditLog
 from kb.cli import main
 from kb.knowledge_base import KnowledgeBase
 from kb.users import MAX_FAILURES, Users
-from tests.staff_support import PASSWORD, sign_in, token
+from tests.staff_support import PASSWORD, app, client, sign_in, token  # noqa: F401 (fixtures)
 from web.app import create_app
 
 
@@ -22,18 +22,6 @@ def home(tmp_path):
     with KnowledgeBase(home) as kb:
         Users(kb.store).add("alice", PASSWORD)
     return home
-
-
-@pytest.fixture
-def app(home):
-    application = create_app({"KB_HOME": home, "TESTING": True})
-    yield application
-    application.extensions["knowledge_base"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 # Accounts on the command line

@@ -24,8 +24,7 @@ from kb.store import _SCHEMA, Store
 from kb.themes import vocabulary
 from kb.users import Users
 from tests import staff_support
-from tests.staff_support import PASSWORD, csrf_of, sign_in
-from web.app import create_app
+from tests.staff_support import PASSWORD, app, client, csrf_of, sign_in  # noqa: F401 (fixtures)
 from web.review import form_values, record_from_form
 
 DEMO_FILES = Path(__file__).resolve().parent.parent / "kb" / "samples" / "files"
@@ -53,18 +52,6 @@ def home(template, tmp_path):
     copy = tmp_path / "kb"
     shutil.copytree(template, copy)
     return copy
-
-
-@pytest.fixture
-def app(home):
-    application = create_app({"KB_HOME": home, "TESTING": True})
-    yield application
-    application.extensions["knowledge_base"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture
