@@ -2,7 +2,8 @@
 
 Prefix queries (secur*) and "did you mean" need the words as written, which the stemmed text
 fields do not keep. Indexing every word of every sheet a second time, one posting per word and
-sheet, cost a fifth of a bulk import; the lexicon keeps each word once instead. It is a small
+sheet, was half of all postings and a fifth of the work of storing and indexing an import;
+the lexicon keeps each word once instead. It is a small
 Whoosh index of its own in the index generation's folder, written under the same lock: each
 write adds one document holding the words it is the first to bring.
 
@@ -54,13 +55,9 @@ def add(folder: Path, words: Iterable[str]) -> int:
     return len(new)
 
 
-def stems(word: str) -> list[tuple[str, str]]:
-    """(text field, term) of the word in each language: what the word finds in the sheets."""
-    return list(_stems(word))
-
-
 @lru_cache(maxsize=50_000)
-def _stems(word: str) -> tuple[tuple[str, str], ...]:
+def stems(word: str) -> tuple[tuple[str, str], ...]:
+    """(text field, term) of the word in each language: what the word finds in the sheets."""
     found = []
     for language in LANGUAGES:
         for token in text_analyzer(language)(word, mode="query"):
@@ -82,15 +79,11 @@ class Lexicon:
             self._reader.close()
             self._reader = None
 
-    def __contains__(self, word: str) -> bool:
-        return self._reader is not None and (WORD, word) in self._reader
-
     def starting_with(self, prefix: str) -> list[str]:
         """The words beginning with `prefix`, at most MAX_PREFIX_WORDS of them."""
         if self._reader is None:
             return []
-        words = list(self._reader.expand_prefix(WORD, prefix))
-        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in words]
+        words = _texts(self._reader.expand_prefix(WORD, prefix))
         if len(words) > MAX_PREFIX_WORDS:
             words = sorted(words, key=lambda w: (len(w), w))[:MAX_PREFIX_WORDS]
         return words
@@ -99,5 +92,8 @@ class Lexicon:
         """Words at most `distance` edits from `word`, with the same first letter."""
         if self._reader is None:
             return []
-        return [w.decode("utf-8") if isinstance(w, bytes) else w
-                for w in self._reader.terms_within(WORD, word, distance, prefix=1)]
+        return _texts(self._reader.terms_within(WORD, word, distance, prefix=1))
+
+
+def _texts(terms: Iterable[str | bytes]) -> list[str]:
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms]

@@ -1229,3 +1229,16 @@ def test_kb_serve_rebuilds_an_index_of_an_older_schema_before_serving(kb, home, 
     served.clear()
     result = invoke(home, "serve", "--port", "0")
     assert served and "rebuilding" not in result.output
+
+
+def test_a_prefix_of_too_many_words_searches_the_shortest(tmp_path):
+    from index import lexicon
+    words = [f"pre{'x' * (n % 7)}{n:04d}" for n in range(lexicon.MAX_PREFIX_WORDS + 100)]
+    assert lexicon.add(tmp_path, words) == len(words)
+    assert lexicon.add(tmp_path, words[:10] + ["other"]) == 1
+    reader = lexicon.Lexicon(tmp_path)
+    found = reader.starting_with("pre")
+    reader.close()
+    assert len(found) == lexicon.MAX_PREFIX_WORDS
+    assert sorted(found, key=lambda w: (len(w), w)) == sorted(
+        words, key=lambda w: (len(w), w))[:lexicon.MAX_PREFIX_WORDS]
