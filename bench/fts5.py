@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from kb.money import eu_cofunded
+from kb.core.money import eu_cofunded
 
 WEIGHTS = (10.0, 3.0, 1.0)  # title, objectives, body
 TOKENIZER = "unicode61 remove_diacritics 2"

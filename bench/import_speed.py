@@ -30,8 +30,8 @@ sys.path.insert(0, str(REPO / "bench"))
 from parse_speed import bare_docx, bare_pdf  # noqa: E402
 from synthetic import write_files  # noqa: E402
 
-from kb.importing import ImportOptions, import_paths  # noqa: E402
-from kb.knowledge_base import KnowledgeBase  # noqa: E402
+from kb.service.importing import ImportOptions, import_paths  # noqa: E402
+from kb.service.knowledge_base import KnowledgeBase  # noqa: E402
 
 TARGET_RATIO = 1.5
 

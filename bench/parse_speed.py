@@ -24,10 +24,10 @@ from pypdf import PdfReader
 
 from importers.guard import sniff_format
 from importers.parse import parse_bytes
-from kb.errors import ImportFailure
+from kb.core.errors import ImportFailure
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCES = [REPO.parent / "shared" / "samples" / "corpus", REPO / "kb" / "samples" / "files"]
+DEFAULT_SOURCES = [REPO.parent / "shared" / "samples" / "corpus", REPO / "kb" / "cli" / "demo"]
 SUFFIXES = {".pdf", ".docx"}
 TARGET_RATIO = 2.0
 
@@ -132,7 +132,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*", type=Path,
                         help="files or folders (default: the shared sample corpus and "
-                             "kb/samples/files, where present)")
+                             "kb/cli/demo, where present)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per file (default 5)")
     args = parser.parse_args()
     paths = collect(args.sources or DEFAULT_SOURCES)

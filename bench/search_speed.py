@@ -38,7 +38,7 @@ from synthetic import queries as make_queries  # noqa: E402
 from synthetic import records  # noqa: E402
 
 from index.searching import SearchRequest  # noqa: E402
-from kb.knowledge_base import KnowledgeBase  # noqa: E402
+from kb.service.knowledge_base import KnowledgeBase  # noqa: E402
 
 MODES = ("plain", "facets", "budget", "highlight", "similar")
 TARGET_P95_MS = {10_000: 50.0, 100_000: 300.0}

@@ -1,7 +1,7 @@
 """Synthetic practice sheets for benchmarks: realistic, varied, and deterministic from a seed.
 
-Each practice is drawn once and given as a sheet dict (kb.samples.sheets format, renderable
-by kb.samples.render) and as the record a perfect importer makes of that sheet. The text
+Each practice is drawn once and given as a sheet dict (tests.samples.sheets format, renderable
+by tests.samples.render) and as the record a perfect importer makes of that sheet. The text
 comes from a bank of sentence templates per language (synthetic_text.json beside this file),
 filled with the sheet's city, themes, target groups, partners and numbers.
 """
@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kb.countries import country_name
-from kb.money import RATES_TO_EUR, to_eur
-from kb.themes import vocabulary
+from kb.core.countries import country_name
+from kb.core.money import RATES_TO_EUR, to_eur
+from kb.core.themes import vocabulary
 
 BANK = Path(__file__).with_name("synthetic_text.json")
 SECTIONS = ("context", "objectives", "activities", "evaluation")
@@ -290,7 +290,7 @@ def section_text(items: list) -> str:
     return "\n".join(item if isinstance(item, str) else f"- {item[1]}" for item in items)
 
 
-# The record fields a sheet's "expected" repeats, as in kb.samples.sheets.
+# The record fields a sheet's "expected" repeats, as in tests.samples.sheets.
 _EXPECTED = ("title", "city", "country", "organisation", "language", "themes", "start_year",
              "end_year", "partners", "target_groups", "contact")
 
@@ -359,7 +359,7 @@ def practices(count: int, seed: int = 1) -> Iterator[tuple[dict, dict]]:
 
 
 def sheets(count: int, seed: int = 1) -> Iterator[dict]:
-    """Sheet dicts in the kb.samples.sheets format, renderable by kb.samples.render.render."""
+    """Sheet dicts in the tests.samples.sheets format, renderable by tests.samples.render.render."""
     return (sheet for sheet, _ in practices(count, seed))
 
 
@@ -370,7 +370,7 @@ def records(count: int, seed: int = 1) -> Iterator[dict]:
 
 def write_files(count: int, outdir: Path, seed: int = 1) -> list[Path]:
     """Render sheets(count) as "<n>-<slug>.<ext>" files in outdir, cycling through the layouts."""
-    from kb.samples.render import LAYOUTS, extension, render  # reportlab and python-docx
+    from tests.samples.render import LAYOUTS, extension, render  # reportlab and python-docx
 
     outdir.mkdir(parents=True, exist_ok=True)
     width = max(4, len(str(count)))

@@ -24,7 +24,7 @@ from typing import Any
 
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.parse import ParseResult, parse_file
-from kb.errors import ImportFailure, ParseTimeout, TooLarge, UnreadableFile
+from kb.core.errors import ImportFailure, ParseTimeout, TooLarge, UnreadableFile
 
 log = logging.getLogger(__name__)
 # A library does not print: without logging configured by the application, tracebacks and

@@ -15,9 +15,9 @@ from importers.blocks import Block, Document
 from importers.labels import SECTIONS, label_key, split_inline_label
 from importers.language import detect_language
 from importers.text import clean
-from kb.countries import country_code
-from kb.errors import NotASheet
-from kb.themes import infer_themes, themes_from_wording
+from kb.core.countries import country_code
+from kb.core.errors import NotASheet
+from kb.core.themes import infer_themes, themes_from_wording
 
 _LIST_META = ("partners", "target_groups", "keywords")
 

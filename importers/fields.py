@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from importers.text import fold, strip_bullet
-from kb.money import to_eur
+from kb.core.money import to_eur
 
 # ---------------------------------------------------------------------------- budgets
 

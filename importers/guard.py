@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from importers.limits import DEFAULT_LIMITS, MB, Limits
-from kb.errors import EncryptedFile, TooLarge, UnreadableFile, UnsupportedFormat
+from kb.core.errors import EncryptedFile, TooLarge, UnreadableFile, UnsupportedFormat
 
 PDF_MAGIC = b"%PDF-"
 # Some producers write a few bytes of junk before the header; readers accept it within 1 KB.

@@ -14,8 +14,8 @@ from importers.extract import extract_record
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.pdf_reader import read_pdf
 from importers.word_reader import read_docx
-from kb.errors import ImportFailure, InvalidRecord, TooLarge, UnreadableFile
-from kb.record import Record, RecordSchema
+from kb.core.errors import ImportFailure, InvalidRecord, TooLarge, UnreadableFile
+from kb.core.record import Record, RecordSchema
 
 IMPORTER_VERSION = "1"
 

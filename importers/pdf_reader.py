@@ -19,7 +19,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from importers.blocks import Block, Document
 from importers.limits import Limits
 from importers.text import BULLET_CHARS, is_bullet_line, join_lines, resolve_hyphens, strip_bullet
-from kb.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
+from kb.core.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
 
 log = logging.getLogger(__name__)
 

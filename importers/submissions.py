@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from importers.limits import DEFAULT_LIMITS, MB, Limits
-from kb.errors import EncryptedFile, ImportFailure, TooLarge, UnreadableFile, UnsafeArchive
+from kb.core.errors import EncryptedFile, ImportFailure, TooLarge, UnreadableFile, UnsafeArchive
 
 SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
 ARCHIVE_SUFFIX = ".zip"

@@ -21,7 +21,7 @@ from importers import guard
 from importers.blocks import Block, Document
 from importers.limits import Limits
 from importers.text import clean
-from kb.errors import NotASheet, UnreadableFile
+from kb.core.errors import NotASheet, UnreadableFile
 
 log = logging.getLogger(__name__)
 

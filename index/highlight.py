@@ -12,7 +12,7 @@ from functools import lru_cache
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
 from index.analysis import FOLDING, LANGUAGES, plain_analyzer, text_analyzer
-from kb.thesaurus import concepts
+from kb.core.thesaurus import concepts
 
 SNIPPET_CHARS = 240
 # The stretch of a section analysed for a snippet: from a little before the first match.

@@ -26,8 +26,8 @@ from whoosh.qparser.common import QueryParserError
 from index.analysis import any_stopwords, fold
 from index.lexicon import Lexicon, stems
 from index.schema import FIELD_ALIASES, TEXT_FIELDS
-from kb.thesaurus import find_concepts
-from kb.themes import theme_ids
+from kb.core.thesaurus import find_concepts
+from kb.core.themes import theme_ids
 
 MAX_QUERY_CHARS = 500
 MIN_PREFIX = 3

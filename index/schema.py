@@ -15,9 +15,9 @@ from typing import Any
 from whoosh import columns, fields
 
 from index.analysis import LANGUAGES, SECTION_MARK, fold, plain_analyzer, text_analyzer
-from kb.countries import country_name
-from kb.money import eu_cofunded
-from kb.thesaurus import concept_ids_in
+from kb.core.countries import country_name
+from kb.core.money import eu_cofunded
+from kb.core.thesaurus import concept_ids_in
 
 SCHEMA_VERSION = 3
 _WORDS = re.compile(r"\w+")

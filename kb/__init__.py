@@ -1,1 +1,1 @@
-"""The domain: record schema, theme vocabulary, money, countries, and the `kb` command line."""
+"""practice-kb's own package: core (the ground), service (the knowledge base), cli (the `kb` command)."""

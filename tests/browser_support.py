@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "kb" / "samples" / "files"
+SAMPLES = ROOT / "kb" / "cli" / "demo"
 SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
 # Generated sheets beside the twelve demo ones: facets with many values, several result pages.
 SYNTHETIC_COUNT = 60
@@ -47,8 +47,8 @@ def browser_required() -> bool:
 def build_knowledge_base(home: Path) -> int:
     """Import the demo sheets and save generated ones; returns how many sheets are published."""
     from bench import synthetic
-    from kb.importing import import_paths
-    from kb.knowledge_base import KnowledgeBase
+    from kb.service.importing import import_paths
+    from kb.service.knowledge_base import KnowledgeBase
 
     with KnowledgeBase(home) as kb:
         report = import_paths(kb, [SAMPLES])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.analysis import LANGUAGES, SECTION_MARK, _chain, text_analyzer
-from kb.samples.sheets import SHEETS, item_texts
+from tests.samples.sheets import SHEETS, item_texts
 
 TRICKY = ("Straße, Œuvre; naïve façade — l'été à Saint-Étienne: 3 x 2 km, CO₂, "
           "e-mail info@example.org, ÉVALUATION 2019–2022, 40 000 €, a b c, x_y")

@@ -15,7 +15,7 @@ import pytest
 from importers import batch
 from importers.limits import MB, Limits
 from importers.parse import ParseResult
-from kb.errors import NotASheet
+from kb.core.errors import NotASheet
 
 # The parsers below run in worker processes, which import this module by name: they must be
 # module-level functions. Each reads its instruction from the file's content.

@@ -13,11 +13,11 @@ from bench import synthetic
 from bench.fts5 import Fts5Baseline, body_text, tokens
 from importers.fields import parse_budget, parse_contact, parse_period
 from importers.parse import parse_file
-from kb.countries import country_code
-from kb.money import eu_cofunded
-from kb.record import LANGUAGES, RecordSchema
-from kb.samples.render import LAYOUTS
-from kb.themes import themes_from_wording
+from kb.core.countries import country_code
+from kb.core.money import eu_cofunded
+from kb.core.record import LANGUAGES, RecordSchema
+from tests.samples.render import LAYOUTS
+from kb.core.themes import themes_from_wording
 
 
 @lru_cache(maxsize=1)

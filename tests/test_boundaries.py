@@ -16,7 +16,7 @@ def test_importers_use_neither_whoosh_nor_flask():
 
 
 def test_kb_domain_does_not_load_pdf_or_word_libraries():
-    loaded = imported_modules("kb.record")
+    loaded = imported_modules("kb.core.record")
     assert not {"pypdf", "docx", "flask", "whoosh"} & loaded
 
 

@@ -587,8 +587,8 @@ DRAFT_TITLE = "Quiet streets around Lisbon night markets"
 
 @pytest.fixture(scope="session")
 def staff_user(server) -> str:
-    from kb.knowledge_base import KnowledgeBase
-    from kb.users import Users
+    from kb.service.knowledge_base import KnowledgeBase
+    from kb.service.users import Users
 
     with KnowledgeBase(server.home) as kb:
         Users(kb.store).add("browser-staff", STAFF_PASSWORD)

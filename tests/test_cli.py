@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from kb.cli import main
+from kb.cli.main import main
 
 
 def test_parse_json_lines(sheet_file, tmp_path):
@@ -35,7 +35,7 @@ def test_empty_folder_is_a_clear_error(tmp_path):
 
 def test_damaged_pdf_notices_stay_quiet_unless_verbose(tmp_path):
     from pathlib import Path
-    demo = sorted((Path(__file__).parents[1] / "kb/samples/files").glob("*.pdf"))[0]
+    demo = sorted((Path(__file__).parents[1] / "kb/cli/demo").glob("*.pdf"))[0]
     data = demo.read_bytes()
     # Point startxref at the wrong offset: pypdf recovers, logging notices as it goes.
     head, _, tail = data.rpartition(b"startxref")

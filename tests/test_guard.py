@@ -15,7 +15,7 @@ import pytest
 
 from importers import guard
 from importers.limits import MB, Limits
-from kb.errors import EncryptedFile, TooLarge, UnreadableFile, UnsupportedFormat
+from kb.core.errors import EncryptedFile, TooLarge, UnreadableFile, UnsupportedFormat
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT_W_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"

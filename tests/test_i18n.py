@@ -18,9 +18,9 @@ from babel.support import Translations
 from flask import Flask
 from markupsafe import escape
 
-from kb.importing import ImportOptions, import_paths
-from kb.knowledge_base import KnowledgeBase
-from kb.themes import vocabulary
+from kb.service.importing import ImportOptions, import_paths
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.themes import vocabulary
 from web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ WEB = ROOT / "web"
 TRANSLATIONS = WEB / "translations"
 PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-SAMPLES = ROOT / "kb" / "samples" / "files"
+SAMPLES = ROOT / "kb" / "cli" / "demo"
 # The keywords `pybabel extract -k _l -k lazy_gettext` adds to babel's defaults.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 FIX = """To bring the catalog up to date, from the project root:

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from importers.report import ImportReport
-from kb import importing
-from kb.cli import main
-from kb.knowledge_base import KnowledgeBase
-from kb.samples.render import render
-from kb.samples.sheets import sheet as demo_sheet
+from kb.service import importing
+from kb.cli.main import main
+from kb.service.knowledge_base import KnowledgeBase
+from tests.samples.render import render
+from tests.samples.sheets import sheet as demo_sheet
 from tests.conftest import MINIMAL_SHEET, sheet_docx
 
 

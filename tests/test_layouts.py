@@ -1,7 +1,7 @@
 """Every layout family in every language: render a sheet in code, parse it, compare.
 
-The sheets (kb/samples/sheets.py) carry what a perfect importer must produce; the renderers
-(kb/samples/render*.py) write them as real Word and PDF files in each layout.
+The sheets (tests/samples/sheets.py) carry what a perfect importer must produce; the renderers
+(tests/samples/render*.py) write them as real Word and PDF files in each layout.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 import pytest
 
 from importers.parse import parse_bytes
-from kb.samples.render import LAYOUTS, extension, render
-from kb.samples.sheets import SHEETS, item_texts
+from tests.samples.render import LAYOUTS, extension, render
+from tests.samples.sheets import SHEETS, item_texts
 
 
 def _words(text: str | None) -> set[str]:

@@ -7,7 +7,7 @@ import pytest
 
 from importers.limits import Limits
 from importers.parse import parse_bytes, parse_file
-from kb.errors import InvalidRecord, NotASheet, TooLarge
+from kb.core.errors import InvalidRecord, NotASheet, TooLarge
 from tests.conftest import MINIMAL_SHEET, sheet_docx
 
 

@@ -3,7 +3,7 @@
 import pytest
 from marshmallow import ValidationError
 
-from kb.record import Record, RecordSchema
+from kb.core.record import Record, RecordSchema
 
 VALID = {
     "title": "Night stewards", "language": "en", "context": "c", "objectives": "o",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import ERROR_KINDS
+from kb.core.errors import ERROR_KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "robustness"

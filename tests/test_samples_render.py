@@ -12,11 +12,11 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
-from kb.samples import generate, render_pdf
-from kb.samples.render import LAYOUTS, extension, render
-from kb.samples.sheets import (LABELS, LANGUAGES, SHEETS, STANDARD_SECTIONS, item_texts, labels_for,
+from tests.samples import generate, render_pdf
+from tests.samples.render import LAYOUTS, extension, render
+from tests.samples.sheets import (LABELS, LANGUAGES, SHEETS, STANDARD_SECTIONS, item_texts, labels_for,
                                meta_fields, meta_lines, section_list, sheet, word_count)
-from kb.themes import theme_ids
+from kb.core.themes import theme_ids
 
 SHEET_IDS = [s["id"] for s in SHEETS]
 DOCX_LAYOUTS = [layout for layout in LAYOUTS if extension(layout) == ".docx"]

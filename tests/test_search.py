@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
-from kb.knowledge_base import KnowledgeBase
-from kb.record import RecordSchema, record_from_dict
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import RecordSchema, record_from_dict
 
 
 # Factories

@@ -7,10 +7,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from kb.audit import AuditLog
-from kb.cli import main
-from kb.knowledge_base import KnowledgeBase
-from kb.users import MAX_FAILURES, Users
+from kb.service.audit import AuditLog
+from kb.cli.main import main
+from kb.service.knowledge_base import KnowledgeBase
+from kb.service.users import MAX_FAILURES, Users
 from tests.staff_support import PASSWORD, app, client, sign_in, token  # noqa: F401 (fixtures)
 from web.app import create_app
 

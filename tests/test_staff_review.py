@@ -14,20 +14,20 @@ import pytest
 from click.testing import CliRunner
 from werkzeug.datastructures import MultiDict
 
-from kb.audit import AuditLog
-from kb.cli import main
-from kb.importing import ImportOptions, import_paths
-from kb.knowledge_base import KnowledgeBase
-from kb.record import load_draft, validated
-from kb.review import field_diff
-from kb.store import _SCHEMA, Store
-from kb.themes import vocabulary
-from kb.users import Users
+from kb.service.audit import AuditLog
+from kb.cli.main import main
+from kb.service.importing import ImportOptions, import_paths
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import load_draft, validated
+from kb.service.review import field_diff
+from kb.service.store import _SCHEMA, Store
+from kb.core.themes import vocabulary
+from kb.service.users import Users
 from tests import staff_support
 from tests.staff_support import PASSWORD, app, client, csrf_of, sign_in  # noqa: F401 (fixtures)
 from web.review import form_values, record_from_form
 
-DEMO_FILES = Path(__file__).resolve().parent.parent / "kb" / "samples" / "files"
+DEMO_FILES = Path(__file__).resolve().parent.parent / "kb" / "cli" / "demo"
 DRAFT = {"title": "Zeppelin watch over the harbour", "language": "en", "city": "Bristol",
          "country": "GB", "objectives": "Watch the harbour from a zeppelin at night.",
          "themes": ["nightlife"]}

@@ -19,16 +19,16 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from importers.report import OUTCOMES
-from kb.audit import AuditLog
-from kb.batches import STALE_AFTER, Batches
-from kb.errors import ERROR_KINDS
-from kb.knowledge_base import KnowledgeBase
-from kb.users import Users
+from kb.service.audit import AuditLog
+from kb.service.batches import STALE_AFTER, Batches
+from kb.core.errors import ERROR_KINDS
+from kb.service.knowledge_base import KnowledgeBase
+from kb.service.users import Users
 from tests.staff_support import PASSWORD, sign_in, token
 from web.app import create_app
 from web.batches import _given_name, _safe_name
 
-SAMPLES = Path(__file__).resolve().parents[1] / "kb" / "samples" / "files"
+SAMPLES = Path(__file__).resolve().parents[1] / "kb" / "cli" / "demo"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "robustness"
 # Only turns a hang into a failure: the robustness batch takes well under a minute.
 DEADLINE = 300

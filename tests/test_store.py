@@ -32,15 +32,16 @@ from index import writing
 from index.schema import SCHEMA_VERSION
 from index.searching import SearchRequest
 from index.writing import IndexBusy
-from kb import fingerprint
-from kb import knowledge_base as knowledge_base_module
-from kb.archive import Archive
-from kb.backup import LoadError, export_csv, export_jsonl, load_jsonl
-from kb.cli import main
-from kb.errors import KbError
-from kb.knowledge_base import KnowledgeBase, NotFound
-from kb.record import RecordSchema, load_draft
-from kb.store import FileRow, canonical_json, stamp_of
+from kb.core import fingerprint
+from kb.service import knowledge_base as knowledge_base_module
+from kb.service.archive import Archive
+from kb.service.backup import LoadError, export_csv, export_jsonl, load_jsonl
+from kb.cli.main import main
+from kb.core.errors import KbError
+from kb.core.errors import NotFound
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import RecordSchema, load_draft
+from kb.service.store import FileRow, canonical_json, stamp_of
 
 ROOT = Path(__file__).resolve().parents[1]
 URL_SAFE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -593,10 +594,10 @@ CHILD_SAVE_THEN_SYNC = r"""
 import sys
 from pathlib import Path
 
-import kb.knowledge_base as knowledge_base
+import kb.service.knowledge_base as knowledge_base
 from index import writing
-from kb.knowledge_base import KnowledgeBase
-from kb.record import RecordSchema
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import RecordSchema
 
 home, count = Path(sys.argv[1]), int(sys.argv[2])
 # Several index commits, so that a kill can land between two of them or inside one.
@@ -687,7 +688,7 @@ import sys
 import time
 from pathlib import Path
 
-from kb.knowledge_base import KnowledgeBase
+from kb.service.knowledge_base import KnowledgeBase
 
 kb = KnowledgeBase(Path(sys.argv[1]))
 real_document = KnowledgeBase.document
@@ -1214,7 +1215,7 @@ def test_an_index_of_an_older_schema_is_rebuilt_at_the_next_write(kb, home):
 
 
 def test_kb_serve_rebuilds_an_index_of_an_older_schema_before_serving(kb, home, monkeypatch):
-    from kb import server
+    from kb.cli import server
     ids = _fill(kb, 2)
     folder, _ = writing.current(home / "index")
     (home / "index" / "CURRENT").write_text(f"{folder.name} {SCHEMA_VERSION - 1}\n")

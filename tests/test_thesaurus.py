@@ -2,11 +2,11 @@
 
 import pytest
 
-from kb import thesaurus
-from kb.countries import fold
-from kb.record import LANGUAGES
-from kb.themes import theme_ids
-from kb.thesaurus import Concept, _concept, concepts, find_concepts
+from kb.core import thesaurus
+from kb.core.countries import fold
+from kb.core.record import LANGUAGES
+from kb.core.themes import theme_ids
+from kb.core.thesaurus import Concept, _concept, concepts, find_concepts
 
 
 def by_id(concept_id: str) -> Concept:
@@ -167,8 +167,8 @@ def test_terms_in_every_language_find_their_concept(query, concept_id):
 def test_a_term_shared_by_two_concepts_goes_to_the_first(monkeypatch):
     first = Concept("a", {lang: ("shared term",) for lang in LANGUAGES})
     second = Concept("b", {lang: ("shared term", "other") for lang in LANGUAGES})
-    monkeypatch.setattr("kb.thesaurus.concepts", lambda: (first, second))
-    monkeypatch.setattr("kb.thesaurus._term_starts", thesaurus._term_starts.__wrapped__)
+    monkeypatch.setattr("kb.core.thesaurus.concepts", lambda: (first, second))
+    monkeypatch.setattr("kb.core.thesaurus._term_starts", thesaurus._term_starts.__wrapped__)
     assert found("shared term") == [(0, 2, "a")]
     assert found("other") == [(0, 1, "b")]
 

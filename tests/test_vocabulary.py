@@ -3,8 +3,8 @@
 import pytest
 
 from importers.language import detect_language
-from kb.countries import country_code
-from kb.themes import infer_themes, theme_ids, themes_from_wording, vocabulary
+from kb.core.countries import country_code
+from kb.core.themes import infer_themes, theme_ids, themes_from_wording, vocabulary
 
 
 @pytest.mark.parametrize("text, code", [

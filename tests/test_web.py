@@ -27,11 +27,11 @@ from click.testing import CliRunner
 from werkzeug.http import parse_options_header
 
 from index.searching import SORTS
-from kb.cli import main as kb_main
-from kb.countries import country_name
-from kb.knowledge_base import KnowledgeBase
-from kb.record import Record, RecordSchema
-from kb.themes import vocabulary
+from kb.cli.main import main as kb_main
+from kb.core.countries import country_name
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import Record, RecordSchema
+from kb.core.themes import vocabulary
 from tests.web_fixtures import (DEMO_FILES, FORMULA, IMG, RECORD_FACETS, SCRIPT, Corpus,
                                 budget, build_corpus, eur, facet_values, matches, sheet)
 from web.app import create_app
@@ -935,10 +935,10 @@ def test_feed_lists_the_newest_matching_sheets(client, corpus, params):
 def test_feed_puts_a_newly_added_sheet_first(tmp_path, monkeypatch):
     home = tmp_path / "kb"
     with KnowledgeBase(home) as kb:
-        monkeypatch.setattr("kb.knowledge_base.now", lambda: "2020-01-01T00:00:00+00:00")
+        monkeypatch.setattr("kb.service.knowledge_base.now", lambda: "2020-01-01T00:00:00+00:00")
         for number in range(22):
             kb.save(sheet(f"Older sheet {number:02}", city="Leeds", country="GB"))
-        monkeypatch.setattr("kb.knowledge_base.now", lambda: "2021-06-01T00:00:00+00:00")
+        monkeypatch.setattr("kb.service.knowledge_base.now", lambda: "2021-06-01T00:00:00+00:00")
         newest = kb.save(sheet("Zebra crossings", city="Leeds", country="GB")).id
     application = create_app({"KB_HOME": home, "TESTING": True})
     try:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.importing import ImportOptions, import_paths
-from kb.knowledge_base import KnowledgeBase
-from kb.record import RecordSchema, record_from_dict
-from kb.store import StoredRecord
+from kb.service.importing import ImportOptions, import_paths
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import RecordSchema, record_from_dict
+from kb.service.store import StoredRecord
 
-DEMO_FILES = Path(__file__).resolve().parent.parent / "kb" / "samples" / "files"
+DEMO_FILES = Path(__file__).resolve().parent.parent / "kb" / "cli" / "demo"
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 
 from index.facets import BAND_ORDER, NO_BUDGET
 from index.searching import SearchRequest
-from kb.backup import CSV_COLUMNS, csv_row
+from kb.service.backup import CSV_COLUMNS, csv_row
 from web import charts, i18n
-from web.app import knowledge_base
+from web.knowledge import knowledge_base
 from web.params import BadParameter, search_request
 
 blueprint = Blueprint("analysis", __name__)

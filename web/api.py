@@ -16,8 +16,8 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
-from kb.record import RecordSchema
-from web.app import knowledge_base
+from kb.core.record import RecordSchema
+from web.knowledge import knowledge_base
 from web.params import BadParameter, search_request
 
 blueprint = Blueprint("api", __name__)

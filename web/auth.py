@@ -20,6 +20,8 @@ from flask import g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
+from web.knowledge import knowledge_base
+
 SECRET_FILE = "secret_key"
 
 
@@ -50,7 +52,7 @@ class SessionCookies(SecureCookieSessionInterface):
 def current_user() -> str | None:
     """The signed-in staff name, or None (also when the account was removed since)."""
     if "staff_user" not in g:
-        from web.app import knowledge_base
+        from web.knowledge import knowledge_base
         name = session.get("user")
         g.staff_user = name if name and knowledge_base().user_exists(name) else None
         if name and g.staff_user is None:

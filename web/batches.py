@@ -19,25 +19,23 @@ from typing import Any
 
 from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
                    request, url_for)
-from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from importers.limits import MB
 from importers.report import OUTCOMES, FileOutcome, ImportReport
-from kb.backup import spreadsheet_safe
-from kb.batches import Batch, Batches, Upload, batch_folder, files_folder, load_report, start
-from kb.importing import ImportOptions
-from kb.knowledge_base import NotFound
-from web.app import knowledge_base
+from kb.service.backup import spreadsheet_safe
+from kb.service.batches import Batch, Batches, Upload, batch_folder, files_folder, load_report, start
+from kb.service.importing import ImportOptions
+from kb.core.errors import NotFound
+from web.knowledge import knowledge_base
 from web.auth import current_user, staff_required
 from web.i18n import number
 
 blueprint = Blueprint("batches", __name__, url_prefix="/staff/batches")
 api = Blueprint("batches_api", __name__, url_prefix="/api/batches")
 
-DEFAULT_MAX_MB = 200
 RECENT = 30
 # Seconds between two looks at a running batch (the page's refresh, the script's polling).
 POLL_SECONDS = 3
@@ -68,14 +66,7 @@ class UploadRefused(Exception):
         self.status = status
 
 
-@blueprint.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    app = state.app
-    app.extensions["staff_links"].append(("batches.upload", _l("Upload sheets")))
-    if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = int(
-            float(app.config.get("UPLOAD_MAX_MB", DEFAULT_MAX_MB)) * MB)
-    app.register_blueprint(api)
+STAFF_LINK = ("batches.upload", _l("Upload sheets"))
 
 
 # Pages

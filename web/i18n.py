@@ -14,8 +14,8 @@ from flask import current_app, request
 from flask_babel import get_locale, lazy_gettext as _l
 
 from index.facets import NO_BUDGET
-from kb.countries import country_name
-from kb.themes import vocabulary
+from kb.core.countries import country_name
+from kb.core.themes import vocabulary
 
 LOCALES = ("en", "fr")
 LANGUAGE_COOKIE = "lang"

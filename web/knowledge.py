@@ -1,4 +1,5 @@
-"""The knowledge base as the web app shares it between its request threads.
+"""The knowledge base as the web app shares it between its request threads, and the
+function that gives a request its app's knowledge base.
 
 The store keeps one SQLite connection and the index one searcher; both are used by one
 thread at a time, so every call here holds a lock. Calls are short (a search, a few rows);
@@ -13,12 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from index.searching import SearchRequest
-from kb.knowledge_base import KnowledgeBase, NotFound
-from kb.store import StoredRecord
-from kb.users import Users
+from kb.core.errors import NotFound
+from kb.service.knowledge_base import KnowledgeBase
+from kb.service.store import StoredRecord
+from kb.service.users import Users
 
 # Rows fetched per lock hold while an export streams.
 EXPORT_CHUNK = 200
@@ -112,3 +115,9 @@ class SharedKnowledgeBase:
             with self._lock:
                 found = self.kb.store.get_many(chunk)
             yield from (found[rid] for rid in chunk if rid in found)
+
+
+def knowledge_base() -> SharedKnowledgeBase:
+    """The knowledge base of the app serving this request (opened once per app and worker:
+    it keeps a long-lived searcher, so it is not opened per request)."""
+    return current_app.extensions["knowledge_base"]

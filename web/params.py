@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
-from kb.errors import KbError
+from kb.core.errors import KbError
 
 # URL parameter -> facet of the index.
 FACET_PARAMS = {

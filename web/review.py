@@ -28,19 +28,19 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from importers.limits import DEFAULT_LIMITS
-from kb.audit import AuditLog
-from kb.errors import InvalidRecord
-from kb.knowledge_base import KnowledgeBase, NotFound
-from kb.record import LANGUAGES, message_paths, validated
-from kb.review import LOCATABLE, Reparse, apply, changed_fields, flatten, reparse
-from kb.store import StoredRecord
-from kb.themes import vocabulary
-from web.app import knowledge_base
+from kb.service.audit import AuditLog
+from kb.core.errors import InvalidRecord
+from kb.core.errors import NotFound
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import LANGUAGES, message_paths, validated
+from kb.service.review import LOCATABLE, Reparse, apply, changed_fields, flatten, reparse
+from kb.service.store import StoredRecord
+from kb.core.themes import vocabulary
+from web.knowledge import knowledge_base
 from web.auth import current_user, staff_required
 
 blueprint = Blueprint("review", __name__)
-blueprint.record_once(lambda state: state.app.extensions["staff_links"].append(
-    ("review.queue", _l("Review queue"))))
+STAFF_LINK = ("review.queue", _l("Review queue"))
 QUEUE_PAGE = 50
 
 FIELD_LABELS = {

@@ -12,7 +12,7 @@ from flask_babel import gettext as _, ngettext
 from index.facets import FACET_NAMES
 from index.searching import SORTS, SearchRequest
 from web import i18n
-from web.app import knowledge_base
+from web.knowledge import knowledge_base
 from web.params import (FACET_PARAMS, MAX_QUERY_LENGTH, PARAM_OF_FACET, RANGE_PARAMS,
                         BadParameter, facet_value, search_args, search_request)
 

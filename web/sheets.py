@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext as _
 
-from web.app import knowledge_base
+from web.knowledge import knowledge_base
 
 blueprint = Blueprint("sheets", __name__)
 SIMILAR_COUNT = 5

@@ -5,16 +5,16 @@ from __future__ import annotations
 import io
 import math
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from kb.audit import AuditLog
-from kb.users import Users
-from web.app import knowledge_base
+from kb.service.audit import AuditLog
+from kb.service.users import Users
+from web.knowledge import knowledge_base
 from web.auth import current_user, staff_required
+from web.urls import local_path
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 AUDIT_PAGE = 100
@@ -32,7 +32,7 @@ def audit_labels() -> dict[str, Any]:
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Any:
-    target = _local(request.values.get("next")) or url_for("staff.home")
+    target = local_path(request.values.get("next")) or url_for("staff.home")
     if request.method == "GET":
         if current_user():
             return redirect(target)
@@ -95,13 +95,3 @@ def audit() -> Any:
     older = entries[-1].seq if len(entries) == AUDIT_PAGE else None
     return render_template("staff/audit.html", entries=entries, older=older)
 
-
-def _local(target: str | None) -> str | None:
-    """Only paths of this site: never send a user elsewhere after signing in."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return None
-    return target

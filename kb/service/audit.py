@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from kb.store import Store, now
+from kb.service.store import Store, now
 
 ACTIONS = ("import", "edit", "publish", "unpublish", "delete", "reparse", "sign-in", "sign-out")
 

@@ -12,8 +12,8 @@ import time
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb.errors import KbError
-from kb.store import Store, now
+from kb.core.errors import KbError
+from kb.service.store import Store, now
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
 MIN_PASSWORD = 10

@@ -20,9 +20,9 @@ from marshmallow import (
     validates_schema,
 )
 
-from kb.countries import is_country_code
-from kb.money import RATES_TO_EUR, to_eur
-from kb.themes import theme_ids
+from kb.core.countries import is_country_code
+from kb.core.money import RATES_TO_EUR, to_eur
+from kb.core.themes import theme_ids
 
 LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "nl")
 FORMATS = ("pdf", "docx")

@@ -13,8 +13,8 @@ from importers.batch import iter_results
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.parse import ParseResult
 from index.writing import DEFAULT_LOCK_TIMEOUT
-from kb.commands import register
-from kb.knowledge_base import DEFAULT_HOME
+from kb.cli.commands import register
+from kb.service.knowledge_base import DEFAULT_HOME
 
 SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
 

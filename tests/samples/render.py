@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.samples.render_docx import LAYOUTS as DOCX_LAYOUTS
-from kb.samples.render_docx import render_docx
-from kb.samples.render_pdf import LAYOUTS as PDF_LAYOUTS
-from kb.samples.render_pdf import render_pdf
-from kb.samples.sheets import labels_for
+from tests.samples.render_docx import LAYOUTS as DOCX_LAYOUTS
+from tests.samples.render_docx import render_docx
+from tests.samples.render_pdf import LAYOUTS as PDF_LAYOUTS
+from tests.samples.render_pdf import render_pdf
+from tests.samples.sheets import labels_for
 
 LAYOUTS: tuple[str, ...] = DOCX_LAYOUTS + PDF_LAYOUTS
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from kb.countries import fold
-from kb.record import LANGUAGES
+from kb.core.countries import fold
+from kb.core.record import LANGUAGES
 
 _PLURAL_ENDINGS = ("s", "es")
 _FAST_WORD = re.compile(r"[^\W_]+")
@@ -66,7 +66,7 @@ def _concept(data: dict) -> Concept:
 @lru_cache(maxsize=1)
 def concepts() -> tuple[Concept, ...]:
     """All concepts, in the file's order."""
-    data = json.loads(resources.files("kb").joinpath("data/thesaurus.json").read_text("utf-8"))
+    data = json.loads(resources.files("kb.core").joinpath("data/thesaurus.json").read_text("utf-8"))
     loaded = tuple(_concept(item) for item in data["concepts"])
     ids = [concept.id for concept in loaded]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})

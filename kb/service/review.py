@@ -23,12 +23,12 @@ from importers.limits import DEFAULT_LIMITS, Limits
 from importers.parse import IMPORTER_VERSION, ParseResult, parse_file
 from importers.pdf_reader import read_pdf
 from importers.word_reader import read_docx
-from kb.errors import ImportFailure, InvalidRecord, KbError
-from kb.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
-from kb.store import StoredRecord, content_hash
+from kb.core.errors import ImportFailure, InvalidRecord, KbError
+from kb.core.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
+from kb.service.store import StoredRecord, content_hash
 
 if TYPE_CHECKING:       # workers import this module to parse: they need no index
-    from kb.knowledge_base import KnowledgeBase
+    from kb.service.knowledge_base import KnowledgeBase
 
 # Sub-fields shown one by one in a diff ("budget.amount"), in their schema's order.
 _NESTED = {"budget": tuple(BudgetSchema().fields), "contact": tuple(ContactSchema().fields),

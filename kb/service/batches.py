@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from importers.report import OUTCOMES, FileOutcome, ImportReport
-from kb.audit import AuditLog
-from kb.errors import KbError
-from kb.importing import ImportOptions, import_paths
-from kb.knowledge_base import KnowledgeBase
-from kb.store import Store, now
+from kb.service.audit import AuditLog
+from kb.core.errors import KbError
+from kb.service.importing import ImportOptions, import_paths
+from kb.service.knowledge_base import KnowledgeBase
+from kb.service.store import Store, now
 
 log = logging.getLogger(__name__)
 

@@ -24,12 +24,12 @@ from importers.parse import IMPORTER_VERSION, ParseResult
 from importers.report import FileOutcome, ImportReport
 from importers.submissions import Submission, collect
 from index.writing import IndexBusy
-from kb import fingerprint
-from kb.archive import sha256_of
-from kb.errors import InvalidRecord
-from kb.knowledge_base import KnowledgeBase
-from kb.record import load_draft
-from kb.store import FileRow, StoredRecord, content_hash, now
+from kb.core import fingerprint
+from kb.service.archive import sha256_of
+from kb.core.errors import InvalidRecord
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import load_draft
+from kb.service.store import FileRow, StoredRecord, content_hash, now
 
 INDEX_EVERY = 200
 # Near the end of an import the index catches up in ever smaller steps (down to this many

@@ -16,8 +16,8 @@ from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.report import FileOutcome, ImportReport
 from index.facets import FACET_NAMES
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
-from kb.errors import KbError
-from kb.knowledge_base import KnowledgeBase
+from kb.core.errors import KbError
+from kb.service.knowledge_base import KnowledgeBase
 
 
 def kb_command(function: Callable) -> Callable:
@@ -108,7 +108,7 @@ def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, worke
     Files already imported are recognised and skipped; a new version of a known sheet
     updates it. Exit status is 1 when any file was rejected.
     """
-    from kb.importing import ImportOptions, import_paths
+    from kb.service.importing import ImportOptions, import_paths
 
     limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
                     timeout=timeout)
@@ -140,7 +140,7 @@ def reimport(kb: KnowledgeBase, ids: tuple[str, ...], show_diff: bool, workers: 
              max_size: float, timeout: float, report_path: str | None, dry_run: bool,
              quiet: bool) -> None:
     """Parse the archived originals again with the current importers (all sheets, or IDS)."""
-    from kb.importing import ImportOptions, reimport as run
+    from kb.service.importing import ImportOptions, reimport as run
 
     limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
                     timeout=timeout)
@@ -157,7 +157,7 @@ def reimport(kb: KnowledgeBase, ids: tuple[str, ...], show_diff: bool, workers: 
 def _reimport_diff(kb: KnowledgeBase, ids: list[str], limits: Limits,
                    workers: int | None) -> None:
     """`kb reimport --diff`: each sheet the current importers would change, field by field."""
-    from kb.review import format_diff, reparse
+    from kb.service.review import format_diff, reparse
 
     items = [kb.get(rid) for rid in ids] if ids else list(kb.store.records())
     changed = same = failed = 0
@@ -397,7 +397,7 @@ def check(kb: KnowledgeBase, repair: bool, as_json: bool) -> None:
 @kb_command
 def export(kb: KnowledgeBase, fmt: str, output: str | None, status: str) -> None:
     """Write every record as JSON lines (a backup `kb load` reads) or CSV."""
-    from kb.backup import export_csv, export_jsonl
+    from kb.service.backup import export_csv, export_jsonl
 
     writer = export_csv if fmt == "csv" else export_jsonl
     chosen = None if status == "all" else status
@@ -415,7 +415,7 @@ def export(kb: KnowledgeBase, fmt: str, output: str | None, status: str) -> None
 @kb_command
 def load(kb: KnowledgeBase, file: str) -> None:
     """Load records from a JSON lines export (adding or replacing by id)."""
-    from kb.backup import load_jsonl
+    from kb.service.backup import load_jsonl
 
     with open(file, encoding="utf-8") as handle:
         count = load_jsonl(kb, handle, Path(file).name)
@@ -435,7 +435,7 @@ def user() -> None:
 @kb_command
 def user_add(kb: KnowledgeBase, name: str, password: str) -> None:
     """Add a staff account (the password is prompted for, twice)."""
-    from kb.users import Users
+    from kb.service.users import Users
 
     Users(kb.store).add(name, password)
     click.echo(f"Staff account {name!r} added.")
@@ -445,7 +445,7 @@ def user_add(kb: KnowledgeBase, name: str, password: str) -> None:
 @kb_command
 def user_list(kb: KnowledgeBase) -> None:
     """List the staff accounts."""
-    from kb.users import Users
+    from kb.service.users import Users
 
     names = Users(kb.store).names()
     if not names:
@@ -459,7 +459,7 @@ def user_list(kb: KnowledgeBase) -> None:
 @kb_command
 def user_remove(kb: KnowledgeBase, name: str) -> None:
     """Remove a staff account (its entries in the audit log stay)."""
-    from kb.users import Users
+    from kb.service.users import Users
 
     Users(kb.store).remove(name)
     click.echo(f"Staff account {name!r} removed.")
@@ -471,7 +471,7 @@ def user_remove(kb: KnowledgeBase, name: str) -> None:
 @kb_command
 def audit(kb: KnowledgeBase, as_csv: bool, limit: int) -> None:
     """Who imported, edited, published or deleted what, and when (newest first)."""
-    from kb.audit import AuditLog
+    from kb.service.audit import AuditLog
 
     log = AuditLog(kb.store)
     if as_csv:
@@ -485,7 +485,7 @@ def audit(kb: KnowledgeBase, as_csv: bool, limit: int) -> None:
 
 
 def register(group: click.Group) -> None:
-    from kb.server import demo, serve
+    from kb.cli.server import demo, serve
 
     for command in (import_command, reimport, search, show, similar, delete, stats, reindex,
                     check, export, load, serve, demo, user, audit):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from kb.countries import fold
+from kb.core.countries import fold
 
 _WORD = re.compile(r"\w+")
 
@@ -27,7 +27,7 @@ class Theme:
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Theme]:
     """All themes by id, in the vocabulary's order."""
-    data = json.loads(resources.files("kb").joinpath("data/themes.json").read_text("utf-8"))
+    data = json.loads(resources.files("kb.core").joinpath("data/themes.json").read_text("utf-8"))
     return {
         t["id"]: Theme(t["id"], t["labels"], {lang: tuple(words) for lang, words in t["synonyms"].items()})
         for t in data["themes"]

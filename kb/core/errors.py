@@ -21,6 +21,12 @@ class KbError(Exception):
         return {"kind": self.kind, "message": self.message, "fields": self.fields}
 
 
+class NotFound(KbError):
+    """No sheet (or other thing asked for) with that id."""
+
+    kind = "not-found"
+
+
 class ImportFailure(KbError):
     """A submitted file could not be turned into a record."""
 

@@ -24,21 +24,17 @@ from index import writing
 from index.highlight import snippet
 from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
-from kb.archive import Archive
-from kb.countries import country_name, fold
-from kb.errors import InvalidRecord, KbError
-from kb import fingerprint
-from kb.record import RecordSchema, flat_messages
-from kb.store import STATUSES, Store, StoredRecord, content_hash, now
-from kb.themes import vocabulary
+from kb.service.archive import Archive
+from kb.core.countries import country_name, fold
+from kb.core.errors import InvalidRecord, KbError, NotFound
+from kb.core import fingerprint
+from kb.core.record import RecordSchema, flat_messages
+from kb.service.store import STATUSES, Store, StoredRecord, content_hash, now
+from kb.core.themes import vocabulary
 
 DEFAULT_HOME = "kb-data"
 # Records an index commit takes at most while catching up (bounded memory).
 SYNC_BATCH = 2000
-
-
-class NotFound(KbError):
-    kind = "not-found"
 
 
 def default_home() -> Path:

@@ -19,7 +19,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, FrameBreak, NextPageTemplate,
                                 PageTemplate, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
 
-from kb.samples.sheets import meta_fields, meta_lines, section_list
+from tests.samples.sheets import meta_fields, meta_lines, section_list
 
 LAYOUTS = ("pdf-flow", "pdf-report", "pdf-two-column", "pdf-table")
 

@@ -1,6 +1,6 @@
-"""Write the demo sheets, each in its own layout: `python -m kb.samples.generate [OUTDIR]`.
+"""Write the demo sheets, each in its own layout: `python -m tests.samples.generate [OUTDIR]`.
 
-The default OUTDIR is kb/samples/files/, whose files are committed and parsed by the demo.
+The default OUTDIR is kb/cli/demo/, whose files are committed and parsed by the demo.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kb.samples.render import extension, render
-from kb.samples.sheets import SHEETS
+from tests.samples.render import extension, render
+from tests.samples.sheets import SHEETS
 
-FILES_DIR = Path(__file__).parent / "files"
+FILES_DIR = Path(__file__).resolve().parents[2] / "kb" / "cli" / "demo"
 # Files an earlier run may have written under another name (a renamed slug or layout).
 _DEMO_FILE = re.compile(r"demo\d+-.*\.(docx|pdf)")
 
@@ -40,7 +40,7 @@ def write_all(outdir: Path = FILES_DIR) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) > 1:
-        print("usage: python -m kb.samples.generate [OUTDIR]", file=sys.stderr)
+        print("usage: python -m tests.samples.generate [OUTDIR]", file=sys.stderr)
         return 2
     outdir = Path(args[0]) if args else FILES_DIR
     for path in write_all(outdir):

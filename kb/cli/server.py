@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from kb.knowledge_base import DEFAULT_HOME
+from kb.service.knowledge_base import DEFAULT_HOME
 
 DEMO_HOME = "kb-demo"
 THREADS_PER_WORKER = 4
@@ -101,7 +101,7 @@ def server_options(function):
 def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: int | None,
           threads: int) -> None:
     """Serve the web app: search, sheet pages, comparison, analysis, JSON API, staff pages."""
-    from kb.knowledge_base import KnowledgeBase
+    from kb.service.knowledge_base import KnowledgeBase
 
     with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"]) as kb:
         _bring_index_up_to_date(kb)
@@ -125,14 +125,14 @@ def demo(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: 
 
     The demo lives in ./kb-demo unless --home is given; running it again reuses it.
     """
-    from kb.importing import import_paths
-    from kb.knowledge_base import KnowledgeBase
+    from kb.service.importing import import_paths
+    from kb.service.knowledge_base import KnowledgeBase
 
     explicit = ctx.parent.get_parameter_source("home") if ctx.parent else None
     home = ctx.obj["home"]
     if explicit is click.core.ParameterSource.DEFAULT and home == Path(DEFAULT_HOME):
         home = Path(DEMO_HOME)
-    samples = resources.files("kb") / "samples" / "files"
+    samples = resources.files("kb.cli") / "demo"
     with resources.as_file(samples) as folder:
         with KnowledgeBase(home, lock_timeout=ctx.obj["lock_timeout"]) as kb:
             _bring_index_up_to_date(kb)

@@ -12,7 +12,7 @@ from docx.document import Document as DocxDocument
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 
-from kb.samples.sheets import meta_fields, meta_lines, section_list
+from tests.samples.sheets import meta_fields, meta_lines, section_list
 
 LAYOUTS = ("docx-styles", "docx-bold-inline", "docx-numbered", "docx-caps", "docx-table")
 

@@ -14,11 +14,11 @@ from typing import Any, TextIO
 
 from marshmallow import ValidationError
 
-from kb import fingerprint
-from kb.errors import KbError
-from kb.knowledge_base import KnowledgeBase
-from kb.record import RecordSchema, load_draft
-from kb.store import STATUSES, StoredRecord, canonical_json, content_hash
+from kb.core import fingerprint
+from kb.core.errors import KbError
+from kb.service.knowledge_base import KnowledgeBase
+from kb.core.record import RecordSchema, load_draft
+from kb.service.store import STATUSES, StoredRecord, canonical_json, content_hash
 
 CSV_COLUMNS = (
     "id", "status", "title", "city", "country", "organisation", "language", "themes",

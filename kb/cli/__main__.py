@@ -1,0 +1,5 @@
+"""`python -m kb.cli`: the `kb` command line."""
+
+from kb.cli.main import main
+
+main()

@@ -1,0 +1,70 @@
+"""The app's error pages and JSON error bodies: every error a request can meet, one handler each.
+
+Pages show the message on error.html; requests under /api/ get {"error": {"message": ...}}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from kb.core.errors import NotFound
+from web.params import BadParameter
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(NotFound, not_found)
+    app.register_error_handler(BadParameter, bad_parameter)
+    app.register_error_handler(Exception, server_error)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def csrf_error(exc: CSRFError) -> Any:
+    message = _("This form has expired or did not come from this site: reload the page and "
+                "try again.")
+    if wants_json():
+        return jsonify({"error": {"message": message}}), 400
+    return render_template("error.html", code=400, title=_("Form expired"), message=message), 400
+
+
+def http_error(exc: HTTPException) -> Any:
+    title, message = exc.name, exc.description
+    if exc.code == 404:
+        title = _("Page not found")
+        message = _("There is no page at this address. Check the link, or search for the "
+                    "sheet.")
+    elif exc.code == 405:
+        title = _("Not allowed")
+        message = _("This address cannot be used that way.")
+    if wants_json():
+        return jsonify({"error": {"message": message}}), exc.code
+    return render_template("error.html", code=exc.code, title=title, message=message), exc.code
+
+
+def not_found(exc: NotFound) -> Any:
+    if wants_json():
+        return jsonify({"error": {"message": exc.message}}), 404
+    return render_template("error.html", code=404, title=_("Not found"), message=exc.message), 404
+
+
+def bad_parameter(exc: BadParameter) -> Any:
+    if wants_json():
+        return jsonify(exc.as_json()), 400
+    return render_template("error.html", code=400, title=_("Bad request"), message=exc.message), 400
+
+
+def server_error(exc: Exception) -> Any:
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    message = _("Something went wrong on our side; the error has been logged.")
+    if wants_json():
+        return jsonify({"error": {"message": message}}), 500
+    return render_template("error.html", code=500, title=_("Server error"), message=message), 500
