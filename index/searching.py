@@ -25,7 +25,8 @@ from index.lexicon import Lexicon
 from index.query import ParsedQuery, parse, terms_by_field, widen_words
 from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
-from index.writing import IndexDamaged, current
+from index.writing import current
+from kb.core.errors import IndexDamaged
 
 SORTS = ("relevance", "newest", "oldest", "added", "budget_asc", "budget_desc", "title")
 MAX_LIMIT = 100

@@ -24,19 +24,11 @@ from whoosh.index import LockError
 
 from index import lexicon
 from index.schema import LEXICON_WORDS, SCHEMA_VERSION, make_schema
-from kb.core.errors import KbError
+from kb.core.errors import IndexBusy, IndexDamaged, KbError
 
 DEFAULT_LOCK_TIMEOUT = 120.0
 # Memory for Whoosh's in-memory postings before it spills a run to disk, per writer.
 WRITER_LIMIT_MB = 256
-
-
-class IndexBusy(KbError):
-    kind = "index-busy"
-
-
-class IndexDamaged(KbError):
-    kind = "index-damaged"
 
 
 def current(root: Path) -> tuple[Path, int] | None:

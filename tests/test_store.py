@@ -31,11 +31,11 @@ from click.testing import CliRunner
 from index import writing
 from index.schema import SCHEMA_VERSION
 from index.searching import SearchRequest
-from index.writing import IndexBusy
 from kb.core import fingerprint
 from kb.service import knowledge_base as knowledge_base_module
 from kb.service.archive import Archive
-from kb.service.backup import LoadError, export_csv, export_jsonl, load_jsonl
+from kb.core.errors import IndexBusy, IndexDamaged, LoadError
+from kb.service.backup import export_csv, export_jsonl, load_jsonl
 from kb.cli.main import main
 from kb.core.errors import KbError
 from kb.core.errors import NotFound
@@ -1206,7 +1206,7 @@ def test_an_index_of_an_older_schema_is_rebuilt_at_the_next_write(kb, home):
     ids = _fill(kb, 3)
     folder, _ = writing.current(home / "index")
     (home / "index" / "CURRENT").write_text(f"{folder.name} {SCHEMA_VERSION - 1}\n")
-    with pytest.raises(writing.IndexDamaged, match="kb reindex"):
+    with pytest.raises(IndexDamaged, match="kb reindex"):
         search_ids(kb, "stewards")
     kb.sync_index()
     assert current_pointer(home)[1] == str(SCHEMA_VERSION)

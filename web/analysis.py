@@ -17,7 +17,8 @@ from index.searching import SearchRequest
 from kb.service.backup import CSV_COLUMNS, csv_row
 from web import charts, i18n
 from web.knowledge import knowledge_base
-from web.params import BadParameter, search_request
+from kb.core.errors import BadParameter
+from web.params import search_request
 
 blueprint = Blueprint("analysis", __name__)
 

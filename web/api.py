@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from kb.core.record import RecordSchema
 from web.knowledge import knowledge_base
-from web.params import BadParameter, search_request
+from kb.core.errors import BadParameter
+from web.params import search_request
 
 blueprint = Blueprint("api", __name__)
 MAX_SIMILAR = 20

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import g, jsonify, redirect, request, session, url_for
+from flask import g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
+from web.errors import json_error, wants_json
 from web.knowledge import knowledge_base
 
 SECRET_FILE = "secret_key"
@@ -52,7 +53,6 @@ class SessionCookies(SecureCookieSessionInterface):
 def current_user() -> str | None:
     """The signed-in staff name, or None (also when the account was removed since)."""
     if "staff_user" not in g:
-        from web.knowledge import knowledge_base
         name = session.get("user")
         g.staff_user = name if name and knowledge_base().user_exists(name) else None
         if name and g.staff_user is None:
@@ -65,9 +65,9 @@ def staff_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
-            if request.path.startswith("/api/"):
-                return jsonify({"error": {"message": _(
-                    "Sign in as staff first: this request changes the knowledge base.")}}), 401
+            if wants_json():
+                return json_error(401, _("Sign in as staff first: this request changes the "
+                                         "knowledge base."))
             target = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("staff.sign_in", next=target))
         return view(*args, **kwargs)

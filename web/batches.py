@@ -28,10 +28,11 @@ from importers.report import OUTCOMES, FileOutcome, ImportReport
 from kb.service.backup import spreadsheet_safe
 from kb.service.batches import Batch, Batches, Upload, batch_folder, files_folder, load_report, start
 from kb.service.importing import ImportOptions
-from kb.core.errors import NotFound
-from web.knowledge import knowledge_base
+from kb.core.errors import NotFound, UploadRefused
 from web.auth import current_user, staff_required
+from web.errors import json_error
 from web.i18n import number
+from web.knowledge import knowledge_base
 
 blueprint = Blueprint("batches", __name__, url_prefix="/staff/batches")
 api = Blueprint("batches_api", __name__, url_prefix="/api/batches")
@@ -55,15 +56,6 @@ STATE_LABELS = {
     "failed": _l("stopped on an error"),
     "interrupted": _l("interrupted"),
 }
-
-
-class UploadRefused(Exception):
-    """An upload that starts no batch; the message says what to do instead."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 STAFF_LINK = ("batches.upload", _l("Upload sheets"))
@@ -133,7 +125,7 @@ def api_create() -> Any:
     try:
         batch = _receive()
     except UploadRefused as exc:
-        return jsonify({"error": {"message": exc.message}}), exc.status
+        return json_error(exc.status, exc.message)
     url = url_for("batches_api.status", batch_id=batch.id)
     return jsonify({"id": batch.id, "url": url,
                     "page": url_for("batches.batch", batch_id=batch.id)}), 202, {"Location": url}
@@ -156,7 +148,7 @@ def too_large(exc: Exception) -> Any:
         message = _("The upload is larger than %(size)s MB: send fewer files at once or a "
                     "smaller zip.", size=_megabytes(limit))
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"message": message}}), 413
+        return json_error(413, message)
     if current_user() is None:
         return render_template("error.html", code=413, title=_("Upload too large"),
                                message=message), 413

@@ -1,19 +1,24 @@
-"""The app's error pages and JSON error bodies: every error a request can meet, one handler each.
+"""The app's error pages and its one JSON error body: every error a request can meet, one
+handler each.
 
-Pages show the message on error.html; requests under /api/ get {"error": {"message": ...}}.
+Pages show the message on error.html. Requests under /api/ get, whatever the error:
+
+    {"error": {"code": 400, "status": "Bad Request", "message": "...",
+               "field": "budget_min",            (when one parameter is wrong)
+               "fields": {"title": ["..."]}}}    (when a record's fields are, 422)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
-from kb.core.errors import NotFound
-from web.params import BadParameter
+from kb.core.errors import BadParameter, NotFound
 
 
 def register(app: Flask) -> None:
@@ -28,11 +33,23 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def json_error(status: int, message: str, *, field: str | None = None,
+               fields: Any = None) -> tuple[Response, int]:
+    """The API's one error body, with its status."""
+    error: dict[str, Any] = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"),
+                             "message": message}
+    if field is not None:
+        error["field"] = field
+    if fields is not None:
+        error["fields"] = fields
+    return jsonify({"error": error}), status
+
+
 def csrf_error(exc: CSRFError) -> Any:
     message = _("This form has expired or did not come from this site: reload the page and "
                 "try again.")
     if wants_json():
-        return jsonify({"error": {"message": message}}), 400
+        return json_error(400, message)
     return render_template("error.html", code=400, title=_("Form expired"), message=message), 400
 
 
@@ -46,19 +63,19 @@ def http_error(exc: HTTPException) -> Any:
         title = _("Not allowed")
         message = _("This address cannot be used that way.")
     if wants_json():
-        return jsonify({"error": {"message": message}}), exc.code
+        return json_error(exc.code or 500, message)
     return render_template("error.html", code=exc.code, title=title, message=message), exc.code
 
 
 def not_found(exc: NotFound) -> Any:
     if wants_json():
-        return jsonify({"error": {"message": exc.message}}), 404
+        return json_error(404, exc.message)
     return render_template("error.html", code=404, title=_("Not found"), message=exc.message), 404
 
 
 def bad_parameter(exc: BadParameter) -> Any:
     if wants_json():
-        return jsonify(exc.as_json()), 400
+        return json_error(400, exc.message, field=exc.field)
     return render_template("error.html", code=400, title=_("Bad request"), message=exc.message), 400
 
 
@@ -66,5 +83,5 @@ def server_error(exc: Exception) -> Any:
     current_app.logger.exception("Unhandled error on %s", request.path)
     message = _("Something went wrong on our side; the error has been logged.")
     if wants_json():
-        return jsonify({"error": {"message": message}}), 500
+        return json_error(500, message)
     return render_template("error.html", code=500, title=_("Server error"), message=message), 500

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
-from kb.core.errors import KbError
+from kb.core.errors import BadParameter
 
 # URL parameter -> facet of the index.
 FACET_PARAMS = {
@@ -39,17 +39,6 @@ SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort")
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 10_000
 MAX_VALUES = 50          # values of one facet in one request
-
-
-class BadParameter(KbError):
-    kind = "bad-parameter"
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-    def as_json(self) -> dict[str, Any]:
-        return {"error": {"field": self.field, "message": self.message}}
 
 
 def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None = None

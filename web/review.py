@@ -36,8 +36,9 @@ from kb.core.record import LANGUAGES, message_paths, validated
 from kb.service.review import LOCATABLE, Reparse, apply, changed_fields, flatten, reparse
 from kb.service.store import StoredRecord
 from kb.core.themes import vocabulary
-from web.knowledge import knowledge_base
 from web.auth import current_user, staff_required
+from web.errors import json_error
+from web.knowledge import knowledge_base
 
 blueprint = Blueprint("review", __name__)
 STAFF_LINK = ("review.queue", _l("Review queue"))
@@ -385,7 +386,7 @@ def _shown_fields(record: dict[str, Any]) -> list[tuple[str, Any]]:
 def api_update(record_id: str) -> Any:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _json_error(_("Send the sheet's record as a JSON object."), status=400)
+        return json_error(400, _("Send the sheet's record as a JSON object."))
     with _kb() as kb:
         item = _get(kb, record_id)
         # The original file is provenance, not something to edit.
@@ -393,7 +394,7 @@ def api_update(record_id: str) -> Any:
         try:
             record = validated(data, item.status)
         except ValidationError as exc:
-            return _json_error(_("The record is not valid: see fields."), exc.messages)
+            return json_error(422, _("The record is not valid: see fields."), fields=exc.messages)
         fields = changed_fields(item.record, record)
         if fields or item.warnings:
             item = kb.save(record, item.status, record_id=record_id, warnings=[])
@@ -420,8 +421,8 @@ def _api_status(record_id: str, status: str) -> Any:
             try:
                 item = kb.set_status(record_id, status)
             except InvalidRecord as exc:
-                return _json_error(_("This draft cannot be published yet: see fields."),
-                                   exc.fields)
+                return json_error(422, _("This draft cannot be published yet: see fields."),
+                                  fields=exc.fields)
             AuditLog(kb.store).record(current_user(),
                                       "publish" if status == "published" else "unpublish",
                                       record_id)
@@ -435,12 +436,6 @@ def api_delete(record_id: str) -> Any:
         _delete(kb, _get(kb, record_id))
     return jsonify({"id": record_id, "deleted": True})
 
-
-def _json_error(message: str, fields: Any = None, status: int = 422) -> Any:
-    error: dict[str, Any] = {"message": message}
-    if fields is not None:
-        error["fields"] = fields
-    return jsonify({"error": error}), status
 
 
 # Shared

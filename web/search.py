@@ -13,8 +13,9 @@ from index.facets import FACET_NAMES
 from index.searching import SORTS, SearchRequest
 from web import i18n
 from web.knowledge import knowledge_base
+from kb.core.errors import BadParameter
 from web.params import (FACET_PARAMS, MAX_QUERY_LENGTH, PARAM_OF_FACET, RANGE_PARAMS,
-                        BadParameter, facet_value, search_args, search_request)
+                        facet_value, search_args, search_request)
 
 blueprint = Blueprint("search", __name__)
 FEED_SIZE = 20

@@ -12,8 +12,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from kb.service.audit import AuditLog
 from kb.service.users import Users
-from web.knowledge import knowledge_base
 from web.auth import current_user, staff_required
+from web.knowledge import knowledge_base
 from web.urls import local_path
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")

@@ -1,14 +1,16 @@
-"""The project's error hierarchy: every error a user can meet is a KbError with a kind."""
+"""Every error practice-kb reports to a user: one KbError hierarchy, each class with its own kind.
+
+A kind is a stable machine-readable name (in `kb parse` output, import reports and the JSON
+API); no two classes share one (tests hold it). The message is one sentence naming the file
+or field and what the user can do; the CLI prints it and exits non-zero, the web shows it on
+a page or in the one JSON error body of the API.
+"""
 
 from __future__ import annotations
 
 
 class KbError(Exception):
-    """Base of every error practice-kb reports to a user.
-
-    `kind` is a stable machine-readable name (used in `kb parse` output and reports);
-    the message is one sentence naming the file or field and what the user can do.
-    """
+    """Base of every error practice-kb reports to a user."""
 
     kind = "error"
 
@@ -21,16 +23,77 @@ class KbError(Exception):
         return {"kind": self.kind, "message": self.message, "fields": self.fields}
 
 
+# Asking for what is not there, or asking wrongly
+
 class NotFound(KbError):
     """No sheet (or other thing asked for) with that id."""
 
     kind = "not-found"
 
 
-class ImportFailure(KbError):
-    """A submitted file could not be turned into a record."""
+class NoOriginal(NotFound):
+    """A sheet whose original file is not in the archive (entered by hand, or lost)."""
 
-    kind = "unreadable"
+    kind = "no-original"
+
+
+class BadParameter(KbError):
+    """A search or request parameter with a value that cannot be used; `field` names it."""
+
+    kind = "bad-parameter"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class UploadRefused(KbError):
+    """A staff upload that starts no batch; `status` is the HTTP answer (400, or 413 when
+    too large)."""
+
+    kind = "upload-refused"
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+# Keeping the knowledge base
+
+class StoreError(KbError):
+    kind = "store"
+
+
+class LoadError(KbError):
+    """A backup line `kb load` cannot read back."""
+
+    kind = "invalid-backup"
+
+
+class UserError(KbError):
+    """A staff account that cannot be added or removed as asked."""
+
+    kind = "user"
+
+
+class IndexBusy(KbError):
+    """Another process holds the index's write lock past the lock timeout."""
+
+    kind = "index-busy"
+
+
+class IndexDamaged(KbError):
+    """An index that cannot be read, or was built by another version: `kb reindex`."""
+
+    kind = "index-damaged"
+
+
+# Importing: a submitted file that could not be turned into a record
+
+class ImportFailure(KbError):
+    """Base of the errors a file's import ends with; only its subclasses are raised."""
+
+    kind = "import-failure"
 
 
 class UnsupportedFormat(ImportFailure):
@@ -79,14 +142,15 @@ class UnsafeArchive(ImportFailure):
     kind = "unsafe-archive"
 
 
-ERROR_KINDS = (
-    "unsupported-format",
-    "unreadable",
-    "encrypted",
-    "no-text",
-    "not-a-sheet",
-    "invalid",
-    "too-large",
-    "timeout",
-    "unsafe-archive",
-)
+def _kinds(base: type[KbError]) -> tuple[str, ...]:
+    """The kinds of `base`'s subclasses, in the order they are declared."""
+    found: list[str] = []
+    for cls in base.__subclasses__():
+        found += [cls.kind, *_kinds(cls)]
+    return tuple(found)
+
+
+# The kinds an import (`kb parse`, `kb import`, an upload) can end with.
+ERROR_KINDS = _kinds(ImportFailure)
+# Every kind, each once.
+ALL_KINDS = (KbError.kind, *_kinds(KbError))

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from marshmallow import ValidationError
 
 from kb.core import fingerprint
-from kb.core.errors import KbError
+from kb.core.errors import KbError, LoadError
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import RecordSchema, load_draft
 from kb.service.store import STATUSES, StoredRecord, canonical_json, content_hash
@@ -27,10 +27,6 @@ CSV_COLUMNS = (
     "contact_email", "context", "objectives", "activities", "evaluation", "extra_sections",
     "source_filename", "source_sha256", "source_format", "imported", "updated", "version",
 )
-
-
-class LoadError(KbError):
-    kind = "invalid"
 
 
 def export_line(item: StoredRecord) -> str:

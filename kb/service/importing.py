@@ -23,10 +23,9 @@ from importers.limits import DEFAULT_LIMITS, Limits
 from importers.parse import IMPORTER_VERSION, ParseResult
 from importers.report import FileOutcome, ImportReport
 from importers.submissions import Submission, collect
-from index.writing import IndexBusy
 from kb.core import fingerprint
 from kb.service.archive import sha256_of
-from kb.core.errors import InvalidRecord
+from kb.core.errors import IndexBusy, InvalidRecord
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import load_draft
 from kb.service.store import FileRow, StoredRecord, content_hash, now

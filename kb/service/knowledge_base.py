@@ -26,7 +26,7 @@ from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
 from kb.service.archive import Archive
 from kb.core.countries import country_name, fold
-from kb.core.errors import InvalidRecord, KbError, NotFound
+from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound
 from kb.core import fingerprint
 from kb.core.record import RecordSchema, flat_messages
 from kb.service.store import STATUSES, Store, StoredRecord, content_hash, now
@@ -294,7 +294,7 @@ class KnowledgeBase:
         """Compare store and index; with `repair`, rewrite what differs."""
         try:
             indexed = self.index.stamps()
-        except writing.IndexDamaged:
+        except IndexDamaged:
             if not repair:
                 raise
             self.reindex()

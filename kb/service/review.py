@@ -23,7 +23,7 @@ from importers.limits import DEFAULT_LIMITS, Limits
 from importers.parse import IMPORTER_VERSION, ParseResult, parse_file
 from importers.pdf_reader import read_pdf
 from importers.word_reader import read_docx
-from kb.core.errors import ImportFailure, InvalidRecord, KbError
+from kb.core.errors import ImportFailure, InvalidRecord, KbError, NoOriginal
 from kb.core.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
 from kb.service.store import StoredRecord, content_hash
 
@@ -39,10 +39,6 @@ LOCATABLE = ("title", "city", "organisation", "context", "objectives", "activiti
              "evaluation", "budget.text", "contact.name", "contact.email", "partners",
              "target_groups", "keywords")
 _PROBE = 60          # characters of a value looked for in the original's blocks
-
-
-class NoOriginal(KbError):
-    kind = "not-found"
 
 
 # Per-field differences

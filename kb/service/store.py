@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.core.errors import KbError
+from kb.core.errors import KbError, StoreError
 
 STATUSES = ("published", "draft")
 # Another process (an import, the web app) may hold the write lock for a while.
@@ -94,10 +94,6 @@ CREATE TABLE IF NOT EXISTS audit_log (
     detail TEXT NOT NULL DEFAULT ''
 );
 """
-
-
-class StoreError(KbError):
-    kind = "store"
 
 
 def now() -> str:

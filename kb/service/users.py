@@ -12,7 +12,7 @@ import time
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb.core.errors import KbError
+from kb.core.errors import KbError, UserError
 from kb.service.store import Store, now
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
@@ -23,10 +23,6 @@ FAILURE_WINDOW = 15 * 60.0
 # A hash of a password nobody has: checked when the name is unknown, so that the answer
 # takes as long as for a known name (no telling which names exist).
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
-
-
-class UserError(KbError):
-    kind = "user"
 
 
 class Users:
