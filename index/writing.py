@@ -24,7 +24,7 @@ from whoosh.index import LockError
 
 from index import lexicon
 from index.schema import LEXICON_WORDS, SCHEMA_VERSION, make_schema
-from kb.core.errors import IndexBusy, IndexDamaged, KbError
+from kb.core.errors import IndexBusy, IndexDamaged
 
 DEFAULT_LOCK_TIMEOUT = 120.0
 # Memory for Whoosh's in-memory postings before it spills a run to disk, per writer.

@@ -33,6 +33,7 @@ from index.schema import SCHEMA_VERSION
 from index.searching import SearchRequest
 from kb.core import fingerprint
 from kb.service import knowledge_base as knowledge_base_module
+from kb.service import versions
 from kb.service.archive import Archive
 from kb.core.errors import IndexBusy, IndexDamaged, LoadError
 from kb.service.backup import export_csv, export_jsonl, load_jsonl
@@ -189,6 +190,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return issued[-1]
 
     monkeypatch.setattr(knowledge_base_module, "now", now)
+    monkeypatch.setattr(versions, "now", now)
     return issued
 
 

@@ -935,10 +935,10 @@ def test_feed_lists_the_newest_matching_sheets(client, corpus, params):
 def test_feed_puts_a_newly_added_sheet_first(tmp_path, monkeypatch):
     home = tmp_path / "kb"
     with KnowledgeBase(home) as kb:
-        monkeypatch.setattr("kb.service.knowledge_base.now", lambda: "2020-01-01T00:00:00+00:00")
+        monkeypatch.setattr("kb.service.versions.now", lambda: "2020-01-01T00:00:00+00:00")
         for number in range(22):
             kb.save(sheet(f"Older sheet {number:02}", city="Leeds", country="GB"))
-        monkeypatch.setattr("kb.service.knowledge_base.now", lambda: "2021-06-01T00:00:00+00:00")
+        monkeypatch.setattr("kb.service.versions.now", lambda: "2021-06-01T00:00:00+00:00")
         newest = kb.save(sheet("Zebra crossings", city="Leeds", country="GB")).id
     application = create_app({"KB_HOME": home, "TESTING": True})
     try:

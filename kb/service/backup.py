@@ -14,11 +14,11 @@ from typing import Any, TextIO
 
 from marshmallow import ValidationError
 
-from kb.core import fingerprint
-from kb.core.errors import KbError, LoadError
+from kb.core.errors import LoadError
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import RecordSchema, load_draft
-from kb.service.store import STATUSES, StoredRecord, canonical_json, content_hash
+from kb.service import versions
+from kb.service.store import STATUSES, StoredRecord, canonical_json
 
 CSV_COLUMNS = (
     "id", "status", "title", "city", "country", "organisation", "language", "themes",
@@ -144,13 +144,12 @@ def _stored(data: dict[str, Any]) -> StoredRecord:
         if errors:
             raise ValidationError(errors)
     source = record.get("source") or {}
-    return StoredRecord(
-        id=str(data["id"]), status=status, record=record,
-        sheet_key=KnowledgeBase.sheet_key(record, data.get("source_sha256") or source.get("sha256")),
-        content_hash=content_hash(record), stamp="",
-        source_sha256=data.get("source_sha256"), importer_version=data.get("importer_version"),
-        created=data["created"], updated=data["updated"], version=int(data["version"]),
-        sketch=fingerprint.record_sketch(record))
+    # A backup keeps its versions: the line's own number and times.
+    return versions.stored_record(
+        record, record_id=str(data["id"]), status=status, version=int(data["version"]),
+        created=data["created"], updated=data["updated"],
+        key=versions.sheet_key(record, data.get("source_sha256") or source.get("sha256")),
+        source_sha256=data.get("source_sha256"), importer_version=data.get("importer_version"))
 
 
 def _reason(exc: Exception) -> str:

@@ -28,6 +28,7 @@ from kb.service.archive import sha256_of
 from kb.core.errors import IndexBusy, InvalidRecord
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import load_draft
+from kb.service import versions
 from kb.service.store import FileRow, StoredRecord, content_hash, now
 
 INDEX_EVERY = 200
@@ -229,7 +230,6 @@ class _Session:
             outcome.record_id = existing.id if existing else None
             return outcome
         sketch = fingerprint.record_sketch(record)
-        stamp = now()
         if existing is not None and existing.content_hash == digest:
             outcome.outcome = "duplicate"
             outcome.record_id = existing.id
@@ -238,19 +238,18 @@ class _Session:
         with kb.store.transaction():
             if existing is not None:
                 outcome.outcome = "updated"
-                stored = StoredRecord(
-                    existing.id, "published" if status == "published" else existing.status,
-                    record, key, digest, "", item.sha256, IMPORTER_VERSION, existing.created,
-                    stamp, existing.version + 1, sketch)
             else:
                 outcome.near_duplicates = self._near_duplicates(sketch)
-                stored = StoredRecord(kb.new_id(record, key), status, record, key, digest, "",
-                                      item.sha256, IMPORTER_VERSION, stamp, stamp, 1, sketch)
             for other in outcome.near_duplicates:
                 outcome.warnings.append(f"Near-duplicate of sheet {other}: most of the wording "
                                         "is the same; check whether both should be kept.")
-            # Kept with the record: the staff review queue lists what the importer warned of.
-            stored.warnings = list(outcome.warnings)
+            stored = versions.next_version(
+                record, existing,
+                record_id=existing.id if existing else kb.new_id(record, key),
+                status=existing.status if existing and status != "published" else status,
+                key=key, source_sha256=item.sha256, importer_version=IMPORTER_VERSION,
+                # Kept with the record: the staff review queue lists what the importer warned of.
+                warnings=list(outcome.warnings), sketch=sketch)
             outcome.record_id = stored.id
             kb.store.put(stored)
             self._file_row(item, outcome, (record.get("source") or {}).get("format"))
@@ -353,13 +352,14 @@ def _reparsed(session: _Session, item: StoredRecord, path: Path,
     outcome.outcome = "updated" if digest != item.content_hash else "unchanged"
     if session.options.dry_run:
         return outcome
-    sketch = fingerprint.record_sketch(record)
-    kb.store.put(StoredRecord(item.id, item.status, record, item.sheet_key, digest, "",
-                              item.source_sha256, IMPORTER_VERSION, item.created,
-                              now() if digest != item.content_hash else item.updated,
-                              item.version + (digest != item.content_hash), sketch,
-                              # new content, new warnings; the same content keeps its review
-                              list(result.warnings) if digest != item.content_hash
-                              else item.warnings))
+    if digest != item.content_hash:
+        # New content, new warnings.
+        stored = versions.next_version(record, item, record_id=item.id, status=item.status,
+                                       importer_version=IMPORTER_VERSION,
+                                       warnings=list(result.warnings))
+    else:
+        # The same content read by a newer importer keeps its version and its review.
+        stored = versions.same_version(item, record=record, importer_version=IMPORTER_VERSION)
+    kb.store.put(stored)
     session.unindexed += 1
     return outcome

@@ -27,9 +27,9 @@ from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
 from kb.service.archive import Archive
 from kb.core.countries import country_name, fold
 from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound
-from kb.core import fingerprint
 from kb.core.record import RecordSchema, flat_messages
-from kb.service.store import STATUSES, Store, StoredRecord, content_hash, now
+from kb.service import versions
+from kb.service.store import STATUSES, Store, StoredRecord, now
 from kb.core.themes import vocabulary
 
 DEFAULT_HOME = "kb-data"
@@ -80,13 +80,7 @@ class KnowledgeBase:
 
     # Identity of sheets
 
-    @staticmethod
-    def sheet_key(record: dict[str, Any], sha256: str | None = None) -> str:
-        """Same title, city and country: the same initiative (a new version of its sheet)."""
-        title = fold(record.get("title") or "")
-        if not title:
-            return f"file:{sha256}"
-        return "|".join([title, fold(record.get("city") or ""), record.get("country") or ""])
+    sheet_key = staticmethod(versions.sheet_key)
 
     def new_id(self, record: dict[str, Any], sheet_key: str) -> str:
         """A stable, URL-safe id: a slug of the title and a hash of the sheet's identity."""
@@ -204,18 +198,9 @@ class KnowledgeBase:
         key = self.sheet_key(record, source_sha256)
         # The same sheet saved again (same title, city, country) is a new version of it.
         record_id = record_id or self.new_id(record, key)
-        existing = self.store.get(record_id)
-        stamp = now()
-        stored = StoredRecord(
-            id=record_id, status=status, record=record,
-            sheet_key=existing.sheet_key if existing else key, content_hash=content_hash(record),
-            stamp="", source_sha256=source_sha256 or (existing.source_sha256 if existing else None),
-            importer_version=importer_version or (existing.importer_version if existing else None),
-            created=existing.created if existing else stamp, updated=stamp,
-            version=existing.version + 1 if existing else 1,
-            sketch=fingerprint.record_sketch(record),
-            warnings=list(warnings) if warnings is not None else
-            (existing.warnings if existing else []))
+        stored = versions.next_version(record, self.store.get(record_id), record_id=record_id,
+                                       status=status, key=key, source_sha256=source_sha256,
+                                       importer_version=importer_version, warnings=warnings)
         self.store.put(stored)
         if sync:
             self.sync_index()
@@ -240,8 +225,8 @@ class KnowledgeBase:
                                     fields=exc.messages) from exc
             warnings = []
         if record == item.record:
-            item.status, item.warnings, item.updated = status, warnings, now()
-            self.store.put(item)
+            self.store.put(versions.same_version(item, status=status, warnings=warnings,
+                                                 updated=now()))
             self.sync_index()
             return self.get(record_id)
         return self.save(record, status, record_id=record_id, warnings=warnings)

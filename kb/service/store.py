@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.core.errors import KbError, StoreError
+from kb.core.errors import StoreError
 
 STATUSES = ("published", "draft")
 # Another process (an import, the web app) may hold the write lock for a while.

@@ -12,7 +12,7 @@ import time
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb.core.errors import KbError, UserError
+from kb.core.errors import UserError
 from kb.service.store import Store, now
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
