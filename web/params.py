@@ -1,8 +1,8 @@
 """The search parameters in a URL, shared by the search page, the API, the exports and the feed.
 
     q                       words, "phrases", AND/OR/NOT, field:term, prefix*
-    theme country city language year budget_band evaluated eu_funded
-                            facet values, each repeatable (any of them)
+    theme country city ...  facet values (the `param` of each facet of kb.core.facets),
+                            each repeatable (any of them)
     year_from year_to       start year range
     budget_min budget_max   budget range in EUR
     sort page limit
@@ -21,19 +21,11 @@ from werkzeug.datastructures import MultiDict
 
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
 from kb.core.errors import KbError
+from kb.core.facets import FACET_OF_PARAM, FACETS
 
-# URL parameter -> facet of the index.
-FACET_PARAMS = {
-    "theme": "themes",
-    "country": "country",
-    "city": "city",
-    "language": "language",
-    "year": "start_year",
-    "budget_band": "budget_band",
-    "evaluated": "evaluated",
-    "eu_funded": "eu_funded",
-}
-PARAM_OF_FACET = {facet: param for param, facet in FACET_PARAMS.items()}
+# URL parameter -> facet of the index (from the facet table).
+FACET_PARAMS = {facet.param: facet.name for facet in FACETS}
+PARAM_OF_FACET = {facet.name: facet.param for facet in FACETS}
 RANGE_PARAMS = ("year_from", "year_to", "budget_min", "budget_max")
 SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort")
 MAX_QUERY_LENGTH = 500
@@ -88,12 +80,7 @@ def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None 
 
 def facet_value(param: str, raw: str) -> str:
     """A facet value as the index keeps it: country codes upper case, language codes lower."""
-    value = raw.strip()
-    if param == "country":
-        return value.upper()
-    if param == "language":
-        return value.lower()
-    return value
+    return FACET_OF_PARAM[param].normalise(raw)
 
 
 def _number(args: MultiDict, name: str, kind: type, low: float, high: float) -> Any:
@@ -134,3 +121,4 @@ def changed(args: MultiDict, *, drop: tuple[str, str | None] | None = None,
         if value is not None:
             out.add(key, value)
     return out
+
