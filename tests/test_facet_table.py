@@ -140,3 +140,37 @@ def test_search_page_shows_the_french_labels(client):
     assert "Allemagne" in html and "Vie nocturne" in html
     assert "<legend>Année de début</legend>" in html and "Start year" not in html
     assert ">de 10\u202f000 à 50\u202f000<" in html           # the French band label
+
+
+# The CLI checks its arguments with the web's schema (kb.core.search_args).
+
+@pytest.mark.parametrize(("args", "option", "says"), [
+    (["x" * 501], "QUERY", "The query is too long: keep it under 500 characters."),
+    (["--budget-min", "5000", "--budget-max", "100"], "--budget-max",
+     "The maximum budget is below the minimum."),
+    (["--year-from", "2022", "--year-to", "2020"], "--year-to",
+     "The end year is before the start year."),
+    ([arg for n in range(51) for arg in ("--city", f"City {n}")], "--city",
+     "Too many values for city: at most 50."),
+    (["--page", "10001"], "--page", "page must be between 1 and 10000."),
+])
+def test_cli_refuses_what_the_web_refuses(home, args, option, says):
+    result = kb(home, "search", *args)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': {says}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_accepts_the_limits_themselves(home):
+    result = kb(home, "search", "x" * 500, "--budget-min", "100", "--budget-max", "100")
+    assert result.exit_code == 0, result.output
+
+
+def test_web_says_the_bad_parameter_in_french(client):
+    # The same schema, its message translated by the web (the JSON error body is web/errors').
+    page = client.get("/?q=" + "x" * 501, headers={"Accept-Language": "fr"})
+    assert page.status_code == 400
+    assert "La requête est trop longue" in page.get_data(True)
+    page = client.get("/?budget_min=5000&budget_max=100")
+    assert page.status_code == 400
+    assert "The maximum budget is below the minimum." in page.get_data(True)

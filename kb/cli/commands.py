@@ -16,7 +16,8 @@ from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.report import FileOutcome, ImportReport
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
 from kb.core.errors import KbError
-from kb.core.facets import FACET_NAMES, FACETS
+from kb.core.facets import FACET_NAMES, FACET_OF_PARAM, FACETS
+from kb.core.search_args import RANGE_ARGS, SearchArgsError, load_search_args
 from kb.service.knowledge_base import KnowledgeBase
 
 
@@ -196,10 +197,18 @@ def facet_options(function: Callable) -> Callable:
     return function
 
 
-def facet_selections(chosen: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
-    """The facet options given, as the index keeps their values (FR, fr, ...)."""
-    return {facet.name: {facet.normalise(value) for value in chosen[facet.name] if value.strip()}
-            for facet in FACETS if chosen.get(facet.name)}
+def search_request(query: str, chosen: dict[str, Any], **options: Any) -> SearchRequest:
+    """The SearchRequest of the options, checked as the web checks its URLs (lengths, counts,
+    ranges in order): a bad one is a usage error naming the option."""
+    given = {"q": query, **{facet.param: chosen.get(facet.name) for facet in FACETS},
+             **{name: chosen.get(name) for name in (*RANGE_ARGS, "sort", "page", "limit")}}
+    try:
+        return load_search_args(given, **options)
+    except SearchArgsError as exc:
+        facet = FACET_OF_PARAM.get(exc.field)
+        hint = ("QUERY" if exc.field == "q" else facet.option if facet
+                else "--" + exc.field.replace("_", "-"))
+        raise click.BadParameter(exc.message, param_hint=f"'{hint}'") from None
 
 
 @click.command()
@@ -216,18 +225,13 @@ def facet_selections(chosen: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
 @click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @kb_command
-def search(kb: KnowledgeBase, query: str, year_from: int | None, year_to: int | None,
-           budget_min: float | None, budget_max: float | None, status: str, sort: str,
-           page: int, limit: int, as_json: bool, **chosen: tuple[str, ...]) -> None:
+def search(kb: KnowledgeBase, query: str, status: str, as_json: bool, **chosen: Any) -> None:
     """Search the sheets. An empty QUERY lists them all (to browse by facets).
 
     QUERY: words (all must match), "a phrase", AND / OR / NOT, title:word, city:name,
     country:fr, theme:nightlife, prefix*.
     """
-    request = SearchRequest(q=query, selections=facet_selections(chosen), year_from=year_from,
-                            year_to=year_to, budget_min=budget_min, budget_max=budget_max,
-                            status=None if status == "all" else status, sort=sort, page=page,
-                            limit=limit)
+    request = search_request(query, chosen, status=None if status == "all" else status)
     result = kb.search(request)
     if as_json:
         echo_json(result)
