@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from flask import Flask
@@ -22,8 +23,10 @@ from tests.web_fixtures import budget, sheet
 from web import i18n, params
 from web.app import create_app
 
-PO = Path(__file__).resolve().parent.parent / "web" / "translations" / "fr" / "LC_MESSAGES" / \
-    "messages.po"
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "web" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+# The files of kb/core whose messages the web translates (README "Translations").
+GROUND_MESSAGES = ("kb/core/facets.py", "kb/core/search_args.py")
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +69,16 @@ def test_every_facet_has_a_url_parameter_a_cli_option_and_a_title():
     assert set(i18n.FACET_TITLES) == set(FACET_NAMES)
 
 
-def test_the_french_catalog_translates_every_title_and_fixed_label():
+def test_the_french_catalog_translates_the_messages_of_the_ground():
+    # Titles, fixed labels and search-argument messages live in kb/core; the web translates them.
     with PO.open("rb") as f:
         catalog = read_po(f)
-    messages = [facet.title for facet in FACETS]
-    messages += [label for facet in FACETS for label in facet.labels.values()]
-    untranslated = [m for m in messages if not (catalog.get(m) and catalog.get(m).string)]
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "Message": None}
+    found = {message for path in GROUND_MESSAGES
+             for _line, message, *_ in extract_from_file("python", ROOT / path, keywords=keywords)}
+    assert {facet.title for facet in FACETS} <= found
+    assert "The maximum budget is below the minimum." in found
+    untranslated = sorted(m for m in found if not (catalog.get(m) and catalog.get(m).string))
     assert not untranslated
 
 

@@ -8,7 +8,8 @@
     sort page limit
 
 `load_search_args` gives a SearchRequest, or raises SearchArgsError naming the argument; its
-message is an English msgid with its parameters, which the web translates.
+message is an English msgid with its parameters, which the web translates (`pybabel extract`
+finds them with `-k Message -k N_`, see README "Translations").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
 
 from kb.core.errors import KbError
-from kb.core.facets import FACETS
+from kb.core.facets import FACETS, N_
 
 SORTS = ("relevance", "newest", "oldest", "added", "budget_asc", "budget_desc", "title")
 MAX_LIMIT = 100
@@ -29,6 +30,7 @@ MAX_QUERY_LENGTH = 500
 MAX_PAGE = 10_000
 MAX_VALUES = 50          # values of one facet in one request
 RANGE_ARGS = ("year_from", "year_to", "budget_min", "budget_max")
+_UNEXPECTED = "%(name)s: %(problem)s"
 
 
 @dataclass
@@ -86,13 +88,14 @@ class _Number(fields.Field):
             try:
                 value = self.kind(raw)
             except ValueError:
-                msgid = ("%(name)s must be a whole number, not %(value)s." if self.kind is int
-                         else "%(name)s must be a number, not %(value)s.")
+                msgid = (N_("%(name)s must be a whole number, not %(value)s.") if self.kind is int
+                         else N_("%(name)s must be a number, not %(value)s."))
                 raise ValidationError(Message(msgid, name=name, value=repr(raw[:40]))) from None
         if not (isinstance(value, int) or math.isfinite(value)) \
                 or not self.low <= value <= self.high:
             raise ValidationError(Message("%(name)s must be between %(low)s and %(high)s.",
-                                          name=name, low=f"{self.low:g}", high=f"{self.high:g}"))
+                                          name=name, low=format(self.low, "g"),
+                                          high=format(self.high, "g")))
         return value
 
 
@@ -184,7 +187,8 @@ def load_search_args(args: Mapping[str, Any], *, limit: int = 10, **options: Any
         problem = messages[name]
         while isinstance(problem, (list, dict)):
             problem = problem[0] if isinstance(problem, list) else next(iter(problem.values()))
+        # A marshmallow message of its own (a value of the wrong type): English only.
         message = problem if isinstance(problem, Message) else Message(
-            "%(name)s: %(problem)s", name=name, problem=str(problem))
+            _UNEXPECTED, name=name, problem=str(problem))
         raise SearchArgsError(name, message) from None
     return replace(request, limit=request.limit or limit, **options)
