@@ -16,30 +16,11 @@ from itertools import chain
 from typing import Any
 
 from index.schema import FACETS
+from kb.core.facets import (BAND_ORDER, BUDGET_BANDS, FACET, FACET_NAMES, FACETS as TABLE,
+                            NEWEST_FIRST, NO_BUDGET, budget_band)
 
-FACET_NAMES = ("themes", "country", "city", "language", "start_year", "budget_band",
-               "evaluated", "eu_funded")
-# (value, lower bound included, upper bound excluded) in EUR.
-BUDGET_BANDS = (
-    ("<10k", 0.0, 10_000.0),
-    ("10k-50k", 10_000.0, 50_000.0),
-    ("50k-250k", 50_000.0, 250_000.0),
-    ("250k-1M", 250_000.0, 1_000_000.0),
-    (">1M", 1_000_000.0, float("inf")),
-)
-NO_BUDGET = "none"
-BAND_ORDER = [band for band, _, _ in BUDGET_BANDS] + [NO_BUDGET]
-# Facets whose buckets keep a fixed order instead of the most frequent first.
-_ORDERED = {"budget_band": BAND_ORDER, "evaluated": ["yes", "no"], "eu_funded": ["yes", "no"]}
-
-
-def budget_band(amount_eur: float | None) -> str:
-    if amount_eur is None:
-        return NO_BUDGET
-    for band, low, high in BUDGET_BANDS:
-        if low <= amount_eur < high:
-            return band
-    return NO_BUDGET
+# Re-exported: the table in kb.core.facets is where they are declared.
+__all__ = ["BAND_ORDER", "BUDGET_BANDS", "FACET_NAMES", "NO_BUDGET", "budget_band"]
 
 
 @dataclass
@@ -70,17 +51,9 @@ class Columns:
         data = json.loads(raw) if raw else {}
         self.ids.append(data.get("id"))
         self.status.append(data.get("status"))
-        yes_no = {True: "yes", False: "no"}
         year = data.get("start_year")
-        values = self.values
-        values["themes"].append(tuple(data.get("themes") or ()))
-        values["country"].append(data.get("country"))
-        values["city"].append(data.get("city"))
-        values["language"].append(data.get("language"))
-        values["start_year"].append(str(year) if year is not None else None)
-        values["budget_band"].append(budget_band(data.get("budget_eur")))
-        values["evaluated"].append(yes_no[bool(data.get("evaluated"))])
-        values["eu_funded"].append(yes_no[bool(data.get("eu_funded"))])
+        for facet in TABLE:
+            self.values[facet.name].append(facet.bucket(data.get(facet.stored_as)))
         self.start_year.append(year)
         self.budget_eur.append(data.get("budget_eur"))
         self.title.append((data.get("title") or "").casefold())
@@ -121,13 +94,13 @@ class FacetTable:
     def matching(self, docs: Iterable[int], name: str, selected: set[str]) -> list[int]:
         """The documents whose value for facet `name` is one of `selected` (OR)."""
         values = self.columns.values[name]
-        if name == "themes":
+        if FACET[name].many:
             return [d for d in docs if not selected.isdisjoint(values[d])]
         return [d for d in docs if values[d] in selected]
 
     def count(self, docs: Sequence[int], name: str) -> Counter:
         values = self.columns.values[name]
-        if name == "themes":
+        if FACET[name].many:
             return Counter(chain.from_iterable(map(values.__getitem__, docs)))
         counts = Counter(map(values.__getitem__, docs))
         counts.pop(None, None)
@@ -162,9 +135,10 @@ def select(table: FacetTable, docs: list[int], selections: dict[str, set[str]],
 def buckets(name: str, counts: Counter, selected: set[str], limit: int | None = None
             ) -> list[dict[str, Any]]:
     """A facet's buckets: {value, count, selected}; selected values always listed."""
-    if name in _ORDERED:
-        order = [value for value in _ORDERED[name] if counts.get(value) or value in selected]
-    elif name == "start_year":
+    facet = FACET[name]
+    if facet.choices is not None:
+        order = [value for value in facet.choices if counts.get(value) or value in selected]
+    elif facet.order == NEWEST_FIRST:
         order = sorted(set(counts) | selected, reverse=True)
     else:
         order = sorted(set(counts) | selected, key=lambda value: (-counts.get(value, 0), value))

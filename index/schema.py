@@ -16,7 +16,7 @@ from whoosh import columns, fields
 
 from index.analysis import LANGUAGES, SECTION_MARK, fold, plain_analyzer, text_analyzer
 from kb.core.countries import country_name
-from kb.core.money import eu_cofunded
+from kb.core.facets import FACETS as FACET_TABLE
 from kb.core.thesaurus import concept_ids_in
 
 SCHEMA_VERSION = 3
@@ -74,20 +74,17 @@ def sections_text(record: dict[str, Any]) -> list[str]:
 
 def facet_values(record_id: str, status: str, record: dict[str, Any], added: str,
                  length: int = 0) -> dict[str, Any]:
-    budget = record.get("budget") or {}
+    """What the index keeps of a record beside its text: each facet of the table (as its
+    `read` gives it), and what sorting and the range filters need."""
     return {
         "id": record_id,
         "length": length,
         "status": status,
-        "themes": list(record.get("themes") or []),
-        "country": record.get("country"),
-        "city": record.get("city"),
-        "language": record.get("language"),
+        **{facet.stored_as: facet.read(record) for facet in FACET_TABLE},
+        # The range filters and sorts (whether or not a facet keeps them too).
         "start_year": record.get("start_year"),
         "end_year": record.get("end_year"),
-        "budget_eur": budget.get("amount_eur"),
-        "evaluated": bool((record.get("evaluation") or "").strip()),
-        "eu_funded": eu_cofunded(budget.get("funding") or [], budget.get("text") or ""),
+        "budget_eur": (record.get("budget") or {}).get("amount_eur"),
         "title": record.get("title") or "",
         "added": added,
     }

@@ -27,29 +27,14 @@ from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
 from index.writing import current
 from kb.core.errors import IndexDamaged
+from kb.core.search_args import MAX_LIMIT, SORTS, SearchRequest
 
-SORTS = ("relevance", "newest", "oldest", "added", "budget_asc", "budget_desc", "title")
-MAX_LIMIT = 100
+__all__ = ["MAX_LIMIT", "SORTS", "SearchIndex", "SearchRequest", "SearchResult"]
+
 # Key terms of a sheet's text for "similar initiatives": Whoosh's default of 5 finds little.
 SIMILAR_TERMS = 15
 # Shared themes weigh more than shared wording: they are curated, and cross languages.
 THEME_BOOST = 1.5
-
-
-@dataclass
-class SearchRequest:
-    q: str = ""
-    selections: dict[str, set[str]] = field(default_factory=dict)
-    year_from: int | None = None
-    year_to: int | None = None
-    budget_min: float | None = None
-    budget_max: float | None = None
-    status: str | None = "published"
-    sort: str = "relevance"
-    page: int = 1
-    limit: int = 10
-    facets: bool = True
-    facet_limit: int | None = None
 
 
 @dataclass

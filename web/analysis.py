@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
-from index.facets import BAND_ORDER, NO_BUDGET
+from kb.core.facets import BAND_ORDER, NO_BUDGET
 from index.searching import SearchRequest
 from kb.service.backup import CSV_COLUMNS, csv_row
 from web import charts, i18n

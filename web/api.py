@@ -5,6 +5,9 @@
     GET /api/sheets/<id>          id, status, record (as RecordSchema dumps it), provenance
     GET /api/sheets/<id>/similar  hits: the five most similar published sheets
 
+Facet buckets are {value, label, count, selected}, labelled in the interface's language (the
+`lang` cookie, else Accept-Language; `kb search --json` labels in English).
+
 Errors: 400 {"error": {"field", "message"}} for a bad parameter, 404 {"error": {"message"}}
 for an unknown id.
 """
@@ -17,6 +20,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from kb.core.record import RecordSchema
+from web import i18n
 from web.knowledge import knowledge_base
 from kb.core.errors import BadParameter
 from web.params import search_request
@@ -27,12 +31,13 @@ MAX_SIMILAR = 20
 
 @blueprint.get("/search")
 def search() -> Any:
-    return jsonify(knowledge_base().search(search_request(request.args)))
+    return jsonify(knowledge_base().search(search_request(request.args), **i18n.labelling()))
 
 
 @blueprint.get("/facets")
 def facets() -> Any:
-    found = knowledge_base().search(search_request(request.args, limit=1), highlight=False)
+    found = knowledge_base().search(search_request(request.args, limit=1), highlight=False,
+                                   **i18n.labelling())
     return jsonify({"total": found["total"], "facets": found["facets"]})
 
 

@@ -7,40 +7,18 @@ import datetime
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import current_app, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 
-from index.facets import NO_BUDGET
-from kb.core.countries import country_name
-from kb.core.themes import vocabulary
+from kb.core import facets
+from kb.core.facets import FACETS
 
 LOCALES = ("en", "fr")
 LANGUAGE_COOKIE = "lang"
-FACET_TITLES = {
-    "themes": _l("Themes"),
-    "country": _l("Country"),
-    "city": _l("City"),
-    "language": _l("Language of the sheet"),
-    "start_year": _l("Start year"),
-    "budget_band": _l("Budget (EUR)"),
-    "evaluated": _l("Evaluation"),
-    "eu_funded": _l("EU funding"),
-}
-BAND_LABELS = {
-    "<10k": _l("under 10,000"),
-    "10k-50k": _l("10,000 to 50,000"),
-    "50k-250k": _l("50,000 to 250,000"),
-    "250k-1M": _l("250,000 to 1 million"),
-    ">1M": _l("over 1 million"),
-    NO_BUDGET: _l("no budget given"),
-}
-YES_NO = {
-    "evaluated": {"yes": _l("evaluated"), "no": _l("not evaluated")},
-    "eu_funded": {"yes": _l("EU co-funded"), "no": _l("no EU funding")},
-}
+# Built per request language by lazy_gettext from the table's English msgids.
+FACET_TITLES = {facet.name: _l(facet.title) for facet in FACETS}
 
 
 def select_locale() -> str:
@@ -57,28 +35,21 @@ def ui_language() -> str:
 
 def language_name(code: str | None) -> str:
     """A sheet's language named in the interface's language ("de" -> "allemand")."""
-    if not code:
-        return ""
-    return Locale.parse(ui_language()).languages.get(code, code)
+    return facets.language_name(code, ui_language())
 
 
 def theme_label(theme_id: str) -> str:
-    theme = vocabulary().get(theme_id)
-    return theme.label(ui_language()) if theme else theme_id
+    return facets.facet_label("themes", theme_id, ui_language())
 
 
 def facet_label(facet: str, value: str) -> str:
-    if facet == "themes":
-        return theme_label(value)
-    if facet == "country":
-        return country_name(value, ui_language())
-    if facet == "language":
-        return language_name(value)
-    if facet == "budget_band":
-        return str(BAND_LABELS.get(value, value))
-    if facet in YES_NO:
-        return str(YES_NO[facet].get(value, value))
-    return value
+    """A facet value's label in the interface's language (kb.core.facets labels it)."""
+    return facets.facet_label(facet, value, ui_language(), gettext)
+
+
+def labelling() -> dict[str, Any]:
+    """The language arguments of KnowledgeBase.search: facet labels in the interface's."""
+    return {"language": ui_language(), "translate": gettext}
 
 
 def number(value: Any, digits: int = 0) -> str:

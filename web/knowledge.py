@@ -51,9 +51,9 @@ class SharedKnowledgeBase:
         with self._lock:
             return Users(self.kb.store).exists(name)
 
-    def search(self, request: SearchRequest, *, highlight: bool = True) -> dict[str, Any]:
+    def search(self, request: SearchRequest, **options: Any) -> dict[str, Any]:
         with self._lock:
-            return self.kb.search(request, highlight=highlight)
+            return self.kb.search(request, **options)
 
     def analyse(self, request: SearchRequest) -> dict[str, Any]:
         with self._lock:

@@ -9,13 +9,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 
-from index.facets import FACET_NAMES
 from index.searching import SORTS, SearchRequest
+from kb.core.facets import FACETS
 from web import i18n
 from web.knowledge import knowledge_base
 from kb.core.errors import BadParameter
-from web.params import (FACET_PARAMS, MAX_QUERY_LENGTH, PARAM_OF_FACET, RANGE_PARAMS,
-                        facet_value, search_args, search_request)
+from web.params import (FACET_PARAMS, MAX_QUERY_LENGTH, RANGE_PARAMS, facet_value,
+                        search_args, search_request)
 
 blueprint = Blueprint("search", __name__)
 FEED_SIZE = 20
@@ -33,7 +33,7 @@ def page() -> Any:
         # The form keeps the user's words; the message says which parameter to correct.
         error, search = exc, SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_LENGTH],
                                            limit=size)
-    result = None if error else knowledge_base().search(search)
+    result = None if error else knowledge_base().search(search, **i18n.labelling())
     if result is not None and not result["hits"] and search.page > 1 and result["total"]:
         error = BadParameter("page", _("There is no page %(page)s: the search has %(count)s "
                                        "sheets.", page=search.page, count=result["total"]))
@@ -45,26 +45,27 @@ def page() -> Any:
 
 
 def _facets(result: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The sidebar: every facet with its values ready to show (selected ones first). Built
-    here rather than in the template: a page lists hundreds of values."""
+    """The sidebar: every facet with its buckets ready to show (selected ones first), each with
+    its label from the search result. Built here rather than in the template: a page lists
+    hundreds of values."""
     if result is None:
         return []
     sheets: dict[int, str] = {}         # count -> "(12 sheets)" for screen readers
     out = []
-    for name in FACET_NAMES:
-        param = PARAM_OF_FACET[name]
+    for facet in FACETS:
+        param = facet.param
         values = []
-        for number, bucket in enumerate(sorted(result["facets"].get(name, []),
+        for number, bucket in enumerate(sorted(result["facets"].get(facet.name, []),
                                                key=lambda b: not b["selected"])):
             count = bucket["count"]
             if count not in sheets:
                 sheets[count] = ngettext("%(count)s sheet", "%(count)s sheets", count,
                                          count=i18n.number(count))
-            label = i18n.facet_label(name, bucket["value"])
+            label = bucket["label"]
             values.append({"value": bucket["value"], "label": label, "key": label.lower(),
                            "id": f"{param}-{number}", "count": i18n.number(count),
                            "sheets": sheets[count], "selected": bucket["selected"]})
-        out.append({"name": name, "param": param, "entries": values})
+        out.append({"name": facet.name, "param": param, "entries": values})
     return out
 
 

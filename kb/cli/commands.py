@@ -14,9 +14,10 @@ import click
 
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.report import FileOutcome, ImportReport
-from index.facets import FACET_NAMES
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
-from kb.core.errors import KbError
+from kb.core.errors import BadParameter, KbError
+from kb.core.facets import FACET_NAMES, FACET_OF_PARAM, FACETS
+from kb.core.search_args import RANGE_ARGS, load_search_args
 from kb.service.knowledge_base import KnowledgeBase
 
 
@@ -181,22 +182,38 @@ def _reimport_diff(kb: KnowledgeBase, ids: list[str], limits: Limits,
 
 # Searching and reading
 
-def request_from(q: str, facet_values: dict[str, tuple[str, ...]], **kwargs: Any) -> SearchRequest:
-    selections = {name: set(values) for name, values in facet_values.items() if values}
-    return SearchRequest(q=q, selections=selections, **kwargs)
+# The facets under a search's hits in the text output (all of them: `kb stats`).
+TEXT_FACETS = ("themes", "country", "language", "budget_band")
+
+def facet_options(function: Callable) -> Callable:
+    """One repeatable option per facet of the table (--theme, --country, ...); a facet of a
+    fixed set of values takes only those."""
+    for facet in reversed(FACETS):
+        choices = facet.choices
+        about = facet.help or f"{facet.title}."
+        function = click.option(facet.option, facet.name, multiple=True,
+                                type=click.Choice(choices) if choices else None,
+                                help=about[:-1] + " (repeatable: any of them).")(function)
+    return function
+
+
+def search_request(query: str, chosen: dict[str, Any], **options: Any) -> SearchRequest:
+    """The SearchRequest of the options, checked as the web checks its URLs (lengths, counts,
+    ranges in order): a bad one is a usage error naming the option."""
+    given = {"q": query, **{facet.param: chosen.get(facet.name) for facet in FACETS},
+             **{name: chosen.get(name) for name in (*RANGE_ARGS, "sort", "page", "limit")}}
+    try:
+        return load_search_args(given, **options)
+    except BadParameter as exc:
+        facet = FACET_OF_PARAM.get(exc.field)
+        hint = ("QUERY" if exc.field == "q" else facet.option if facet
+                else "--" + exc.field.replace("_", "-"))
+        raise click.BadParameter(exc.message, param_hint=f"'{hint}'") from None
 
 
 @click.command()
 @click.argument("query", required=False, default="")
-@click.option("--theme", multiple=True, help="Theme id (repeat for several: any of them).")
-@click.option("--country", multiple=True, help="Country code, e.g. FR (repeatable).")
-@click.option("--city", multiple=True, help="City (repeatable).")
-@click.option("--language", multiple=True, help="Language code, e.g. fr (repeatable).")
-@click.option("--year", multiple=True, help="Start year (repeatable).")
-@click.option("--budget-band", multiple=True, help="Budget band: <10k, 10k-50k, 50k-250k, "
-              "250k-1M, >1M, none (repeatable).")
-@click.option("--evaluated", type=click.Choice(["yes", "no"]), multiple=True)
-@click.option("--eu-funded", type=click.Choice(["yes", "no"]), multiple=True)
+@facet_options
 @click.option("--year-from", type=int)
 @click.option("--year-to", type=int)
 @click.option("--budget-min", type=click.FloatRange(min=0), help="EUR")
@@ -208,24 +225,13 @@ def request_from(q: str, facet_values: dict[str, tuple[str, ...]], **kwargs: Any
 @click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @kb_command
-def search(kb: KnowledgeBase, query: str, theme: tuple[str, ...], country: tuple[str, ...],
-           city: tuple[str, ...], language: tuple[str, ...], year: tuple[str, ...],
-           budget_band: tuple[str, ...], evaluated: tuple[str, ...], eu_funded: tuple[str, ...],
-           year_from: int | None, year_to: int | None, budget_min: float | None,
-           budget_max: float | None, status: str, sort: str, page: int, limit: int,
-           as_json: bool) -> None:
+def search(kb: KnowledgeBase, query: str, status: str, as_json: bool, **chosen: Any) -> None:
     """Search the sheets. An empty QUERY lists them all (to browse by facets).
 
     QUERY: words (all must match), "a phrase", AND / OR / NOT, title:word, city:name,
     country:fr, theme:nightlife, prefix*.
     """
-    facet_values = {"themes": theme, "country": tuple(c.upper() for c in country), "city": city,
-                    "language": tuple(lang.lower() for lang in language), "start_year": year,
-                    "budget_band": budget_band, "evaluated": evaluated, "eu_funded": eu_funded}
-    request = request_from(query, facet_values, year_from=year_from, year_to=year_to,
-                           budget_min=budget_min, budget_max=budget_max,
-                           status=None if status == "all" else status, sort=sort, page=page,
-                           limit=limit)
+    request = search_request(query, chosen, status=None if status == "all" else status)
     result = kb.search(request)
     if as_json:
         echo_json(result)
@@ -252,7 +258,7 @@ def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
         lines.append("    " + " ".join(text.split())[:300])
     if result["total"]:
         lines.append("")
-        for name in ("themes", "country", "language", "budget_band"):
+        for name in TEXT_FACETS:
             values = ", ".join(f"{b['value']} ({b['count']})" for b in result["facets"][name][:8])
             lines.append(f"{name}: {values}")
     return "\n".join(lines)
@@ -344,7 +350,7 @@ def stats(kb: KnowledgeBase, as_json: bool) -> None:
                    f"median {budget['median']:,.0f}, min {budget['min']:,.0f}, "
                    f"max {budget['max']:,.0f}.")
     for name in FACET_NAMES:
-        values = ", ".join(f"{b['value']} ({b['count']})" for b in data["facets"][name][:10])
+        values = ", ".join(f"{b['value']} ({b['count']})" for b in data["facets"].get(name, [])[:10])
         click.echo(f"{name}: {values or '-'}")
 
 

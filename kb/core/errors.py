@@ -38,13 +38,20 @@ class NoOriginal(NotFound):
 
 
 class BadParameter(KbError):
-    """A search or request parameter with a value that cannot be used; `field` names it."""
+    """A search or request parameter with a value that cannot be used; `field` names it.
+
+    `msgid` and `params` are the English message's template and values, for an edge that
+    words it in the user's language.
+    """
 
     kind = "bad-parameter"
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, *, msgid: str | None = None,
+                 params: dict | None = None):
         super().__init__(message)
         self.field = field
+        self.msgid = msgid or message
+        self.params = params or {}
 
 
 class UploadRefused(KbError):

@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from marshmallow import ValidationError
@@ -25,12 +26,12 @@ from index.highlight import snippet
 from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
 from kb.service.archive import Archive
-from kb.core.countries import country_name, fold
+from kb.core.countries import fold
 from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound
+from kb.core.facets import labelled
 from kb.core.record import RecordSchema, flat_messages
 from kb.service import versions
 from kb.service.store import STATUSES, Store, StoredRecord, now
-from kb.core.themes import vocabulary
 
 DEFAULT_HOME = "kb-data"
 # Records an index commit takes at most while catching up (bounded memory).
@@ -102,13 +103,16 @@ class KnowledgeBase:
             raise NotFound(f"No sheet with id {record_id!r}; `kb search` lists the ids.")
         return found
 
-    def search(self, request: SearchRequest, *, highlight: bool = True) -> dict[str, Any]:
-        """The JSON of a search: total, hits with snippets, facets, suggestion."""
+    def search(self, request: SearchRequest, *, highlight: bool = True, language: str = "en",
+               translate: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """The JSON of a search: total, hits with snippets, facets (labelled in `language`,
+        `translate` giving its messages), suggestion."""
         result = self.index.search(request)
-        return self._result_json(request, result, highlight)
+        return self._result_json(request, result, highlight, language, translate)
 
-    def _result_json(self, request: SearchRequest, result: SearchResult,
-                     highlight: bool) -> dict[str, Any]:
+    def _result_json(self, request: SearchRequest, result: SearchResult, highlight: bool,
+                     language: str = "en", translate: Callable[[str], str] | None = None
+                     ) -> dict[str, Any]:
         stored = self.store.get_many([rid for rid, _ in result.hits])
         hits = []
         for record_id, score in result.hits:
@@ -121,8 +125,7 @@ class KnowledgeBase:
             "page": request.page,
             "limit": max(1, min(request.limit, MAX_LIMIT)),
             "hits": hits,
-            "facets": {name: [self._labelled(name, bucket) for bucket in bucket_list]
-                       for name, bucket_list in result.facets.items()},
+            "facets": labelled(result.facets, language, translate),
             "suggestion": result.suggestion,
             "query_fallback": result.fallback,
         }
@@ -151,16 +154,6 @@ class KnowledgeBase:
             "score": score,
             "snippet": snippet(text, record.get("language") or "en", terms or {}),
         }
-
-    @staticmethod
-    def _labelled(name: str, bucket: dict[str, Any]) -> dict[str, Any]:
-        value = bucket["value"]
-        label = value
-        if name == "themes" and value in vocabulary():
-            label = vocabulary()[value].label("en")
-        elif name == "country":
-            label = country_name(value)
-        return {**bucket, "label": label}
 
     def ordered_ids(self, request: SearchRequest) -> list[str]:
         """The ids of a search's whole result set, in its sort order (for exports)."""
