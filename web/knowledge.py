@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from index.searching import SearchRequest
 from kb.core.errors import NotFound
 from kb.service.knowledge_base import KnowledgeBase
+from kb.service.review import SourceCache
 from kb.service.store import StoredRecord
 from kb.service.users import Users
 
@@ -35,6 +36,8 @@ class SharedKnowledgeBase:
     def __init__(self, home: Path | str):
         self.kb = KnowledgeBase(home)
         self._lock = threading.Lock()
+        # The importers' readings of the originals staff review (kb.service.review).
+        self.sources = SourceCache()
 
     def close(self) -> None:
         with self._lock:
@@ -83,9 +86,16 @@ class SharedKnowledgeBase:
             return self.kb.sheet_json(item)
 
     def similar(self, record_id: str, limit: int = 5) -> list[dict[str, Any]]:
-        self.sheet(record_id)
+        return self.similar_to(self.sheet(record_id), limit)
+
+    def similar_to(self, item: StoredRecord, limit: int = 5) -> list[dict[str, Any]]:
+        """Sheets like a published sheet already read."""
         with self._lock:
-            return self.kb.similar(record_id, limit)
+            return self.kb.similar_to(item, limit)
+
+    def file_names(self, item: StoredRecord) -> list[str]:
+        with self._lock:
+            return self.kb.file_names(item)
 
     def original(self, record_id: str, *, published_only: bool = True) -> tuple[Path, str, str]:
         """(path in the archive, file name as submitted, mimetype) of a sheet's original;

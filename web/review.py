@@ -370,7 +370,9 @@ def _reparse_page(found: Reparse, *, conflict: bool = False) -> str:
 def _reparse(item: StoredRecord) -> Reparse:
     """The importers' reading of the original, in a worker process, outside the lock: the
     archive and the scratch folder are files, no store or index is touched."""
-    with closing(reparse(knowledge_base().kb, [item], DEFAULT_LIMITS, workers=1)) as found:
+    shared = knowledge_base()
+    with closing(reparse(shared.kb, [item], DEFAULT_LIMITS, workers=1,
+                         cache=shared.sources)) as found:
         return next(found)
 
 

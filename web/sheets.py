@@ -20,11 +20,10 @@ SECTIONS = ("context", "objectives", "activities", "evaluation")
 @blueprint.get("/sheets/<record_id>")
 def sheet(record_id: str) -> Any:
     shared = knowledge_base()
-    item = shared.sheet(record_id)
-    files = shared.sheet_json(record_id)["files"]
+    item = shared.sheet(record_id)          # read once, for the page and its similar sheets
     return render_template("sheet.html", item=item, record=item.record,
-                           similar=shared.similar(record_id, SIMILAR_COUNT),
-                           has_original=bool(item.source_sha256), files=files,
+                           similar=shared.similar_to(item, SIMILAR_COUNT),
+                           has_original=bool(item.source_sha256), files=shared.file_names(item),
                            today=datetime.date.today())
 
 

@@ -162,14 +162,20 @@ class KnowledgeBase:
     def sheet_json(self, item: StoredRecord) -> dict[str, Any]:
         """One sheet as `kb show --json` and the API give it: record, status, provenance."""
         return {"id": item.id, "status": item.status, "record": item.record,
-                "provenance": item.provenance(),
-                "files": [row.filename for row in self.store.files_of(item.id)]}
+                "provenance": item.provenance(), "files": self.file_names(item)}
+
+    def file_names(self, item: StoredRecord) -> list[str]:
+        """The names of every file submitted for the sheet."""
+        return [row.filename for row in self.store.files_of(item.id)]
 
     def similar(self, record_id: str, limit: int = 5) -> list[dict[str, Any]]:
-        item = self.get(record_id)
+        return self.similar_to(self.get(record_id), limit)
+
+    def similar_to(self, item: StoredRecord, limit: int = 5) -> list[dict[str, Any]]:
+        """The hits of the sheets most like `item` (a record already read)."""
         record = item.record
         text = SECTION_MARK.join(sections_text(record))
-        found = self.index.similar(record_id, record.get("language") or "en", text,
+        found = self.index.similar(item.id, record.get("language") or "en", text,
                                    record.get("themes") or [], record.get("target_groups") or [],
                                    limit)
         stored = self.store.get_many([rid for rid, _ in found])

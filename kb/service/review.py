@@ -11,18 +11,17 @@ import difflib
 import re
 import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from importers import guard
 from importers.batch import iter_results
 from importers.blocks import Document
 from importers.limits import DEFAULT_LIMITS, Limits
-from importers.parse import IMPORTER_VERSION, ParseResult, parse_file
-from importers.pdf_reader import read_pdf
-from importers.word_reader import read_docx
+from importers.parse import IMPORTER_VERSION, ParseResult, read_document, read_file, record_of
 from kb.core.errors import ImportFailure, InvalidRecord, KbError, NoOriginal
 from kb.core.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
 from kb.service.store import StoredRecord, content_hash
@@ -119,17 +118,20 @@ class SourceResult(ParseResult):
 
 
 def read_source(path: Path, limits: Limits) -> SourceResult:
-    """Worker side: parse a file with the current importers and keep its text by page."""
-    parsed = parse_file(path, limits)
-    result = SourceResult(parsed.file, parsed.record, parsed.error, parsed.warnings)
+    """Worker side: parse a file with the current importers, reading it once, and keep its
+    text by page (also when the record is incomplete: staff review it beside the text)."""
+    result = SourceResult(str(path))
     try:
-        data = path.read_bytes()
-        fmt = guard.sniff_format(data, path.name, limits)
-        document = read_pdf(data, path.name, limits) if fmt == "pdf" else read_docx(
-            data, path.name, limits)
-    except (OSError, ImportFailure):
-        return result        # the parse result says why the file cannot be read
+        data = read_file(path, limits)
+        document = read_document(data, path.name, limits)
+    except ImportFailure as exc:
+        result.error = exc         # why the file cannot be read
+        return result
     _keep_text(result, document)
+    try:
+        result.record, result.warnings = record_of(document, data, path.name)
+    except ImportFailure as exc:
+        result.error = exc
     return result
 
 
@@ -167,31 +169,74 @@ class Reparse:
         return locate(self.item.record, self.blocks)
 
 
+class SourceCache:
+    """The importers' readings of the last few originals looked at, so that opening a review
+    page again does not parse its original again. An original is known by its sha256 and
+    name; a reading is that of this importer version under given limits."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._results: OrderedDict[tuple, SourceResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(item: StoredRecord, limits: Limits) -> tuple:
+        return (item.source_sha256, _source_name(item), IMPORTER_VERSION, limits)
+
+    def get(self, key: tuple) -> SourceResult | None:
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+            return self._results.get(key)
+
+    def put(self, key: tuple, result: SourceResult) -> None:
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > self.size:
+                self._results.popitem(last=False)
+
+
+def _source_name(item: StoredRecord) -> str:
+    name = (item.record.get("source") or {}).get("filename") or f"{item.id}.pdf"
+    return Path(name).name
+
+
 def reparse(kb: KnowledgeBase, items: list[StoredRecord], limits: Limits = DEFAULT_LIMITS,
-            workers: int | None = None) -> Iterator[Reparse]:
-    """Run the current importers on each record's archived original, in worker processes;
-    nothing is stored. One Reparse per item, in order."""
+            workers: int | None = None, cache: SourceCache | None = None) -> Iterator[Reparse]:
+    """Run the current importers on each record's archived original, in worker processes
+    (those `cache` has read already are not read again); nothing is stored. One Reparse per
+    item, in order."""
     scratch = kb.home / "tmp"
     scratch.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="review-") as workdir:
         todo: list[Path] = []
         missing: dict[int, Reparse] = {}
+        known: dict[int, SourceResult] = {}
         for number, item in enumerate(items):
             if not item.source_sha256 or item.source_sha256 not in kb.archive:
                 missing[number] = Reparse(item, error=NoOriginal(
                     f"The original of sheet {item.id} is not in the archive; import the file "
                     "again to re-parse it."))
                 continue
-            name = (item.record.get("source") or {}).get("filename") or f"{item.id}.pdf"
-            target = Path(workdir) / str(number) / Path(name).name
+            cached = cache.get(SourceCache.key(item, limits)) if cache else None
+            if cached is not None:
+                known[number] = cached
+                continue
+            target = Path(workdir) / str(number) / _source_name(item)
             target.parent.mkdir(parents=True)
             shutil.copyfile(kb.archive.path(item.source_sha256), target)
             todo.append(target)
         results = iter_results(todo, limits, workers, parser=read_source)
         try:
             for number, item in enumerate(items):
+                if number in missing:
+                    yield missing[number]
+                    continue
                 # Results come in input order: one at a time, never all the texts at once.
-                yield missing[number] if number in missing else _reparse(item, next(results))
+                result = known.get(number) or next(results)
+                if cache is not None and number not in known:
+                    cache.put(SourceCache.key(item, limits), result)
+                yield _reparse(item, result)
         finally:
             results.close()
 
