@@ -9,7 +9,7 @@ import html
 import re
 from functools import lru_cache
 
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 
 from index.analysis import FOLDING, LANGUAGES, plain_analyzer, text_analyzer
 from kb.core.thesaurus import concepts
@@ -21,14 +21,71 @@ WINDOW = 3000
 _BULLET = re.compile(r"(?m)^[ \t]*[-–*▪‣◦][ \t]+")
 
 
+# A snippet as data: (text, None) as written, (text, n) a match of the query's n-th term
+# (numbers recycled past MARK_CLASSES). Each edge renders it: snippet_html, or plain text.
+Snippet = list[tuple[str, int | None]]
+MARK_CLASSES = 5
+# Around each match while Whoosh joins the fragments; control characters, which a sheet's
+# text never keeps (they are removed before).
+_OPEN, _SEP, _CLOSE = "\x01", "\x02", "\x03"
+_MARKED = re.compile("\x01(\\d+)\x02(.*?)\x03", re.S)
+_CONTROL = str.maketrans("", "", _OPEN + _SEP + _CLOSE)
+
+
+class _MarkFormatter(Formatter):
+    """Whoosh's fragments with each match between markers, numbered by term as Whoosh's
+    HtmlFormatter numbers its classes."""
+
+    between = " … "
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def format_token(self, text: str, token: object, replace: bool = False) -> str:
+        matched = get_text(text, token, replace)
+        number = self.seen.setdefault(matched, len(self.seen) % MARK_CLASSES)
+        return f"{_OPEN}{number}{_SEP}{matched}{_CLOSE}"
+
+
+def _pieces(marked: str) -> Snippet:
+    pieces: Snippet = []
+    at = 0
+    for match in _MARKED.finditer(marked):
+        if match.start() > at:
+            pieces.append((marked[at:match.start()], None))
+        pieces.append((match.group(2), int(match.group(1))))
+        at = match.end()
+    if at < len(marked):
+        pieces.append((marked[at:], None))
+    return pieces
+
+
+def snippet_html(pieces: Snippet) -> str:
+    """The snippet for a page: the text escaped, each match in <mark class="hl tN">."""
+    return "".join(html.escape(text, quote=False) if number is None else
+                   f'<mark class="hl t{number}">{html.escape(text, quote=False)}</mark>'
+                   for text, number in pieces)
+
+
+def html_snippets(hits: list[dict]) -> list[dict]:
+    """Hits as the JSON API and `kb search --json` give them: each snippet as HTML."""
+    return [{**hit, "snippet": snippet_html(hit["snippet"])} for hit in hits]
+
+
+def snippet_text(pieces: Snippet, mark: str = "*") -> str:
+    """The snippet for a terminal: each match between `mark`s."""
+    return "".join(text if number is None else f"{mark}{text}{mark}" for text, number in pieces)
+
+
 def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
-            max_chars: int = SNIPPET_CHARS) -> str:
+            max_chars: int = SNIPPET_CHARS) -> Snippet:
     """Up to two passages around the query's terms, or the beginning of the text.
 
     `text` may be a list of sections: they are tried in order and the first with a match
     gives the snippet, so a long sheet is not analysed whole for ten hits a page.
     """
-    parts = [text] if isinstance(text, str) else [part for part in text if part]
+    parts = [part.translate(_CONTROL) for part in ([text] if isinstance(text, str) else text)
+             if part]
     language = language if language in LANGUAGES else "en"
     stemmed = terms.get(f"text_{language}", set())
     plain = terms.get("title", set())
@@ -49,7 +106,7 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
         return prepared[number]
 
     if searches:
-        formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
+        formatter = _MarkFormatter()
         fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
     for analyzer, wanted in searches:
         probes = {_probe(term) for term in wanted}
@@ -66,8 +123,9 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
                                formatter, top=2)
             if marked:
                 # A passage from the middle of a sentence says so.
-                return ("… " + marked) if marked[:1].islower() else marked
-    return html.escape(_beginning(parts, max_chars), quote=False)
+                pieces = _pieces(marked)
+                return [("… ", None), *pieces] if marked[:1].islower() else pieces
+    return [(_beginning(parts, max_chars), None)]
 
 
 def _bulleted(text: str) -> str:

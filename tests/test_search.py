@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from index.highlight import html_snippets
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import RecordSchema, record_from_dict
@@ -250,7 +251,9 @@ class Corpus:
 
     def search(self, q: str = "", **options: Any) -> dict[str, Any]:
         options.setdefault("limit", MAX_LIMIT)
-        return self.kb.search(SearchRequest(q=q, **options))
+        # Snippets as the pages and the API show them: HTML.
+        found = self.kb.search(SearchRequest(q=q, **options))
+        return {**found, "hits": html_snippets(found["hits"])}
 
     def found(self, q: str = "", **options: Any) -> set[str]:
         return set(self.ordered(q, **options))
@@ -997,7 +1000,7 @@ def test_similar_leaves_out_the_sheet_itself_and_drafts(corpus):
 
 
 def test_similar_answers_hits(corpus):
-    [first] = corpus.kb.similar(corpus.ids["limerick"], 1)
+    [first] = html_snippets(corpus.kb.similar(corpus.ids["limerick"], 1))
     assert first["status"] == "published" and first["score"] > 0
     assert first["snippet"] and "<mark" not in first["snippet"]
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from kb.core.record import RecordSchema
 from web import i18n
 from web.knowledge import knowledge_base
+from index.highlight import html_snippets
 from kb.core.errors import BadParameter
 from web.params import search_request
 
@@ -31,7 +32,8 @@ MAX_SIMILAR = 20
 
 @blueprint.get("/search")
 def search() -> Any:
-    return jsonify(knowledge_base().search(search_request(request.args), **i18n.labelling()))
+    found = knowledge_base().search(search_request(request.args), **i18n.labelling())
+    return jsonify({**found, "hits": html_snippets(found["hits"])})
 
 
 @blueprint.get("/facets")
@@ -54,4 +56,4 @@ def similar(record_id: str) -> Any:
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIMILAR:
         raise BadParameter("limit", _("limit must be a whole number from 1 to %(max)s.",
                                       max=MAX_SIMILAR))
-    return jsonify({"hits": knowledge_base().similar(record_id, int(raw))})
+    return jsonify({"hits": html_snippets(knowledge_base().similar(record_id, int(raw)))})

@@ -9,9 +9,11 @@ from flask import Flask, Response, redirect, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from importers.limits import MB
+from index.highlight import snippet_html
 from kb.service.knowledge_base import default_home
 from web import analysis, api, auth, batches, errors, i18n, review, search, sheets, staff
 from web.knowledge import SharedKnowledgeBase
@@ -88,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url,
         current_user=auth.current_user, staff_links=STAFF_LINKS)
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["snippet_html"] = lambda pieces: Markup(snippet_html(pieces))
     app.jinja_env.filters["date_text"] = i18n.date_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -14,6 +14,7 @@ import click
 
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.report import FileOutcome, ImportReport
+from index.highlight import html_snippets, snippet_text
 from index.searching import MAX_LIMIT, SORTS, SearchRequest
 from kb.core.errors import BadParameter, KbError
 from kb.core.facets import FACET_NAMES, FACET_OF_PARAM, FACETS
@@ -234,14 +235,12 @@ def search(kb: KnowledgeBase, query: str, status: str, as_json: bool, **chosen: 
     request = search_request(query, chosen, status=None if status == "all" else status)
     result = kb.search(request)
     if as_json:
-        echo_json(result)
+        echo_json({**result, "hits": html_snippets(result["hits"])})
         return
     click.echo(_search_text(result, request))
 
 
 def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
-    import html
-    import re
 
     lines = [f"{result['total']} sheet(s)" + (f", page {request.page}" if result["total"] else "")]
     if result["suggestion"]:
@@ -254,7 +253,7 @@ def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
         lines.append(f"{hit['title'] or '(no title yet)'}  [{hit['id']}]")
         lines.append("    " + " · ".join(filter(None, [place, hit["language"], period, budget,
                                                     ", ".join(hit["themes"])])))
-        text = html.unescape(re.sub(r"</?mark[^>]*>", "*", hit["snippet"]))
+        text = snippet_text(hit["snippet"])
         lines.append("    " + " ".join(text.split())[:300])
     if result["total"]:
         lines.append("")
@@ -308,7 +307,7 @@ def similar(kb: KnowledgeBase, record_id: str, limit: int, as_json: bool) -> Non
     """Sheets about similar initiatives (in any language)."""
     hits = kb.similar(record_id, limit)
     if as_json:
-        echo_json(hits)
+        echo_json(html_snippets(hits))
         return
     if not hits:
         click.echo("No similar sheets found.")
