@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kb.core.countries import fold
+from kb.core.text import fold
 
 # Reference rates: value of one unit in EUR, rounded from the ECB reference rates of
 # 2024-06-28 (the date is part of the contract: amount_eur is reproducible). They are
