@@ -6,25 +6,31 @@ import re
 from dataclasses import dataclass
 
 from importers.text import fold, strip_bullet
-from kb.core.money import to_eur
+from kb.core.money import AMBIGUOUS_SYMBOLS, CURRENCIES, to_eur
 
 # ---------------------------------------------------------------------------- budgets
 
-_CURRENCY_WORDS = {
-    "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR", "gbp": "GBP", "£": "GBP",
-    "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "livres": "GBP", "usd": "USD",
-    "us$": "USD", "us $": "USD", "dollars": "USD", "dollar": "USD", "dolares": "USD",
-    "dollari": "USD", "cad": "CAD", "ca$": "CAD", "c$": "CAD", "$ ca": "CAD", "$ can": "CAD",
-    "$ cad": "CAD", "can$": "CAD", "chf": "CHF", "fr.": "CHF", "sfr": "CHF",
-    "francs suisses": "CHF", "franken": "CHF", "sek": "SEK", "nok": "NOK", "dkk": "DKK",
-    "pln": "PLN", "zl": "PLN", "zł": "PLN", "zloty": "PLN", "czk": "CZK", "kc": "CZK",
-    "kč": "CZK", "huf": "HUF", "ft": "HUF", "ron": "RON", "lei": "RON", "bgn": "BGN",
-    "brl": "BRL", "r$": "BRL", "aud": "AUD", "a$": "AUD", "mxn": "MXN", "isk": "ISK",
-    "try": "TRY", "uah": "UAH", "rsd": "RSD", "$": "$", "kr": "kr", "kr.": "kr",
-}
-# "$" and "kr" depend on the country of the sheet.
-_DOLLAR_BY_COUNTRY = {"CA": "CAD", "AU": "AUD", "MX": "MXN", "NZ": "AUD", "BR": "BRL"}
-_KRONE_BY_COUNTRY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK"}
+# How sheets write each currency (kb.core.money.CURRENCIES), folded and without spaces: the
+# key an amount's currency is looked up by. "$" and "kr" depend on the country of the sheet.
+_CURRENCY_WORDS = {"".join(fold(form).split()): currency.code
+                   for currency in CURRENCIES for form in currency.written}
+_KRONE = r"kr\.?(?=\s|$|[,;)])"
+
+
+def _written_pattern(form: str) -> str:
+    """The regex of one written form: spaces optional, a word ends at a word boundary."""
+    pattern = r"\s?".join(re.escape(part) for part in form.split(" "))
+    return pattern + (r"\b" if form[-1].isalnum() else "")
+
+
+def _currency_pattern() -> str:
+    """Every written form (and its unaccented spelling), longest first so that "US$" wins
+    over "$" and "euros" over "euro"; the ambiguous symbols last."""
+    forms = {variant for currency in CURRENCIES for form in currency.written
+             for variant in (form.casefold(), fold(form))}
+    alternatives = [_written_pattern(form) for form in sorted(forms, key=lambda f: (-len(f), f))]
+    return "(?:" + "|".join([*alternatives, re.escape("$"), _KRONE]) + ")"
+
 
 _SCALES = {
     "k": 1e3, "thousand": 1e3, "mil": 1e3, "mille": 1e3, "tsd": 1e3, "tsd.": 1e3,
@@ -35,10 +41,7 @@ _SCALES = {
     "milliard": 1e9, "milliards": 1e9, "miliardi": 1e9, "miljard": 1e9,
 }
 
-_CUR = (r"(?:US\s?\$|CA\$|C\$|CAN\$|A\$|R\$|\$\s?CA[ND]?\b|[€£$]|EUR\b|GBP\b|USD\b|CAD\b|CHF\b|"
-        r"SEK\b|NOK\b|DKK\b|PLN\b|CZK\b|HUF\b|RON\b|BGN\b|BRL\b|AUD\b|MXN\b|ISK\b|TRY\b|UAH\b|"
-        r"RSD\b|Fr\.|SFr\b|euros?\b|Euro\b|pounds?\b|sterling\b|dollars?\b|d[oó]lares\b|"
-        r"dollari\b|francs suisses\b|Franken\b|z[łl]oty\b|z[łl]\b|K[čc]\b|kr\.?(?=\s|$|[,;)])|lei\b)")
+_CUR = _currency_pattern()
 _NUM = r"(\d{1,3}(?:[.,'’\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
 _SCALE = (r"(?:\s?(k|K|mn|Mio\.?|mio\.?|mln|Tsd\.?|m|M|bn|Mrd\.?|thousand|million[s]?|"
           r"mill[oó]n(?:es)?|milion[ei]|millionen|miljoen|milh(?:ão|ao|ões|oes)|billion|"
@@ -107,13 +110,12 @@ def parse_number(text: str) -> float | None:
 
 
 def _currency(word: str, country: str | None) -> str:
-    key = re.sub(r"\s+", " ", word.strip()).casefold()
-    code = _CURRENCY_WORDS.get(key) or _CURRENCY_WORDS.get(fold(key), "EUR")
-    if code == "$":
-        return _DOLLAR_BY_COUNTRY.get(country or "", "USD")
-    if code == "kr":
-        return _KRONE_BY_COUNTRY.get(country or "", "SEK")
-    return code
+    key = "".join(fold(word).split())
+    symbol = "kr" if key in ("kr", "kr.") else key
+    if symbol in AMBIGUOUS_SYMBOLS:
+        default, by_country = AMBIGUOUS_SYMBOLS[symbol]
+        return by_country.get(country or "", default)
+    return _CURRENCY_WORDS.get(key, "EUR")
 
 
 def _scale(word: str | None, number_text: str) -> float:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from importers.limits import DEFAULT_LIMITS, MB, Limits
+from importers.limits import DEFAULT_LIMITS, MB, ZIP_LIMITS, Limits
 from kb.core.errors import EncryptedFile, TooLarge, UnreadableFile, UnsupportedFormat
 
 PDF_MAGIC = b"%PDF-"
@@ -27,12 +27,9 @@ PDF_HEADER_WINDOW = 1024
 CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 
-# A Word document has a few dozen members; thousands mean a crafted or mistaken archive.
-MAX_ZIP_MEMBERS = 2000
-# Deflate tops out near 1000:1 on zeros; Word XML compresses 5-30:1. The ratio only matters once
-# a member is big enough to hurt, hence the grace size.
-MAX_COMPRESSION_RATIO = 100
-RATIO_GRACE_SIZE = 10 * MB
+MAX_ZIP_MEMBERS = ZIP_LIMITS.max_package_members
+MAX_COMPRESSION_RATIO = ZIP_LIMITS.max_compression_ratio
+RATIO_GRACE_SIZE = ZIP_LIMITS.package_ratio_grace
 # [Content_Types].xml and _rels/.rels are a few KB; anything near this is not a real package.
 MAX_PACKAGE_PART = 2 * MB
 # The root element and its namespace declarations come first in the main part.

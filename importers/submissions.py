@@ -15,21 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from importers.limits import DEFAULT_LIMITS, MB, Limits
+from importers.limits import DEFAULT_LIMITS, MB, ZIP_LIMITS, Limits
 from kb.core.errors import EncryptedFile, ImportFailure, TooLarge, UnreadableFile, UnsafeArchive
 
 SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
 ARCHIVE_SUFFIX = ".zip"
-# The argument's own zip is level 1; a zip in a zip in a zip is as deep as real batches go.
-MAX_ARCHIVE_DEPTH = 3
-# Entries across one archive tree (the zips inside included): a batch holds hundreds at most.
-MAX_MEMBERS = 10_000
-# One archive tree may unpack to this many times the largest accepted file, in all.
-TOTAL_SIZE_FACTOR = 20
-# PDF and Word files are compressed already; deflate nears 1000:1 only on padding. The ratio
-# only matters once a member is big enough to hurt, hence the grace size.
-MAX_COMPRESSION_RATIO = 100
-RATIO_GRACE_SIZE = 1 * MB
+MAX_ARCHIVE_DEPTH = ZIP_LIMITS.max_archive_depth
+MAX_MEMBERS = ZIP_LIMITS.max_archive_members
+TOTAL_SIZE_FACTOR = ZIP_LIMITS.archive_size_factor
+MAX_COMPRESSION_RATIO = ZIP_LIMITS.max_compression_ratio
+RATIO_GRACE_SIZE = ZIP_LIMITS.archive_ratio_grace
 CHUNK = 64 * 1024
 # Bytes of a member's base name kept in its extracted file name (file systems allow 255).
 MAX_SAFE_STEM = 150
@@ -268,6 +263,33 @@ class _Collector:
                 return target, target.open("xb")
             except FileExistsError:
                 continue  # left by an earlier run in the same workdir
+
+
+def sheet_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the sheets inside folders (recursively, in name order), skipping
+    what `kb import` skips in a folder: symbolic links, hidden files, Office lock files."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(_folder_sheets(path))
+        else:
+            files.append(path)
+    return files
+
+
+def _folder_sheets(path: Path) -> list[Path]:
+    files: list[Path] = []
+    for entry in sorted(os.scandir(path), key=lambda entry: entry.name):
+        is_dir = entry.is_dir(follow_symlinks=False)
+        if entry.is_symlink() or _skip_reason([entry.name], is_dir):
+            continue
+        if is_dir:
+            files.extend(_folder_sheets(Path(entry.path)))
+        elif entry.is_file(follow_symlinks=False) and \
+                PurePosixPath(entry.name).suffix.lower() in SHEET_SUFFIXES:
+            files.append(Path(entry.path))
+    return files
 
 
 def _skip_reason(parts: list[str], is_dir: bool) -> str | None:

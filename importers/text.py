@@ -1,9 +1,11 @@
-"""Small text helpers shared by the readers and the extractors: bullets, line joining, folding."""
+"""Small text helpers shared by the readers and the extractors: bullets, line joining (folding is
+kb.core.text's)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from kb.core.text import fold  # noqa: F401  (the readers and extractors fold with it)
 
 # Typed and drawn bullet glyphs, including the private-use glyphs Word's Symbol font leaves
 # in PDFs (U+F0B7, U+F0A7 ...).
@@ -45,13 +47,6 @@ def join_lines(lines: list[str]) -> str:
         else:
             out = out + " " + line
     return out
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, spaces collapsed: the form labels are compared in."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def clean(text: str) -> str:

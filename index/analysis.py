@@ -1,6 +1,7 @@
 """Analyzers: words folded to plain lowercase ASCII, stemmed in the sheet's own language.
 
-Accents are folded before stemming, on both sides, so "securite" and "sécurité" meet. The
+Words are folded (kb.core.text) before stemming, on both sides, so "securite" and "sécurité"
+meet. The
 full text of a sheet goes to one field per language, as sections separated by SECTION_MARK;
 each section's words carry that section's weight (title > objectives > the rest), which is
 how BM25 sees the field boosts without one field per section.
@@ -13,8 +14,7 @@ from functools import lru_cache
 
 from whoosh.analysis import (
     Analyzer,
-    CharsetFilter,
-    LowercaseFilter,
+    Filter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
@@ -22,18 +22,27 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
-from whoosh.support.charset import accent_map
 
-LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "nl")
+from kb.core.languages import LANGUAGES
+from kb.core.text import FOLD_TABLE, fold, fold_word  # noqa: F401  (fold: for index/)
+
 SECTION_MARK = "\x1e"
 # Weights of the sections in the order the text field receives them: title, objectives, rest.
 SECTION_WEIGHTS = (3.0, 1.5, 1.0)
 # Positions left between sections so that a phrase never spans two of them.
 SECTION_GAP = 100
 _WORDS = re.compile(r"\w+")
-# Whoosh's accent map folds "ß" to "s" and leaves ligatures; German and French expect these.
-FOLDING = {**accent_map, ord("ß"): "ss", ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae",
-           ord("Æ"): "ae"}
+# The ground's folding as a str.translate table, for code that folds text it then searches in.
+FOLDING = FOLD_TABLE
+
+
+class FoldFilter(Filter):
+    """Each token's text folded as kb.core.text folds words (case, accents, ligatures)."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold_word(token.text)
+            yield token
 
 
 class SectionTokenizer(Tokenizer):
@@ -109,7 +118,7 @@ class TextAnalyzer(Analyzer):
             weight = SECTION_WEIGHTS[min(number, last)]
             last_pos = None
             for last_pos, word in enumerate(_WORDS.findall(section), pos):
-                text = word.lower().translate(FOLDING)
+                text = fold_word(word)
                 stopped = len(text) < 2 or text in stop
                 if stopped and removestops:
                     continue
@@ -131,7 +140,7 @@ def text_analyzer(language: str) -> TextAnalyzer:
 
 @lru_cache(maxsize=None)
 def _chain(language: str):
-    return (SectionTokenizer() | LowercaseFilter() | CharsetFilter(FOLDING)
+    return (SectionTokenizer() | FoldFilter()
             | StopFilter(stoplist=_stopwords(language), minsize=2, renumber=False)
             | StemFilter(lang=language, cachesize=100_000))
 
@@ -144,7 +153,7 @@ def _stemmer(language: str):
 @lru_cache(maxsize=None)
 def plain_analyzer():
     """Folded words, no stemming: titles, names, places, spelling suggestions."""
-    return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(FOLDING)
+    return RegexTokenizer(r"\w+") | FoldFilter()
 
 
 @lru_cache(maxsize=None)
@@ -155,10 +164,6 @@ def any_stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def _stopwords(language: str) -> frozenset[str]:
-    folded = {word.translate(FOLDING) for word in stopwords_for_language(language)}
+    folded = {fold_word(word) for word in stopwords_for_language(language)}
     return frozenset(folded)
 
-
-def fold(text: str) -> str:
-    """Lowercase ASCII-folded text, as the analyzers see it."""
-    return text.lower().translate(FOLDING)

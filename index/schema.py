@@ -19,7 +19,8 @@ from kb.core.countries import country_name
 from kb.core.facets import FACETS as FACET_TABLE
 from kb.core.thesaurus import concept_ids_in
 
-SCHEMA_VERSION = 3
+# 4: words folded by kb.core.text (ligatures such as "ĳ", "ø", "ł" spelled out; casefold).
+SCHEMA_VERSION = 4
 _WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"

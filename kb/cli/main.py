@@ -12,12 +12,10 @@ import click
 from importers.batch import iter_results
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.parse import ParseResult
+from importers.submissions import sheet_files
 from index.writing import DEFAULT_LOCK_TIMEOUT
 from kb.cli.commands import register
 from kb.service.knowledge_base import DEFAULT_HOME
-
-SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="practice-kb", prog_name="kb")
@@ -45,19 +43,6 @@ def configure_logging(verbose: bool) -> None:
     logging.getLogger("pypdf").setLevel(logging.WARNING if verbose else logging.CRITICAL)
 
 
-def expand_paths(paths: tuple[str, ...]) -> list[Path]:
-    """Files as given, and the sheets inside folders (recursively, in name order)."""
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES))
-        else:
-            files.append(path)
-    return files
-
-
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "output", type=click.Choice(["json", "text"]), default="json",
@@ -78,7 +63,7 @@ def parse(files: tuple[str, ...], output: str, max_size: float, max_pages: int,
     is 0 when every file parsed, 1 otherwise.
     """
     limits = Limits(max_bytes=int(max_size * MB), max_pages=max_pages, timeout=timeout)
-    paths = expand_paths(files)
+    paths = sheet_files(files)
     if not paths:
         raise click.ClickException("No PDF or Word files found in the given folders.")
     failed = 0

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from functools import lru_cache
 
 import pycountry
 
-LANGUAGES = ("fr", "es", "it", "de", "pt", "nl")
+from kb.core.languages import TRANSLATED_LANGUAGES
+from kb.core.text import fold
 
 # Usual short forms and the nations of the United Kingdom, which ISO does not list.
 ALIASES = {
@@ -60,34 +60,12 @@ ALIASES = {
 }
 
 
-class _WithoutMarks(dict):
-    """A str.translate table dropping combining marks, filled in as characters are met."""
-
-    def __missing__(self, code: int) -> int | None:
-        self[code] = None if unicodedata.combining(chr(code)) else code
-        return self[code]
-
-
-_WITHOUT_MARKS = _WithoutMarks()
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, spaces collapsed: the form names are compared in.
-
-    Whole sheets go through here (near-duplicate sketches): hence the translate table, and
-    split/join, which knows the same spaces as the regex \\s but is several times faster.
-    """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).translate(_WITHOUT_MARKS)
-    return " ".join(text.split()).casefold()
-
-
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Every known name of every country (folded) -> alpha-2 code."""
     names: dict[str, str] = {}
     catalogs = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-                for lang in LANGUAGES]
+                for lang in TRANSLATED_LANGUAGES]
     for country in pycountry.countries:
         code = country.alpha_2
         forms = {country.name, getattr(country, "common_name", None),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from kb.core.countries import fold
+from kb.core.text import fold
 
 K = 64
 # Hashes of a sketch that are looked up to find candidates: a near-duplicate (Jaccard 0.8)

@@ -3,40 +3,61 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from kb.core.countries import fold
+from kb.core.text import fold
 
 # Reference rates: value of one unit in EUR, rounded from the ECB reference rates of
 # 2024-06-28 (the date is part of the contract: amount_eur is reproducible). They are
 # reference values for comparing budgets, not for accounting.
 RATES_DATE = "2024-06-28"
-RATES_TO_EUR: dict[str, float] = {
-    "EUR": 1.0,
-    "GBP": 1.17,
-    "CHF": 1.05,
-    "SEK": 0.088,
-    "NOK": 0.086,
-    "DKK": 0.134,
-    "ISK": 0.0067,
-    "PLN": 0.23,
-    "CZK": 0.04,
-    "HUF": 0.0025,
-    "RON": 0.20,
-    "BGN": 0.511,
-    "RSD": 0.0085,
-    "BAM": 0.511,
-    "MKD": 0.0162,
-    "ALL": 0.0099,
-    "MDL": 0.052,
-    "UAH": 0.023,
-    "TRY": 0.028,
-    "GEL": 0.33,
-    "USD": 0.92,
-    "CAD": 0.68,
-    "AUD": 0.62,
-    "BRL": 0.18,
-    "MXN": 0.051,
-    "JPY": 0.0058,
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A currency: its ISO 4217 code, its reference rate, and how sheets write it."""
+
+    code: str
+    rate: float
+    # Codes, symbols and names an amount is recognised by in a sheet (any case, accents
+    # optional). Empty for codes that are also words ("ALL"): those are only accepted as
+    # a record's currency, never read off the text.
+    written: tuple[str, ...] = ()
+
+
+CURRENCIES: tuple[Currency, ...] = (
+    Currency("EUR", 1.0, ("EUR", "€", "euro", "euros")),
+    Currency("GBP", 1.17, ("GBP", "£", "pound", "pounds", "sterling")),
+    Currency("CHF", 1.05, ("CHF", "Fr.", "SFr", "francs suisses", "Franken")),
+    Currency("SEK", 0.088, ("SEK",)),
+    Currency("NOK", 0.086, ("NOK",)),
+    Currency("DKK", 0.134, ("DKK",)),
+    Currency("ISK", 0.0067, ("ISK",)),
+    Currency("PLN", 0.23, ("PLN", "złoty", "zł")),
+    Currency("CZK", 0.04, ("CZK", "Kč")),
+    Currency("HUF", 0.0025, ("HUF",)),
+    Currency("RON", 0.20, ("RON", "lei")),
+    Currency("BGN", 0.511, ("BGN",)),
+    Currency("RSD", 0.0085, ("RSD",)),
+    Currency("BAM", 0.511),
+    Currency("MKD", 0.0162),
+    Currency("ALL", 0.0099),
+    Currency("MDL", 0.052),
+    Currency("UAH", 0.023, ("UAH",)),
+    Currency("TRY", 0.028, ("TRY",)),
+    Currency("GEL", 0.33),
+    Currency("USD", 0.92, ("USD", "US$", "US $", "dollar", "dollars", "dólares", "dollari")),
+    Currency("CAD", 0.68, ("CAD", "CA$", "C$", "CAN$", "$ CA", "$ CAN", "$ CAD")),
+    Currency("AUD", 0.62, ("AUD", "A$")),
+    Currency("BRL", 0.18, ("BRL", "R$")),
+    Currency("MXN", 0.051, ("MXN",)),
+    Currency("JPY", 0.0058),
+)
+RATES_TO_EUR: dict[str, float] = {currency.code: currency.rate for currency in CURRENCIES}
+# Symbols several currencies share: the sheet's country decides, else the first one.
+AMBIGUOUS_SYMBOLS: dict[str, tuple[str, dict[str, str]]] = {
+    "$": ("USD", {"CA": "CAD", "AU": "AUD", "MX": "MXN", "NZ": "AUD", "BR": "BRL"}),
+    "kr": ("SEK", {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK"}),
 }
 
 

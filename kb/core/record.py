@@ -21,10 +21,10 @@ from marshmallow import (
 )
 
 from kb.core.countries import is_country_code
+from kb.core.languages import LANGUAGES
 from kb.core.money import RATES_TO_EUR, to_eur
 from kb.core.themes import theme_ids
 
-LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "nl")
 FORMATS = ("pdf", "docx")
 SECTION_FIELDS = ("context", "objectives", "activities", "evaluation")
 EARLIEST_YEAR = 1900

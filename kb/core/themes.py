@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from kb.core.countries import fold
+from kb.core.text import fold
 
 _WORD = re.compile(r"\w+")
 

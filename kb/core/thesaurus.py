@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from kb.core.countries import fold
-from kb.core.record import LANGUAGES
+from kb.core.languages import LANGUAGES
+from kb.core.text import fold
 
 _PLURAL_ENDINGS = ("s", "es")
 _FAST_WORD = re.compile(r"[^\W_]+")
-# Letters that do not decompose into a base letter and an accent.
-_LIGATURES = str.maketrans({"ß": "ss", "ẞ": "ss", "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae",
-                            "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"})
-
-
-def _fast_fold(text: str) -> str:
-    """Lower case ASCII without accents, done in C: sheets' texts are long."""
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return text.encode("ascii", "ignore").decode().lower()
 
 
 @dataclass(frozen=True)
@@ -45,7 +35,7 @@ class Concept:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_FAST_WORD.findall(_fast_fold(text)))
+    return tuple(_FAST_WORD.findall(fold(text)))
 
 
 def _concept(data: dict) -> Concept:
