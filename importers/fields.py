@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from importers.text import fold, strip_bullet
+from importers.text import strip_bullet
 from kb.core.money import AMBIGUOUS_SYMBOLS, CURRENCIES, to_eur
+from kb.core.text import fold
 
 # ---------------------------------------------------------------------------- budgets
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from importers.text import fold
+from kb.core.text import fold
 
 SECTIONS = ("context", "objectives", "activities", "budget", "evaluation")
 METADATA = ("title", "city", "country", "organisation", "themes", "keywords", "period",

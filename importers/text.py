@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from kb.core.text import fold  # noqa: F401  (the readers and extractors fold with it)
 
 # Typed and drawn bullet glyphs, including the private-use glyphs Word's Symbol font leaves
 # in PDFs (U+F0B7, U+F0A7 ...).

@@ -24,7 +24,7 @@ from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from kb.core.languages import LANGUAGES
-from kb.core.text import FOLD_TABLE, fold, fold_word  # noqa: F401  (fold: for index/)
+from kb.core.text import FOLD_TABLE, fold_word
 
 SECTION_MARK = "\x1e"
 # Weights of the sections in the order the text field receives them: title, objectives, rest.

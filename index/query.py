@@ -23,11 +23,12 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.common import QueryParserError
 
-from index.analysis import any_stopwords, fold
+from index.analysis import any_stopwords
 from index.lexicon import Lexicon, stems
 from index.schema import FIELD_ALIASES, TEXT_FIELDS
 from kb.core.thesaurus import find_concepts
 from kb.core.themes import theme_ids
+from kb.core.text import fold
 
 MAX_QUERY_CHARS = 500
 MIN_PREFIX = 3

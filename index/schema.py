@@ -14,10 +14,12 @@ from typing import Any
 
 from whoosh import columns, fields
 
-from index.analysis import LANGUAGES, SECTION_MARK, fold, plain_analyzer, text_analyzer
+from index.analysis import SECTION_MARK, plain_analyzer, text_analyzer
 from kb.core.countries import country_name
 from kb.core.facets import FACETS as FACET_TABLE
 from kb.core.thesaurus import concept_ids_in
+from kb.core.languages import LANGUAGES
+from kb.core.text import fold
 
 # 4: words folded by kb.core.text (ligatures such as "ĳ", "ø", "ł" spelled out; casefold).
 SCHEMA_VERSION = 4

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from index.analysis import fold
 from index.lexicon import Lexicon, stems
+from kb.core.text import fold
 
 MIN_LENGTH = 4
 # Longer words are not misspellings worth a fuzzy scan of the vocabulary (slow on long words).
