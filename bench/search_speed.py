@@ -37,7 +37,7 @@ from fts5 import Fts5Baseline  # noqa: E402
 from synthetic import queries as make_queries  # noqa: E402
 from synthetic import records  # noqa: E402
 
-from index.searching import SearchRequest  # noqa: E402
+from kb.core.search_args import SearchRequest  # noqa: E402
 from kb.service.knowledge_base import KnowledgeBase  # noqa: E402
 
 MODES = ("plain", "facets", "budget", "highlight", "similar")

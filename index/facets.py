@@ -16,11 +16,8 @@ from itertools import chain
 from typing import Any
 
 from index.schema import FACETS
-from kb.core.facets import (BAND_ORDER, BUDGET_BANDS, FACET, FACET_NAMES, FACETS as TABLE,
-                            NEWEST_FIRST, NO_BUDGET, budget_band)
+from kb.core.facets import FACET, FACET_NAMES, FACETS as TABLE, NEWEST_FIRST
 
-# Re-exported: the table in kb.core.facets is where they are declared.
-__all__ = ["BAND_ORDER", "BUDGET_BANDS", "FACET_NAMES", "NO_BUDGET", "budget_band"]
 
 
 @dataclass

@@ -27,9 +27,7 @@ from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
 from index.writing import current
 from kb.core.errors import IndexDamaged
-from kb.core.search_args import MAX_LIMIT, SORTS, SearchRequest
-
-__all__ = ["MAX_LIMIT", "SORTS", "SearchIndex", "SearchRequest", "SearchResult"]
+from kb.core.search_args import MAX_LIMIT, SearchRequest
 
 # Key terms of a sheet's text for "similar initiatives": Whoosh's default of 5 finds little.
 SIMILAR_TERMS = 15

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from index.highlight import html_snippets
-from index.searching import MAX_LIMIT, SORTS, SearchRequest
+from kb.core.search_args import MAX_LIMIT, SORTS, SearchRequest
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import RecordSchema, record_from_dict
 

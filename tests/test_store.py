@@ -30,7 +30,7 @@ from click.testing import CliRunner
 
 from index import writing
 from index.schema import SCHEMA_VERSION
-from index.searching import SearchRequest
+from kb.core.search_args import SearchRequest
 from kb.core import fingerprint
 from kb.service import knowledge_base as knowledge_base_module
 from kb.service import versions

@@ -26,7 +26,7 @@ from babel import Locale
 from click.testing import CliRunner
 from werkzeug.http import parse_options_header
 
-from index.searching import SORTS
+from kb.core.search_args import SORTS
 from kb.cli.main import main as kb_main
 from kb.core.countries import country_name
 from kb.service.knowledge_base import KnowledgeBase

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_babel import gettext as _
 
 from kb.core.facets import BAND_ORDER, NO_BUDGET
-from index.searching import SearchRequest
+from kb.core.search_args import SearchRequest
 from kb.service.backup import CSV_COLUMNS, csv_row
 from web import charts, i18n
 from web.knowledge import knowledge_base

@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from index.searching import SearchRequest
+from kb.core.search_args import SearchRequest
 from kb.core.errors import NotFound
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.review import SourceCache

@@ -20,15 +20,13 @@ from werkzeug.datastructures import MultiDict
 
 from kb.core.errors import BadParameter
 from kb.core.facets import FACET_OF_PARAM, FACETS
-from kb.core.search_args import (MAX_PAGE, MAX_QUERY_LENGTH, MAX_VALUES, RANGE_ARGS,
-                                  SearchRequest, load_search_args)
+from kb.core.search_args import RANGE_ARGS, SearchRequest, load_search_args
 
 # URL parameter -> facet of the index (from the facet table).
 FACET_PARAMS = {facet.param: facet.name for facet in FACETS}
 PARAM_OF_FACET = {facet.name: facet.param for facet in FACETS}
 RANGE_PARAMS = RANGE_ARGS
 SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort")
-__all__ = ["MAX_PAGE", "MAX_QUERY_LENGTH", "MAX_VALUES"]
 
 
 def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None = None

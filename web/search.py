@@ -9,12 +9,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 
-from index.searching import SORTS, SearchRequest
+from kb.core.search_args import MAX_QUERY_LENGTH, SORTS, SearchRequest
 from kb.core.facets import FACETS
 from web import i18n
 from web.knowledge import knowledge_base
 from kb.core.errors import BadParameter
-from web.params import (FACET_PARAMS, MAX_QUERY_LENGTH, RANGE_PARAMS, facet_value,
+from web.params import (FACET_PARAMS, RANGE_PARAMS, facet_value,
                         search_args, search_request)
 
 blueprint = Blueprint("search", __name__)

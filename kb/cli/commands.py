@@ -15,7 +15,7 @@ import click
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.report import FileOutcome, ImportReport
 from index.highlight import html_snippets, snippet_text
-from index.searching import MAX_LIMIT, SORTS, SearchRequest
+from kb.core.search_args import MAX_LIMIT, SORTS, SearchRequest
 from kb.core.errors import BadParameter, KbError
 from kb.core.facets import FACET_NAMES, FACET_OF_PARAM, FACETS
 from kb.core.search_args import RANGE_ARGS, load_search_args

@@ -24,12 +24,13 @@ from marshmallow import ValidationError
 from index import writing
 from index.highlight import snippet
 from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
-from index.searching import MAX_LIMIT, SearchIndex, SearchRequest, SearchResult
+from index.searching import SearchIndex, SearchResult
 from kb.service.archive import Archive
 from kb.core.countries import fold
 from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound
 from kb.core.facets import labelled
 from kb.core.record import RecordSchema, flat_messages
+from kb.core.search_args import MAX_LIMIT, SearchRequest
 from kb.service import versions
 from kb.service.store import STATUSES, Store, StoredRecord, now
 
