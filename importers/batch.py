@@ -25,6 +25,7 @@ from typing import Any
 from importers.limits import DEFAULT_LIMITS, MB, Limits
 from importers.parse import ParseResult, parse_file
 from kb.core.errors import ImportFailure, ParseTimeout, TooLarge, UnreadableFile
+from kb.core.messages import say
 
 log = logging.getLogger(__name__)
 # A library does not print: without logging configured by the application, tracebacks and
@@ -88,34 +89,26 @@ def iter_results(paths: Iterable[str | Path], limits: Limits = DEFAULT_LIMITS,
 def unexpected_error(path: str | Path, exc: BaseException) -> UnreadableFile:
     """The one message for a bug or library failure that no reader turned into our error."""
     detail = " ".join(str(exc).split())[:200] or "no details"
-    return UnreadableFile(f"{Path(path).name} could not be read: {type(exc).__name__}: {detail}; "
-                          "the file may be damaged, so save or export it again and submit it "
-                          "again, or report it to the site team.")
+    return UnreadableFile(say("parser-failed", name=Path(path).name,
+                              reason=f"{type(exc).__name__}: {detail}"))
 
 
 def _timeout_error(path: Path, limits: Limits) -> ParseTimeout:
-    return ParseTimeout(f"{path.name} took longer than {limits.timeout:g} s to parse and was "
-                        "stopped; the file is probably damaged or unusually complex, so save or "
-                        "export it again, or split it, and submit it again.")
+    return ParseTimeout(say("parser-timeout", name=path.name, seconds=f"{limits.timeout:g}"))
 
 
 def _memory_error(path: Path, limits: Limits) -> TooLarge:
-    return TooLarge(f"{path.name} needed more than {limits.max_memory / MB:.0f} MB of memory to "
-                    "parse and was stopped; remove large pictures or split the document and "
-                    "submit it again.")
+    return TooLarge(say("parser-memory", name=path.name, limit=f"{limits.max_memory / MB:.0f}"))
 
 
 def _crash_error(path: Path, exitcode: int | None) -> UnreadableFile:
     if exitcode is not None and exitcode < 0:
         try:
-            how = f"was killed by signal {signal.Signals(-exitcode).name}"
+            how = signal.Signals(-exitcode).name
         except ValueError:
-            how = f"was killed by signal {-exitcode}"
-    else:
-        how = f"exited with code {exitcode}"
-    return UnreadableFile(f"{path.name} could not be read: the parser process {how} while "
-                          "reading it; the file is probably damaged, so save or export it "
-                          "again and submit it again.")
+            how = str(-exitcode)
+        return UnreadableFile(say("parser-killed", name=path.name, signal=how))
+    return UnreadableFile(say("parser-exited", name=path.name, code=exitcode))
 
 
 # ----------------------------------------------------------------------------- parent side

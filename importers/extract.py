@@ -17,6 +17,7 @@ from importers.language import detect_language
 from importers.text import clean
 from kb.core.countries import country_code
 from kb.core.errors import NotASheet
+from kb.core.messages import Message, say
 from kb.core.themes import infer_themes, themes_from_wording
 
 _LIST_META = ("partners", "target_groups", "keywords")
@@ -79,16 +80,14 @@ def _heading_text(text: str) -> str:
     return heading
 
 
-def extract_record(document: Document, name: str) -> tuple[dict, list[str]]:
+def extract_record(document: Document, name: str) -> tuple[dict, list[Message]]:
     """The draft record (not yet validated) and the warnings for staff review."""
     sheet = _Sheet()
     body_size = _body_size(document.blocks)
     for block in document.blocks:
         _feed(sheet, block, body_size)
     if not sheet.sections and len(sheet.meta) < 2:
-        raise NotASheet(f"{name} does not look like a practice sheet: no sections such as "
-                        "Context, Objectives or Activities were found; check the file, or "
-                        "label its sections.")
+        raise NotASheet(say("not-a-sheet", name=name))
     return _draft(sheet, document)
 
 
@@ -204,8 +203,8 @@ def _one_line(text: str | None) -> str | None:
     return value or None
 
 
-def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[str]]:
-    warnings: list[str] = []
+def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[Message]]:
+    warnings: list[Message] = []
     sections = {key: _section_text(sheet.sections.get(key)) for key in SECTIONS}
     if not sections["context"] and sheet.preamble:
         sections["context"] = _section_text(sheet.preamble)
@@ -213,9 +212,9 @@ def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[str]]:
     country_text = _one_line(_meta_text(sheet, "country"))
     country = country_code(country_text)
     if country_text and country is None:
-        warnings.append(f"Country {country_text!r} is not a known country name; set it by hand.")
+        warnings.append(say("country-unknown", country=repr(country_text)))
     elif country is None:
-        warnings.append("The sheet names no country.")
+        warnings.append(say("country-missing"))
 
     theme_text = _meta_text(sheet, "themes") or ""
     keywords = fields.split_list(_meta_text(sheet, "keywords"))
@@ -225,9 +224,9 @@ def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[str]]:
         themes = infer_themes(all_text)
         inferred = bool(themes)
         if inferred:
-            warnings.append("The sheet states no theme; themes were inferred from its text.")
+            warnings.append(say("themes-inferred"))
         else:
-            warnings.append("The sheet states no theme and none could be inferred.")
+            warnings.append(say("themes-missing"))
 
     period_text = _meta_text(sheet, "period")
     start, end = fields.parse_period(period_text)
@@ -238,12 +237,11 @@ def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[str]]:
     budget_text = sections["budget"] or _meta_text(sheet, "budget")
     budget = fields.parse_budget(budget_text, country)
     if budget is None:
-        warnings.append("No budget figure was found." if not budget_text or
-                        fields.budget_not_available(budget_text) else
-                        "The budget section gives no amount that could be read.")
+        warnings.append(say("budget-missing" if not budget_text or
+                            fields.budget_not_available(budget_text) else "budget-unreadable"))
 
     if not sections["evaluation"]:
-        warnings.append("The sheet has no evaluation section.")
+        warnings.append(say("evaluation-missing"))
 
     contact = fields.parse_contact(" ".join(filter(None, [_meta_text(sheet, "contact"),
                                                           _meta_text(sheet, "email")])))

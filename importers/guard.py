@@ -20,6 +20,7 @@ from lxml import etree
 
 from importers.limits import DEFAULT_LIMITS, MB, ZIP_LIMITS, Limits
 from kb.core.errors import EncryptedFile, TooLarge, UnreadableFile, UnsupportedFormat
+from kb.core.messages import Message, say
 
 PDF_MAGIC = b"%PDF-"
 # Some producers write a few bytes of junk before the header; readers accept it within 1 KB.
@@ -81,8 +82,7 @@ def sniff(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS
           ) -> tuple[str, WordPackage | None]:
     """sniff_format, with what the check of a Word package found (for docx_package)."""
     if not data:
-        raise UnreadableFile(f"{name} is empty (0 bytes); check that the upload finished "
-                             "and submit the file again.")
+        raise UnreadableFile(say("file-empty", name=name))
     if data.startswith(ZIP_MAGICS):
         return "docx", _inspect_zip(data, name, limits)
     if data.startswith(CFB_MAGIC):
@@ -115,8 +115,7 @@ def docx_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS,
                 content = source.read(info)
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError,
                     ValueError) as exc:
-                raise UnreadableFile(f"{name} is a damaged zip archive; save the document "
-                                     "again from Word and submit it again.") from exc
+                raise UnreadableFile(say("word-damaged-zip", name=name)) from exc
             target.writestr(info, content)
         target.writestr("[Content_Types].xml", _declare_document(package))
         target.writestr("_rels/.rels", _relate_document(package))
@@ -136,8 +135,7 @@ class WordPackage:
 
 def _inspect_zip(data: bytes, name: str, limits: Limits) -> WordPackage:
     """Check a zip's structure and sizes, and find its Word main part, without inflating it."""
-    damaged = (f"{name} is a damaged or incomplete zip archive; save the document again from "
-               "Word and submit it again.")
+    damaged = say("zip-damaged-word", name=name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
@@ -156,9 +154,7 @@ def _inspect_zip(data: bytes, name: str, limits: Limits) -> WordPackage:
         if main is None:
             raise _not_word_error(None, name)
         if main not in names:
-            raise UnreadableFile(f"{name} is a Word package whose main document part is "
-                                 "missing; save the document again from Word and submit it "
-                                 "again.")
+            raise UnreadableFile(say("word-no-main-part", name=name))
         content_type = _content_type(content_types, main)
         if content_type not in WORD_MAIN_TYPES and content_type not in GENERIC_XML_TYPES:
             raise _not_word_error(content_type, name)
@@ -182,38 +178,30 @@ def _check_sizes(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Non
     mismatch), so these figures bound what python-docx can inflate.
     """
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise TooLarge(f"{name} holds {len(infos)} files inside, more than the "
-                       f"{MAX_ZIP_MEMBERS} a Word document can need; save the document again "
-                       "from Word and submit it again.")
+        raise TooLarge(say("word-too-many-parts", name=name, count=len(infos),
+                           limit=MAX_ZIP_MEMBERS))
     total = sum(info.file_size for info in infos)
     if total > limits.max_docx_uncompressed:
-        raise TooLarge(f"{name} unpacks to {_mb(total)} MB, over the limit of "
-                       f"{_mb(limits.max_docx_uncompressed)} MB; remove large pictures or "
-                       "embedded files and submit it again.")
+        raise TooLarge(say("word-unpacks-too-large", name=name, size=_mb(total),
+                           limit=_mb(limits.max_docx_uncompressed)))
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_GRACE_SIZE and ratio > MAX_COMPRESSION_RATIO:
-            raise TooLarge(f"{name} contains a part that expands {ratio:.0f} times when "
-                           "unpacked (a zip bomb), so it was refused; save the document again "
-                           "from Word and submit it again.")
+            raise TooLarge(say("word-zip-bomb", name=name, ratio=f"{ratio:.0f}"))
 
 
 def _check_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str,
-                 damaged: str) -> None:
+                 damaged: Message) -> None:
     """Refuse archives whose entries zip readers could disagree on, or that need a password."""
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
-        raise UnreadableFile(f"{name} is a zip archive with duplicate entry names; save the "
-                             "document again from Word and submit it again.")
+        raise UnreadableFile(say("word-duplicate-entries", name=name))
     for info in infos:
         if info.flag_bits & 0x1:
-            raise EncryptedFile(f"{name} is a password-protected zip archive; remove the "
-                                "password and submit it again.")
+            raise EncryptedFile(say("word-encrypted", name=name))
         alias = _unicode_path(info.extra)
         if alias is not None and alias != info.filename:
-            raise UnreadableFile(f"{name} is a zip archive whose entries carry two different "
-                                 "names, which readers disagree on; save the document again "
-                                 "from Word and submit it again.")
+            raise UnreadableFile(say("word-two-names", name=name))
         try:
             # Opening checks the local header against the central directory, inflating nothing.
             with archive.open(info):
@@ -235,7 +223,7 @@ def _unicode_path(extra: bytes) -> str | None:
     return None
 
 
-def _read_part(archive: zipfile.ZipFile, part: str, name: str, damaged: str) -> bytes:
+def _read_part(archive: zipfile.ZipFile, part: str, name: str, damaged: Message) -> bytes:
     info = archive.getinfo(part)
     if info.file_size > MAX_PACKAGE_PART:
         raise UnreadableFile(damaged)
@@ -247,7 +235,7 @@ def _read_part(archive: zipfile.ZipFile, part: str, name: str, damaged: str) -> 
 
 
 def _parse_part(archive: zipfile.ZipFile, part: str, names: set[str], name: str,
-                damaged: str) -> etree._Element | None:
+                damaged: Message) -> etree._Element | None:
     if part not in names:
         return None
     try:
@@ -333,13 +321,10 @@ def _relate_document(package: WordPackage) -> bytes:
 def _cfb_error(data: bytes, name: str) -> Exception:
     """An OLE compound file: a password-protected Office file or an old binary document."""
     if _cfb_has_entry(data, "EncryptionInfo") or _cfb_has_entry(data, "EncryptedPackage"):
-        return EncryptedFile(f"{name} is protected by a password; remove the password in Word "
-                             "and submit it again.")
+        return EncryptedFile(say("office-encrypted", name=name))
     if _cfb_has_entry(data, "WordDocument"):
-        return UnsupportedFormat(f"{name} is an old Word 97-2003 document (.doc); save it as "
-                                 ".docx or PDF and submit it again.")
-    return UnsupportedFormat(f"{name} is an old binary Office file, not a Word document; save "
-                             "it as .docx or PDF and submit it again.")
+        return UnsupportedFormat(say("word-97", name=name))
+    return UnsupportedFormat(say("office-binary", name=name))
 
 
 def _cfb_has_entry(data: bytes, entry: str) -> bool:
@@ -363,55 +348,42 @@ def _cfb_has_entry(data: bytes, entry: str) -> bool:
 
 def _opendocument_error(mimetype: bytes, name: str) -> Exception:
     if mimetype.strip() == ODF_TEXT_MIMETYPE:
-        return UnsupportedFormat(f"{name} is an OpenDocument text file (.odt); save it as .docx "
-                                 "or PDF and submit it again.")
-    return UnsupportedFormat(f"{name} is an OpenDocument file, not a text document; submit the "
-                             "sheet as .docx or PDF.")
+        return UnsupportedFormat(say("opendocument-text", name=name))
+    return UnsupportedFormat(say("opendocument-other", name=name))
 
 
 def _not_word_error(content_type: str | None, name: str) -> Exception:
-    what = "a zip archive"
     if content_type and ("spreadsheetml" in content_type or "ms-excel" in content_type):
-        what = "an Excel workbook"
-    elif content_type and ("presentationml" in content_type or "ms-powerpoint" in content_type):
-        what = "a PowerPoint presentation"
-    elif content_type:
-        what = "an Office file"
-    return UnsupportedFormat(f"{name} is {what}, not a Word document; submit the sheet as .docx "
-                             "or PDF.")
+        return UnsupportedFormat(say("excel", name=name))
+    if content_type and ("presentationml" in content_type or "ms-powerpoint" in content_type):
+        return UnsupportedFormat(say("powerpoint", name=name))
+    if content_type:
+        return UnsupportedFormat(say("office-not-word", name=name))
+    return UnsupportedFormat(say("zip-not-word", name=name))
 
 
 def _strict_error(name: str) -> Exception:
-    return UnsupportedFormat(f"{name} is saved as Strict Open XML, which cannot be read; save it "
-                             "in Word as a normal Word Document (.docx) or PDF and submit it "
-                             "again.")
+    return UnsupportedFormat(say("word-strict", name=name))
 
 
 def _unsupported(data: bytes, name: str) -> Exception:
     """Name what a file that is neither PDF nor Word looks like."""
     head = data[:4096]
     if head.startswith(b"{\\rtf"):
-        return UnsupportedFormat(f"{name} is a Rich Text (RTF) file; save it as .docx or PDF "
-                                 "and submit it again.")
+        return UnsupportedFormat(say("rtf", name=name))
     for magic, kind in _IMAGE_MAGICS:
         if head.startswith(magic):
-            return UnsupportedFormat(f"{name} is a {kind} image, not a document with text; "
-                                     "submit the sheet as .docx or PDF.")
+            return UnsupportedFormat(say("image", name=name, kind=kind))
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
     if start.startswith((b"<!doctype html", b"<html")):
-        return UnsupportedFormat(f"{name} is a web page (HTML); open it in Word, save it as "
-                                 ".docx or PDF and submit it again.")
+        return UnsupportedFormat(say("html", name=name))
     if start.startswith(b"<?xml") and b"word" in head.lower():
-        return UnsupportedFormat(f"{name} is a Word XML file; open it in Word, save it as a "
-                                 "Word Document (.docx) or PDF and submit it again.")
+        return UnsupportedFormat(say("word-xml", name=name))
     if _PDF_SYNTAX.search(data):
-        return UnreadableFile(f"{name} looks like a damaged PDF (it has no %PDF- header); "
-                              "export it again as PDF and submit it again.")
+        return UnreadableFile(say("pdf-no-header", name=name))
     if _looks_like_text(head):
-        return UnsupportedFormat(f"{name} is a plain text file; paste it into the sheet "
-                                 "template and submit it as .docx or PDF.")
-    return UnsupportedFormat(f"{name} is not a PDF or Word (.docx) file; submit the sheet as "
-                             ".docx or PDF.")
+        return UnsupportedFormat(say("plain-text", name=name))
+    return UnsupportedFormat(say("not-pdf-or-word", name=name))
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -16,7 +16,8 @@ from importers.limits import DEFAULT_LIMITS, Limits
 from importers.pdf_reader import read_pdf
 from importers.word_reader import read_docx
 from kb.core.errors import ImportFailure, InvalidRecord, TooLarge, UnreadableFile
-from kb.core.record import Record, RecordSchema
+from kb.core.messages import Message, say
+from kb.core.record import Record, RecordSchema, flat_messages
 
 IMPORTER_VERSION = "1"
 
@@ -28,7 +29,7 @@ class ParseResult:
     file: str
     record: Record | None = None
     error: ImportFailure | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -39,13 +40,14 @@ class ParseResult:
             out = {"file": self.file, "ok": True, "record": self.record.to_dict()}
             if self.warnings:
                 out["warnings"] = self.warnings
+                out["warning_codes"] = [warning.code for warning in self.warnings]
             return out
         assert self.error is not None
         return {"file": self.file, "ok": False, "error": self.error.as_dict()}
 
 
 def parse_bytes(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
-                ) -> tuple[Record, list[str]]:
+                ) -> tuple[Record, list[Message]]:
     """Parse a file's content; raises an ImportFailure subclass when it cannot be imported."""
     document = read_document(data, filename, limits)
     return record_of(document, data, filename)
@@ -56,14 +58,13 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
     ImportFailure subclass when it cannot be read."""
     name = Path(filename).name
     if len(data) > limits.max_bytes:
-        raise TooLarge(f"{name} is {len(data) / 2**20:.1f} MB, over the limit of "
-                       f"{limits.max_bytes / 2**20:.0f} MB; split it or raise --max-size.")
+        raise TooLarge(_too_large(name, len(data), limits))
     fmt, package = guard.sniff(data, name, limits)
     return (read_pdf(data, name, limits) if fmt == "pdf"
             else read_docx(data, name, limits, package))
 
 
-def record_of(document: Document, data: bytes, filename: str) -> tuple[Record, list[str]]:
+def record_of(document: Document, data: bytes, filename: str) -> tuple[Record, list[Message]]:
     """The validated record of a document read from `data`; raises InvalidRecord (with the
     draft) when it is incomplete."""
     name = Path(filename).name
@@ -78,7 +79,8 @@ def record_of(document: Document, data: bytes, filename: str) -> tuple[Record, l
     try:
         record = RecordSchema().load(draft)
     except ValidationError as exc:
-        raise InvalidRecord(_invalid_message(name, exc.messages), fields=exc.messages,
+        raise InvalidRecord(say("incomplete-sheet", name=name,
+                                problems=flat_messages(exc.messages)), fields=exc.messages,
                             draft=draft, warnings=warnings) from exc
     return record, warnings
 
@@ -99,27 +101,13 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise TooLarge(f"{path.name} is {size / 2**20:.1f} MB, over the limit of "
-                           f"{limits.max_bytes / 2**20:.0f} MB; split it or raise --max-size.")
+            raise TooLarge(_too_large(path.name, size, limits))
         return path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(f"{path.name} cannot be read ({exc.strerror or exc}); check the "
-                             "path and permissions.") from exc
+        raise UnreadableFile(say("file-unreadable", name=path.name,
+                                 reason=exc.strerror or str(exc))) from exc
 
 
-def _invalid_message(name: str, messages: Any) -> str:
-    """One sentence naming the fields that failed validation."""
-    flat = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        else:
-            flat.append(str(value))
-
-    walk(messages)
-    return f"{name} is not a complete practice sheet: " + " ".join(flat)
+def _too_large(name: str, size: int, limits: Limits) -> Message:
+    return say("file-too-large", name=name, size=f"{size / 2**20:.1f}",
+               limit=f"{limits.max_bytes / 2**20:.0f}")

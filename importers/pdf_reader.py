@@ -20,6 +20,7 @@ from importers.blocks import Block, Document
 from importers.limits import Limits
 from importers.text import BULLET_CHARS, is_bullet_line, join_lines, resolve_hyphens, strip_bullet
 from kb.core.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
+from kb.core.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -88,25 +89,22 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _opens_without_password(reader):
-            raise EncryptedFile(f"{name} is protected by a password; remove the password "
-                                "(or export an unprotected PDF) and submit it again.")
+            raise EncryptedFile(say("pdf-encrypted", name=name))
         pages = reader.pages
         count = len(pages)
         if count > limits.max_pages:
-            raise TooLarge(f"{name} has {count} pages, over the limit of {limits.max_pages}; "
-                           "a practice sheet is a few pages, split the document.")
+            raise TooLarge(say("pdf-too-many-pages", name=name, count=count,
+                               limit=limits.max_pages))
         page_pieces = []
         for number, page in enumerate(pages, start=1):
             page_pieces.append(_read_page(page, number))
     except (FileNotDecryptedError, DependencyError) as exc:
-        raise EncryptedFile(f"{name} is protected by a password; remove the password "
-                            "(or export an unprotected PDF) and submit it again.") from exc
+        raise EncryptedFile(say("pdf-encrypted", name=name)) from exc
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError,
             IndexError, ZeroDivisionError, RecursionError, OverflowError, AssertionError) as exc:
-        raise UnreadableFile(f"{name} is damaged and cannot be read as a PDF ({type(exc).__name__}); "
-                             "export it again from the original document.") from exc
+        raise UnreadableFile(say("pdf-damaged", name=name, reason=type(exc).__name__)) from exc
     if count == 0:
-        raise UnreadableFile(f"{name} has no pages; export it again from the original document.")
+        raise UnreadableFile(say("pdf-no-pages", name=name))
     page_pieces = _drop_running_text(page_pieces)
     blocks: list[Block] = []
     page_texts = []
@@ -116,8 +114,7 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         page_texts.append("\n".join(b.text if b.kind != "row" else " | ".join(b.cells)
                                     for b in page_blocks))
     if not any(b.text.strip() or any(b.cells) for b in blocks):
-        raise NoTextLayer(f"{name} has no text layer (it seems to be scanned); run OCR on it "
-                          "first, or submit the original Word file.")
+        raise NoTextLayer(say("pdf-scanned", name=name))
     blocks = _merge_across_pages(blocks)
     texts = resolve_hyphens([b.text for b in blocks] + [c for b in blocks for c in b.cells])
     for block in blocks:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
+
+from kb.core.messages import Message, as_data, from_data
 
 # imported: a new record; updated: a new version of a sheet already known; unchanged: this
 # very file was imported before; duplicate: another file with the same content as a known
@@ -25,13 +27,28 @@ class FileOutcome:
     record_id: str | None = None
     title: str | None = None
     error_kind: str | None = None
-    error_message: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    error_message: Message | str | None = None
+    warnings: list[Message | str] = field(default_factory=list)
     near_duplicates: list[str] = field(default_factory=list)
     sha256: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The outcome as JSON: messages in English, and again as data (code, parameters)
+        under error_data and warnings_data, for a reader that words them in another language."""
+        out = asdict(self)
+        out["error_data"] = as_data(self.error_message) if self.error_message else None
+        out["warnings_data"] = [as_data(warning) for warning in self.warnings]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileOutcome:
+        """The outcome `as_dict` wrote (or an older report, with English text only)."""
+        known = {name: data[name] for name in (f.name for f in fields(cls)) if name in data}
+        if data.get("error_data"):
+            known["error_message"] = from_data(data["error_data"])
+        if data.get("warnings_data"):
+            known["warnings"] = [from_data(item) for item in data["warnings_data"]]
+        return cls(**known)
 
 
 @dataclass
@@ -96,7 +113,7 @@ class ImportReport:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for item in self.files:
-            row = item.as_dict()
+            row = asdict(item)
             row["warnings"] = " | ".join(item.warnings)
             row["near_duplicates"] = " ".join(item.near_duplicates)
             writer.writerow([row[column] if row[column] is not None else ""

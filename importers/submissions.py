@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from importers.limits import DEFAULT_LIMITS, MB, ZIP_LIMITS, Limits
 from kb.core.errors import EncryptedFile, ImportFailure, TooLarge, UnreadableFile, UnsafeArchive
+from kb.core.messages import say
 
 SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx"}
 ARCHIVE_SUFFIX = ".zip"
@@ -95,10 +96,9 @@ class _Collector:
         elif path.is_file():
             self.file(path, name)
         elif path.exists():
-            self.refuse(name, UnreadableFile(f"{name} is not a regular file or folder; check "
-                                             "the path."))
+            self.refuse(name, UnreadableFile(say("path-not-a-file", name=name)))
         else:
-            self.refuse(name, UnreadableFile(f"{name} does not exist; check the path."))
+            self.refuse(name, UnreadableFile(say("path-missing", name=name)))
 
     def file(self, path: Path, name: str) -> None:
         if path.suffix.lower() == ARCHIVE_SUFFIX and _is_zip(path):
@@ -112,8 +112,8 @@ class _Collector:
         try:
             entries = sorted(os.scandir(path), key=lambda entry: entry.name)
         except OSError as exc:
-            self.refuse(name, UnreadableFile(f"{name} cannot be read ({exc.strerror or exc}); "
-                                             "check the folder's permissions."))
+            self.refuse(name, UnreadableFile(say("folder-unreadable", name=name,
+                                                 reason=exc.strerror or str(exc))))
             return
         for entry in entries:
             child = os.path.join(name, entry.name)
@@ -134,17 +134,15 @@ class _Collector:
             archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
                 struct.error, OverflowError, UnicodeDecodeError) as exc:
-            error = UnreadableFile(f"{name} is a damaged or incomplete zip archive; create it "
-                                   "again and submit it again.")
+            error = UnreadableFile(say("zip-damaged", name=name))
             error.__cause__ = exc
             self.refuse(name, error)
             return
         with archive:
             infos = archive.infolist()
             if len(infos) > tree.members_left:
-                self.refuse(name, TooLarge(f"{name} holds {len(infos)} entries, over the limit "
-                                           f"of {MAX_MEMBERS} for one archive and the zips in "
-                                           "it; split it into smaller zips."))
+                self.refuse(name, TooLarge(say("zip-too-many-entries", name=name,
+                                               count=len(infos), limit=MAX_MEMBERS)))
                 return
             tree.members_left -= len(infos)
             for info in infos:
@@ -157,26 +155,21 @@ class _Collector:
         # Windows zips may use backslashes: a reader on Windows would follow them.
         parts = info.filename.replace("\\", "/").split("/")
         if not parts[0] or _DRIVE.match(parts[0]) or ".." in parts:
-            self.refuse(name, UnsafeArchive(f"{name} has a path that leaves the archive; it was "
-                                            "not extracted — rebuild the zip with relative "
-                                            "paths."))
+            self.refuse(name, UnsafeArchive(say("zip-path-escapes", name=name)))
             return
         if reason := _skip_reason(parts, False):
             self.result.ignored.append((name, reason))
             return
         if stat.S_ISLNK(info.external_attr >> 16):
-            self.refuse(name, UnsafeArchive(f"{name} is a symbolic link, not a file; it was not "
-                                            "extracted — put the file itself in the zip."))
+            self.refuse(name, UnsafeArchive(say("zip-symlink", name=name)))
             return
         if info.flag_bits & 0x1:
-            self.refuse(name, EncryptedFile(f"{name} is protected by a password; remove the "
-                                            "password from the zip and submit it again."))
+            self.refuse(name, EncryptedFile(say("zip-encrypted", name=name)))
             return
         nested = PurePosixPath(parts[-1]).suffix.lower() == ARCHIVE_SUFFIX
         if nested and depth >= MAX_ARCHIVE_DEPTH:
-            self.refuse(name, UnsafeArchive(f"{name} is a zip nested more than "
-                                            f"{MAX_ARCHIVE_DEPTH} archives deep; it was not "
-                                            "opened — put its files in the outer zip."))
+            self.refuse(name, UnsafeArchive(say("zip-too-deep", name=name,
+                                                depth=MAX_ARCHIVE_DEPTH)))
             return
         try:
             path = self.extract(archive, info, name, parts[-1], tree, nested)
@@ -214,9 +207,7 @@ class _Collector:
                 tree.full = True
                 raise _tree_full(name, self.limits)
             if written != declared:
-                raise UnreadableFile(f"{name} holds a different amount of data than its zip "
-                                     "header declares; create the zip again and submit it "
-                                     "again.")
+                raise UnreadableFile(say("zip-size-mismatch", name=name))
         except ImportFailure:
             target.unlink()
             raise
@@ -242,16 +233,13 @@ class _Collector:
                         return written
                     out.write(chunk)
         except NotImplementedError as exc:
-            raise UnreadableFile(f"{name} is packed with a compression method that cannot be "
-                                 "read; create the zip again with standard compression.") from exc
+            raise UnreadableFile(say("zip-compression", name=name)) from exc
         except _DAMAGED as exc:
-            raise UnreadableFile(f"{name} is damaged inside the archive; create the zip again "
-                                 "and submit it again.") from exc
+            raise UnreadableFile(say("zip-entry-damaged", name=name)) from exc
         except OSError as exc:
             # bz2 reports bad data as OSError; a full disk does too.
-            raise UnreadableFile(f"{name} could not be extracted ({exc.strerror or exc}); check "
-                                 "that the zip is complete and the work folder has free "
-                                 "space.") from exc
+            raise UnreadableFile(say("zip-extract-failed", name=name,
+                                     reason=exc.strerror or str(exc))) from exc
         return written
 
     def create(self, base: str) -> tuple[Path, BinaryIO]:
@@ -326,19 +314,16 @@ def _safe_name(base: str) -> str:
 
 
 def _too_large(name: str, size: int, limits: Limits) -> TooLarge:
-    return TooLarge(f"{name} is {_mb(size)} MB, over the limit of {_mb(limits.max_bytes)} MB; "
-                    "split it or raise --max-size.")
+    return TooLarge(say("file-too-large", name=name, size=_mb(size), limit=_mb(limits.max_bytes)))
 
 
 def _tree_full(name: str, limits: Limits) -> TooLarge:
-    return TooLarge(f"{name} was not extracted because its archive unpacks to more than "
-                    f"{_mb(TOTAL_SIZE_FACTOR * limits.max_bytes)} MB in all; split the zip into "
-                    "smaller ones and submit them one by one.")
+    return TooLarge(say("zip-tree-too-large", name=name,
+                        limit=_mb(TOTAL_SIZE_FACTOR * limits.max_bytes)))
 
 
 def _bomb(name: str) -> TooLarge:
-    return TooLarge(f"{name} expands more than {MAX_COMPRESSION_RATIO} times when unpacked, "
-                    "so it looks like a zip bomb and was not extracted; submit the file itself.")
+    return TooLarge(say("zip-bomb", name=name, ratio=MAX_COMPRESSION_RATIO))
 
 
 def _mb(size: int) -> str:

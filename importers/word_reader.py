@@ -22,6 +22,7 @@ from importers.blocks import Block, Document
 from importers.limits import Limits
 from importers.text import clean
 from kb.core.errors import NotASheet, UnreadableFile
+from kb.core.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +49,9 @@ def read_docx(data: bytes, name: str, limits: Limits,
                 blocks.extend(_table_blocks(Table(element, document), styles))
     except (BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError,
             AttributeError, IndexError, TypeError, RecursionError) as exc:
-        raise UnreadableFile(f"{name} is damaged and cannot be read as a Word document "
-                             f"({type(exc).__name__}); open it in Word, save it again as .docx "
-                             "and resubmit.") from exc
+        raise UnreadableFile(say("word-damaged", name=name, reason=type(exc).__name__)) from exc
     if not any(b.text.strip() for b in blocks):
-        raise NotASheet(f"{name} contains no text; check that it is the practice sheet "
-                        "and not an empty template.")
+        raise NotASheet(say("no-text", name=name))
     text = "\n".join(b.text for b in blocks)
     return Document(blocks=blocks, format="docx", pages=_page_count(package),
                     page_texts=[text])

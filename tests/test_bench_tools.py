@@ -15,7 +15,8 @@ from importers.fields import parse_budget, parse_contact, parse_period
 from importers.parse import parse_file
 from kb.core.countries import country_code
 from kb.core.money import eu_cofunded
-from kb.core.record import LANGUAGES, RecordSchema
+from kb.core.languages import LANGUAGES
+from kb.core.record import RecordSchema
 from tests.samples.render import LAYOUTS
 from kb.core.themes import themes_from_wording
 

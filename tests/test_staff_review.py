@@ -132,6 +132,32 @@ def test_the_queue_lists_drafts_and_sheets_imported_with_warnings(staff, app):
     assert f'href="/staff/sheets/{draft(app).id}/edit"' in page
 
 
+def test_french_staff_pages_word_the_importers_warnings_in_french(staff, app):
+    warned = demo(app, "demo03")
+    store = kb_of(app).store
+    legacy = store.get(demo(app, "demo01").id)
+    legacy.warnings = ["Checked by hand in 2025."]         # as an older version stored it
+    store.put(legacy)
+    staff.set_cookie("lang", "fr")
+    queue = html.unescape(staff.get("/staff/review").get_data(as_text=True))
+    assert "Aucun montant de budget n'a été trouvé." in queue
+    assert "No budget figure was found." not in queue
+    assert "Checked by hand in 2025." in queue             # old English text still shows
+    review = html.unescape(staff.get(f"/staff/sheets/{warned.id}").get_data(as_text=True))
+    assert "Aucun montant de budget n'a été trouvé." in review
+    staff.set_cookie("lang", "en")
+    assert "No budget figure was found." in staff.get("/staff/review").get_data(as_text=True)
+
+
+def test_an_incomplete_draft_says_what_is_missing_in_french(staff, app):
+    item = draft(app)
+    staff.set_cookie("lang", "fr")
+    refused = staff.post(f"/staff/sheets/{item.id}/publish", data={"csrf_token": token(staff)})
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422
+    assert "Contexte\xa0: manquant." in page and "is missing" not in page
+
+
 def test_the_review_page_shows_the_fields_beside_the_original_pages(staff, app):
     item = demo(app, "demo03")                           # a PDF: the reader knows its pages
     response = staff.get(f"/staff/sheets/{item.id}")

@@ -182,6 +182,16 @@ def test_a_mixed_batch_imports_the_good_files_and_reports_each(client, home):
     assert "unsupported-format" in rows["minutes.pdf"].text_content()
     assert not doc.xpath("//noscript") and not doc.xpath("//progress")   # done: no refresh
 
+    # In French, the problems are worded in French, still naming the files as the user did.
+    client.set_cookie("lang", "fr")
+    french = lxml.html.fromstring(client.get(f"/staff/batches/{batch_id}").get_data(as_text=True))
+    problems = {row.xpath("string(th)"): row.xpath("string(td[3])") for row in french.xpath(
+        "//table[contains(@class,'report')]/tbody/tr")}
+    assert "minutes.pdf est un fichier texte brut" in problems["minutes.pdf"]
+    assert "empty.docx est vide (0 octet)" in problems["empty.docx"]
+    assert not any("submit it again" in text for text in problems.values()), problems
+    client.set_cookie("lang", "en")
+
     # The CSV: the same rows, for a spreadsheet.
     response = client.get(f"/staff/batches/{batch_id}/report.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"

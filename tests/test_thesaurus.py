@@ -3,8 +3,8 @@
 import pytest
 
 from kb.core import thesaurus
-from kb.core.countries import fold
-from kb.core.record import LANGUAGES
+from kb.core.languages import LANGUAGES
+from kb.core.text import fold
 from kb.core.themes import theme_ids
 from kb.core.thesaurus import Concept, _concept, concepts, find_concepts
 

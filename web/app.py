@@ -92,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["snippet_html"] = lambda pieces: Markup(snippet_html(pieces))
     app.jinja_env.filters["date_text"] = i18n.date_text
+    app.jinja_env.filters["worded"] = i18n.worded
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

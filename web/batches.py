@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -257,7 +258,7 @@ def _as_json(found: Batch, report: ImportReport | None) -> dict[str, Any]:
 def _spreadsheet_safe(item: FileOutcome) -> FileOutcome:
     """A report line whose text cells a spreadsheet will not run as formulas."""
     fields = {key: spreadsheet_safe(value) if isinstance(value, str) else value
-              for key, value in item.as_dict().items()}
+              for key, value in asdict(item).items()}
     fields["warnings"] = [spreadsheet_safe(text) for text in item.warnings]
     return FileOutcome(**fields)
 

@@ -12,7 +12,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import current_app, request
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
-from kb.core import facets
+from kb.core import facets, messages
 from kb.core.facets import FACETS
 
 LOCALES = ("en", "fr")
@@ -50,6 +50,11 @@ def facet_label(facet: str, value: str) -> str:
 def labelling() -> dict[str, Any]:
     """The language arguments of KnowledgeBase.search: facet labels in the interface's."""
     return {"language": ui_language(), "translate": gettext}
+
+
+def worded(message: Any) -> str:
+    """An error or warning in the interface's language (kb.core.messages); text stays text."""
+    return messages.worded(message, gettext)
 
 
 def number(value: Any, digits: int = 0) -> str:

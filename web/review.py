@@ -28,16 +28,17 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from importers.limits import DEFAULT_LIMITS
+from kb.core.errors import InvalidRecord, NotFound
+from kb.core.languages import LANGUAGES
+from kb.core.record import message_paths, validated
+from kb.core.themes import vocabulary
 from kb.service.audit import AuditLog
-from kb.core.errors import InvalidRecord
-from kb.core.errors import NotFound
 from kb.service.knowledge_base import KnowledgeBase
-from kb.core.record import LANGUAGES, message_paths, validated
 from kb.service.review import LOCATABLE, Reparse, apply, changed_fields, flatten, reparse
 from kb.service.store import StoredRecord
-from kb.core.themes import vocabulary
 from web.auth import current_user, staff_required
 from web.errors import json_error
+from web.i18n import worded
 from web.knowledge import knowledge_base
 
 blueprint = Blueprint("review", __name__)
@@ -164,7 +165,7 @@ def edit(record_id: str) -> Any:
 def _edit_page(item: StoredRecord, values: dict[str, Any],
                errors: dict[str, list[str]] | None = None, *, conflict: bool = False,
                publishing: bool = False) -> str:
-    errors = errors or {}
+    errors = {path: [worded(text) for text in texts] for path, texts in (errors or {}).items()}
     return render_template(
         "staff/edit.html", item=item, values=values, errors=_form_errors(errors),
         summary=[(_error_field(path), field_label(path), text)

@@ -3,10 +3,14 @@
 A kind is a stable machine-readable name (in `kb parse` output, import reports and the JSON
 API); no two classes share one (tests hold it). The message is one sentence naming the file
 or field and what the user can do; the CLI prints it and exits non-zero, the web shows it on
-a page or in the one JSON error body of the API.
+a page or in the one JSON error body of the API. An import error's message is a
+kb.core.messages.Message: its code (finer than the kind: "pdf-encrypted", "word-97") and
+parameters let the web word it in the user's language.
 """
 
 from __future__ import annotations
+
+from kb.core.messages import Message
 
 
 class KbError(Exception):
@@ -19,8 +23,16 @@ class KbError(Exception):
         self.message = message
         self.fields = fields or {}
 
+    @property
+    def code(self) -> str:
+        """The message's code, or the kind for a message without one."""
+        return getattr(self.message, "code", None) or self.kind
+
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "message": self.message, "fields": self.fields}
+        out = {"kind": self.kind, "message": self.message, "fields": self.fields}
+        if isinstance(self.message, Message):
+            out["code"] = self.message.code
+        return out
 
 
 # Asking for what is not there, or asking wrongly

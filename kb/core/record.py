@@ -22,6 +22,7 @@ from marshmallow import (
 
 from kb.core.countries import is_country_code
 from kb.core.languages import LANGUAGES
+from kb.core.messages import field_label, say
 from kb.core.money import RATES_TO_EUR, to_eur
 from kb.core.themes import theme_ids
 
@@ -92,7 +93,7 @@ class _Strict(Schema):
 
 class BudgetSchema(_Strict):
     amount = fields.Float(allow_none=True, load_default=None,
-                          validate=validate.Range(min=0, error="Budget amount must not be negative."))
+                          validate=validate.Range(min=0, error=say("budget-negative")))
     currency = fields.String(allow_none=True, load_default=None)
     amount_eur = fields.Float(allow_none=True, load_default=None)
     text = fields.String(load_default="")
@@ -101,12 +102,12 @@ class BudgetSchema(_Strict):
     @validates("currency")
     def _currency(self, value, **kwargs):
         if value is not None and value not in RATES_TO_EUR:
-            raise ValidationError(f"Budget currency {value!r} is not a supported ISO 4217 code.")
+            raise ValidationError(say("budget-currency-unknown", value=repr(value)))
 
     @validates_schema
     def _amount_needs_currency(self, data, **kwargs):
         if data.get("amount") is not None and not data.get("currency"):
-            raise ValidationError("Budget amount needs a currency.", "currency")
+            raise ValidationError(say("budget-currency-missing"), "currency")
 
     @post_load
     def _make(self, data, *, partial=False, **kwargs):
@@ -116,12 +117,12 @@ class BudgetSchema(_Strict):
 class ContactSchema(_Strict):
     name = fields.String(allow_none=True, load_default=None)
     email = fields.Email(allow_none=True, load_default=None,
-                         error_messages={"invalid": "Contact e-mail is not a valid address."})
+                         error_messages={"invalid": say("contact-email-invalid")})
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
         if not data.get("name") and not data.get("email"):
-            raise ValidationError("Contact needs a name or an e-mail; use null for no contact.")
+            raise ValidationError(say("contact-empty"))
 
     @post_load
     def _make(self, data, *, partial=False, **kwargs):
@@ -142,30 +143,31 @@ class SourceSchema(_Strict):
 
 
 def _required_text(name: str) -> fields.String:
+    missing = say("field-missing", field=field_label(name))
     return fields.String(
         required=True,
-        validate=validate.Length(min=1, error=f"{name} must not be empty."),
-        error_messages={"required": f"{name} is missing.", "null": f"{name} is missing."},
+        validate=validate.Length(min=1, error=say("field-empty", field=field_label(name))),
+        error_messages={"required": missing, "null": missing},
     )
 
 
 class RecordSchema(_Strict):
     """Validates a record; `load` returns a `Record`, `dump` the contract JSON."""
 
-    title = _required_text("Title")
+    title = _required_text("title")
     city = fields.String(allow_none=True, load_default=None)
     country = fields.String(allow_none=True, load_default=None)
     organisation = fields.String(allow_none=True, load_default=None)
     language = fields.String(required=True, validate=validate.OneOf(
-        LANGUAGES, error="Language must be one of " + ", ".join(LANGUAGES) + "."))
+        LANGUAGES, error=say("language-unknown", languages=", ".join(LANGUAGES))))
     themes = fields.List(fields.String(), load_default=list)
     themes_inferred = fields.Boolean(load_default=False)
     keywords = fields.List(fields.String(), load_default=list)
     start_year = fields.Integer(allow_none=True, load_default=None)
     end_year = fields.Integer(allow_none=True, load_default=None)
-    context = _required_text("Context")
-    objectives = _required_text("Objectives")
-    activities = _required_text("Activities")
+    context = _required_text("context")
+    objectives = _required_text("objectives")
+    activities = _required_text("activities")
     evaluation = fields.String(allow_none=True, load_default=None)
     extra_sections = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     budget = fields.Nested(BudgetSchema, allow_none=True, load_default=None)
@@ -177,27 +179,27 @@ class RecordSchema(_Strict):
     @validates("country")
     def _country(self, value, **kwargs):
         if value is not None and not is_country_code(value):
-            raise ValidationError(f"Country {value!r} is not an ISO 3166-1 alpha-2 code.")
+            raise ValidationError(say("country-not-a-code", value=repr(value)))
 
     @validates("themes")
     def _themes(self, value, **kwargs):
         unknown = [t for t in value if t not in theme_ids()]
         if unknown:
-            raise ValidationError(f"Themes {', '.join(unknown)} are not in the theme vocabulary.")
+            raise ValidationError(say("themes-unknown", themes=", ".join(unknown)))
 
     @validates("start_year")
     def _start(self, value, **kwargs):
-        _check_year(value, "Start year")
+        _check_year(value, "start_year")
 
     @validates("end_year")
     def _end(self, value, **kwargs):
-        _check_year(value, "End year")
+        _check_year(value, "end_year")
 
     @validates_schema
     def _period(self, data, **kwargs):
         start, end = data.get("start_year"), data.get("end_year")
         if start is not None and end is not None and start > end:
-            raise ValidationError(f"End year {end} is before start year {start}.", "end_year")
+            raise ValidationError(say("period-reversed", end=end, start=start), "end_year")
 
     @post_load
     def _make(self, data, *, partial=False, **kwargs):
@@ -213,8 +215,8 @@ _DUMPER = RecordSchema()
 
 def _check_year(value: int | None, name: str) -> None:
     if value is not None and not EARLIEST_YEAR <= value <= latest_year():
-        raise ValidationError(
-            f"{name} {value} is not plausible (expected {EARLIEST_YEAR}-{latest_year()}).")
+        raise ValidationError(say("year-implausible", field=field_label(name), value=value,
+                                  low=EARLIEST_YEAR, high=latest_year()))
 
 
 def record_from_dict(data: dict[str, Any]) -> Record:
@@ -292,4 +294,4 @@ def flat_messages(messages: Any) -> list[str]:
         return [text for value in messages.values() for text in flat_messages(value)]
     if isinstance(messages, list):
         return [text for value in messages for text in flat_messages(value)]
-    return [str(messages)]
+    return [messages if isinstance(messages, str) else str(messages)]  # a Message stays one

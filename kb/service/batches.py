@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from importers.report import OUTCOMES, FileOutcome, ImportReport
-from kb.service.audit import AuditLog
 from kb.core.errors import KbError
+from kb.core.messages import Message
+from kb.service.audit import AuditLog
 from kb.service.importing import ImportOptions, import_paths
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.store import Store, now
@@ -178,7 +179,7 @@ def files_folder(home: Path, batch_id: str) -> Path:
 def load_report(path: Path) -> ImportReport:
     """An ImportReport back from the JSON that `ImportReport.write` made."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return ImportReport(files=[FileOutcome(**item) for item in data["files"]],
+    return ImportReport(files=[FileOutcome.from_dict(item) for item in data["files"]],
                         ignored=[(item["file"], item["reason"]) for item in data["ignored"]],
                         dry_run=data["dry_run"])
 
@@ -208,7 +209,13 @@ class _Names:
         whole = outcome.file == saved
         outcome.file = name + outcome.file[len(saved):]
         message = outcome.error_message
-        if message:
+        if isinstance(message, Message) and isinstance(message.params.get("name"), str):
+            given = message.params["name"].replace(saved, name)
+            if whole and given == Path(saved).name:
+                given = name
+            outcome.error_message = Message(message.msgid, code=message.code,
+                                            **{**message.params, "name": given})
+        elif message:
             message = message.replace(saved, name)
             # The parser names a file by its saved name, which lost some characters.
             safe = Path(saved).name

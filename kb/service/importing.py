@@ -24,11 +24,12 @@ from importers.parse import IMPORTER_VERSION, ParseResult
 from importers.report import FileOutcome, ImportReport
 from importers.submissions import Submission, collect
 from kb.core import fingerprint
-from kb.service.archive import sha256_of
 from kb.core.errors import IndexBusy, InvalidRecord
-from kb.service.knowledge_base import KnowledgeBase
+from kb.core.messages import Message, say
 from kb.core.record import load_draft
 from kb.service import versions
+from kb.service.archive import sha256_of
+from kb.service.knowledge_base import KnowledgeBase
 from kb.service.store import FileRow, StoredRecord, content_hash, now
 
 INDEX_EVERY = 200
@@ -151,8 +152,8 @@ class _Session:
                 size = submission.path.stat().st_size
             except OSError as exc:
                 self.emit(FileOutcome(submission.name, "rejected", error_kind="unreadable",
-                                      error_message=f"{submission.name} cannot be read "
-                                      f"({exc.strerror or exc}); check the file and its permissions."))
+                                      error_message=say("file-unreadable", name=submission.name,
+                                                        reason=exc.strerror or str(exc))))
                 continue
             known = self.kb.store.file(sha256)
             if sha256 in self.seen_files or self._still_current(known):
@@ -176,7 +177,7 @@ class _Session:
             outcome.record_id = known.record_id
             if known.outcome == "rejected":
                 outcome.error_kind = known.error_kind
-                outcome.error_message = f"Already submitted and rejected: {known.error_message}"
+                outcome.error_message = say("already-rejected", message=known.error_message)
         return outcome
 
     @staticmethod
@@ -210,7 +211,7 @@ class _Session:
             self._file_row(item, outcome, fmt=None)
         self.emit(outcome)
 
-    def _record(self, item: _Pending, record: dict[str, Any], warnings: list[str],
+    def _record(self, item: _Pending, record: dict[str, Any], warnings: list[Message],
                 status: str) -> FileOutcome:
         kb = self.kb
         name = item.submission.name
@@ -241,8 +242,7 @@ class _Session:
             else:
                 outcome.near_duplicates = self._near_duplicates(sketch)
             for other in outcome.near_duplicates:
-                outcome.warnings.append(f"Near-duplicate of sheet {other}: most of the wording "
-                                        "is the same; check whether both should be kept.")
+                outcome.warnings.append(say("near-duplicate", other=other))
             stored = versions.next_version(
                 record, existing,
                 record_id=existing.id if existing else kb.new_id(record, key),
@@ -313,9 +313,8 @@ def reimport(kb: KnowledgeBase, record_ids: list[str] | None = None,
             name = (item.record.get("source") or {}).get("filename") or item.id
             if not item.source_sha256 or item.source_sha256 not in kb.archive:
                 session.emit(FileOutcome(name, "rejected", record_id=item.id,
-                                         error_kind="unreadable", error_message=(
-                                             f"The original of sheet {item.id} is not in the "
-                                             "archive; import the file again to re-parse it.")))
+                                         error_kind="unreadable",
+                                         error_message=say("original-missing", id=item.id)))
                 continue
             target = Path(workdir) / str(number) / Path(name).name
             target.parent.mkdir(parents=True)
@@ -341,8 +340,8 @@ def _reparsed(session: _Session, item: StoredRecord, path: Path,
         error = result.error
         return FileOutcome(name, "rejected", record_id=item.id, sha256=item.source_sha256,
                            error_kind=error.kind if error else "unreadable",
-                           error_message=(error.message if error else "") +
-                           " The stored record was kept as it was.")
+                           error_message=say("reparse-failed", message=error.message if error
+                                             else ""))
     record = result.record.to_dict()
     digest = content_hash(record)
     outcome = FileOutcome(name, "unchanged", record_id=item.id, title=record.get("title"),

@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from marshmallow import ValidationError
@@ -25,13 +25,14 @@ from index import writing
 from index.highlight import snippet
 from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import SearchIndex, SearchResult
-from kb.service.archive import Archive
-from kb.core.countries import fold
 from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound
 from kb.core.facets import labelled
+from kb.core.messages import say
 from kb.core.record import RecordSchema, flat_messages
 from kb.core.search_args import MAX_LIMIT, SearchRequest
+from kb.core.text import fold
 from kb.service import versions
+from kb.service.archive import Archive
 from kb.service.store import STATUSES, Store, StoredRecord, now
 
 DEFAULT_HOME = "kb-data"
@@ -220,8 +221,8 @@ class KnowledgeBase:
             try:
                 record = RecordSchema().dump(RecordSchema().load(item.record))
             except ValidationError as exc:
-                raise InvalidRecord(f"Sheet {record_id} cannot be published yet: "
-                                    + " ".join(flat_messages(exc.messages)),
+                raise InvalidRecord(say("cannot-publish", id=record_id,
+                                        problems=flat_messages(exc.messages)),
                                     fields=exc.messages) from exc
             warnings = []
         if record == item.record:

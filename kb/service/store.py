@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.core.errors import StoreError
+from kb.core.messages import Message, as_data, from_data
 
 STATUSES = ("published", "draft")
 # Another process (an import, the web app) may hold the write lock for a while.
@@ -138,8 +139,9 @@ class StoredRecord:
     version: int
     sketch: list[int]
     # What the importer warned about (missing budget, inferred themes...), for staff review;
-    # empty once staff have reviewed the record.
-    warnings: list[str] = field(default_factory=list)
+    # empty once staff have reviewed the record. Messages (code and parameters, stored as
+    # kb.core.messages.as_data); plain English text in records stored by older versions.
+    warnings: list[Message | str] = field(default_factory=list)
 
     def provenance(self) -> dict[str, Any]:
         source = self.record.get("source") or {}
@@ -272,7 +274,7 @@ class Store:
                 (stored.id, stored.status, stored.sheet_key, stored.content_hash, stored.stamp,
                  record_json, stored.source_sha256, stored.importer_version, stored.created,
                  stored.updated, stored.version, json.dumps(stored.sketch),
-                 json.dumps(stored.warnings, ensure_ascii=False)))
+                 json.dumps([as_data(w) for w in stored.warnings], ensure_ascii=False)))
             self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (stored.id,))
             self._db.executemany("INSERT INTO sketch_probes (hash, record_id) VALUES (?, ?)",
                                  [(h, stored.id) for h in stored.sketch[:8]])
@@ -393,4 +395,5 @@ def _record(row: sqlite3.Row) -> StoredRecord:
         sheet_key=row["sheet_key"], content_hash=row["content_hash"], stamp=row["stamp"],
         source_sha256=row["source_sha256"], importer_version=row["importer_version"],
         created=row["created"], updated=row["updated"], version=row["version"],
-        sketch=json.loads(row["sketch"]), warnings=json.loads(row["warnings"]))
+        sketch=json.loads(row["sketch"]),
+        warnings=[from_data(w) for w in json.loads(row["warnings"])])

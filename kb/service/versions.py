@@ -10,7 +10,7 @@ import dataclasses
 from typing import Any
 
 from kb.core import fingerprint
-from kb.core.countries import fold
+from kb.core.text import fold
 from kb.service.store import StoredRecord, content_hash, now
 
 
