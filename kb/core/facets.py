@@ -15,6 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from kb.core.countries import country_name
+from kb.core.messages import N_
 from kb.core.money import eu_cofunded
 from kb.core.themes import vocabulary
 
@@ -33,11 +34,6 @@ BUDGET_BANDS = (
 NO_BUDGET = "none"
 BAND_ORDER = [band for band, _, _ in BUDGET_BANDS] + [NO_BUDGET]
 YES_NO = ("yes", "no")
-
-
-def N_(message: str) -> str:
-    """Marks an English message the web translates (gettext_noop): the text itself."""
-    return message
 
 
 def budget_band(amount_eur: float | None) -> str:

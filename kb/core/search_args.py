@@ -22,7 +22,8 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
 
 from kb.core.errors import BadParameter
-from kb.core.facets import FACETS, N_
+from kb.core.facets import FACETS
+from kb.core.messages import N_, Message
 
 SORTS = ("relevance", "newest", "oldest", "added", "budget_asc", "budget_desc", "title")
 MAX_LIMIT = 100
@@ -47,18 +48,6 @@ class SearchRequest:
     limit: int = 10
     facets: bool = True
     facet_limit: int | None = None
-
-
-class Message(str):
-    """An English message, with the msgid and parameters it was made from (for translation)."""
-
-    msgid: str
-    params: dict[str, Any]
-
-    def __new__(cls, msgid: str, **params: Any) -> Message:
-        text = super().__new__(cls, msgid % params if params else msgid)
-        text.msgid, text.params = msgid, params
-        return text
 
 
 class _Number(fields.Field):
