@@ -19,7 +19,6 @@ from index.schema import facet_values
 from kb.cli.main import main as kb_main
 from kb.core.facets import FACETS, FACET_NAMES, facet_label
 from kb.service.knowledge_base import KnowledgeBase
-from tests.web_fixtures import budget, sheet
 from web import i18n, params
 from web.app import create_app
 
@@ -30,13 +29,13 @@ GROUND_MESSAGES = ("kb/core/facets.py", "kb/core/search_args.py")
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
+def home(make_budget, make_sheet, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("facets") / "kb"
     with KnowledgeBase(home) as kb:
-        kb.save(sheet("Night mediators in Lyon", city="Lyon", country="FR", language="fr",
+        kb.save(make_sheet("Night mediators in Lyon", city="Lyon", country="FR", language="fr",
                       themes=["nightlife"], start_year=2021, evaluation="Fewer fights.",
-                      budget=budget(30_000)))
-        kb.save(sheet("Safer streets in Bremen", city="Bremen", country="DE",
+                      budget=make_budget(30_000)))
+        kb.save(make_sheet("Safer streets in Bremen", city="Bremen", country="DE",
                       themes=["public-spaces"], start_year=2019))
     return home
 
@@ -82,9 +81,9 @@ def test_the_french_catalog_translates_the_messages_of_the_ground():
     assert not untranslated
 
 
-def test_the_index_keeps_and_counts_each_facet_of_the_table():
-    record = sheet("A sheet", city="Porto", country="PT", language="pt", themes=["youth"],
-                   start_year=2020, budget=budget(2_000_000), evaluation="Good.")
+def test_the_index_keeps_and_counts_each_facet_of_the_table(make_budget, make_sheet):
+    record = make_sheet("A sheet", city="Porto", country="PT", language="pt", themes=["youth"],
+                   start_year=2020, budget=make_budget(2_000_000), evaluation="Good.")
     columns = Columns()
     columns.append_raw(json.dumps(facet_values("x", "published", record, "2026-01-01")).encode())
     assert {name: values[0] for name, values in columns.values.items()} == {

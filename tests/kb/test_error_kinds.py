@@ -11,7 +11,6 @@ import pytest
 from kb.core import errors
 from web.app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def error_classes() -> list[type[errors.KbError]]:
@@ -38,16 +37,16 @@ def test_import_error_kinds_are_derived_from_the_classes():
                                        "unsafe-archive"}
 
 
-def test_every_error_class_of_the_product_lives_in_the_error_module():
+def test_every_error_class_of_the_product_lives_in_the_error_module(project_root):
     elsewhere = []
     for package in ("kb", "importers", "index", "web"):
-        for path in (ROOT / package).rglob("*.py"):
+        for path in (project_root / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.ClassDef) and any(
                         getattr(base, "id", "") in {"KbError", "Exception"} or
                         getattr(base, "id", "").endswith(("Error", "Failure"))
                         for base in node.bases):
-                    elsewhere.append(f"{path.relative_to(ROOT)}:{node.name}")
+                    elsewhere.append(f"{path.relative_to(project_root)}:{node.name}")
     assert [place for place in elsewhere if not place.startswith("kb/core/errors.py")] == []
 
 

@@ -19,15 +19,14 @@ from kb.core.messages import (MESSAGES, Message, as_data, field_label, from_data
 from kb.service.batches import load_report
 from kb.service.knowledge_base import KnowledgeBase
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ("kb", "importers", "index", "web")
 
 
-def _said_codes() -> dict[str, str]:
+def _said_codes(root: Path) -> dict[str, str]:
     """Every literal code passed to say() in the product packages, with where it is."""
     found = {}
     for package in PRODUCT:
-        for path in (ROOT / package).rglob("*.py"):
+        for path in (root / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say"):
                     args = [node.args[0]] if node.args else []
@@ -36,12 +35,12 @@ def _said_codes() -> dict[str, str]:
                     for arg in args:
                         # A literal code, so this test sees every one.
                         assert isinstance(arg, ast.Constant), f"{path}:{node.lineno}"
-                        found[arg.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+                        found[arg.value] = f"{path.relative_to(root)}:{node.lineno}"
     return found
 
 
-def test_every_code_said_is_in_the_table_and_every_code_of_the_table_is_said():
-    said = _said_codes()
+def test_every_code_said_is_in_the_table_and_every_code_of_the_table_is_said(project_root):
+    said = _said_codes(project_root)
     unknown = {code: where for code, where in said.items() if code not in MESSAGES}
     assert not unknown
     labels = {code for code in MESSAGES if code.startswith("field-") and

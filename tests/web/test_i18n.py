@@ -21,14 +21,14 @@ from markupsafe import escape
 from kb.service.importing import ImportOptions, import_paths
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.themes import vocabulary
+import web
 from web.app import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-WEB = ROOT / "web"
+WEB = Path(web.__file__).resolve().parent        # the package the catalog covers
+ROOT = WEB.parent
 TRANSLATIONS = WEB / "translations"
 PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-SAMPLES = ROOT / "kb" / "cli" / "demo"
 # The keywords `pybabel extract -k _l -k lazy_gettext` adds to babel's defaults.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 FIX = """To bring the catalog up to date, from the project root:
@@ -128,10 +128,10 @@ def test_committed_mo_matches_the_po():
 # Rendering, on a real knowledge base built once from the sample sheets.
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
+def home(demo_files, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("i18n") / "kb"
     with KnowledgeBase(home) as kb:
-        report = import_paths(kb, [SAMPLES], ImportOptions(workers=1))
+        report = import_paths(kb, [demo_files], ImportOptions(workers=1))
     assert report.files and all(item.outcome == "imported" for item in report.files)
     return home
 

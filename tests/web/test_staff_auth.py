@@ -11,36 +11,35 @@ from kb.service.audit import AuditLog
 from kb.cli.main import main
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.users import MAX_FAILURES, Users
-from tests.staff_support import PASSWORD, app, client, sign_in, token  # noqa: F401 (fixtures)
 from web.app import create_app
 
 
 
 @pytest.fixture
-def home(tmp_path):
+def home(password, tmp_path):
     home = tmp_path / "kb"
     with KnowledgeBase(home) as kb:
-        Users(kb.store).add("alice", PASSWORD)
+        Users(kb.store).add("alice", password)
     return home
 
 
 # Accounts on the command line
 
-def test_kb_user_add_list_remove(tmp_path):
+def test_kb_user_add_list_remove(password, tmp_path):
     runner = CliRunner()
     home = str(tmp_path / "kb")
     added = runner.invoke(main, ["--home", home, "user", "add", "bob"],
-                          input=f"{PASSWORD}\n{PASSWORD}\n")
+                          input=f"{password}\n{password}\n")
     assert added.exit_code == 0, added.output
     listed = runner.invoke(main, ["--home", home, "user", "list"])
     assert "bob" in listed.output
     with KnowledgeBase(home) as kb:
         stored = kb.store.execute("SELECT password_hash FROM users WHERE name = 'bob'").fetchone()[0]
-        assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
-        assert Users(kb.store).verify("bob", PASSWORD)
-        assert not Users(kb.store).verify("bob", PASSWORD + "!")
+        assert password not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+        assert Users(kb.store).verify("bob", password)
+        assert not Users(kb.store).verify("bob", password + "!")
     again = runner.invoke(main, ["--home", home, "user", "add", "bob"],
-                          input=f"{PASSWORD}\n{PASSWORD}\n")
+                          input=f"{password}\n{password}\n")
     assert again.exit_code == 1 and "already" in again.output
     short = runner.invoke(main, ["--home", home, "user", "add", "carol"], input="short\nshort\n")
     assert short.exit_code == 1 and "too short" in short.output
@@ -51,14 +50,14 @@ def test_kb_user_add_list_remove(tmp_path):
     assert gone.exit_code == 1 and "No user" in gone.output
 
 
-def test_user_names_are_checked():
+def test_user_names_are_checked(password):
     with pytest.raises(Exception, match="valid user name"):
-        Users(None).add("<script>", PASSWORD)
+        Users(None).add("<script>", password)
 
 
 # Signing in and out
 
-def test_sign_in_sets_a_protected_session_cookie(client):
+def test_sign_in_sets_a_protected_session_cookie(sign_in, client):
     response = sign_in(client)
     assert response.status_code == 302 and response.location.endswith("/staff/")
     cookie = response.headers["Set-Cookie"]
@@ -68,18 +67,18 @@ def test_sign_in_sets_a_protected_session_cookie(client):
     assert page.status_code == 200 and "alice" in page.get_data(as_text=True)
 
 
-def test_the_cookie_is_secure_over_https(app):
+def test_the_cookie_is_secure_over_https(password, app):
     client = app.test_client()
     html = client.get("/staff/sign-in", base_url="https://kb.example").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     response = client.post("/staff/sign-in", base_url="https://kb.example",
                            headers={"Referer": "https://kb.example/staff/sign-in"},
-                           data={"name": "alice", "password": PASSWORD, "csrf_token": csrf})
+                           data={"name": "alice", "password": password, "csrf_token": csrf})
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_behind_a_proxy_the_forwarded_scheme_makes_cookies_secure(home):
+def test_behind_a_proxy_the_forwarded_scheme_makes_cookies_secure(password, home):
     app = create_app({"KB_HOME": home, "TESTING": True, "TRUST_PROXY": True})
     client = app.test_client()
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kb.example"}
@@ -87,19 +86,19 @@ def test_behind_a_proxy_the_forwarded_scheme_makes_cookies_secure(home):
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     response = client.post("/staff/sign-in", headers={
         **headers, "Referer": "https://kb.example/staff/sign-in"},
-        data={"name": "alice", "password": PASSWORD, "csrf_token": csrf})
+        data={"name": "alice", "password": password, "csrf_token": csrf})
     assert response.status_code == 302 and "Secure" in response.headers["Set-Cookie"]
     app.extensions["knowledge_base"].close()
 
 
-def test_wrong_password_is_refused_without_saying_which_part(client):
+def test_wrong_password_is_refused_without_saying_which_part(sign_in, client):
     wrong = sign_in(client, password="not the password")
     unknown = sign_in(client, name="mallory")
     assert wrong.status_code == unknown.status_code == 401
     assert client.get("/staff/").status_code == 302
 
 
-def test_repeated_failures_lock_the_name_for_a_while(client):
+def test_repeated_failures_lock_the_name_for_a_while(sign_in, client):
     for _ in range(MAX_FAILURES):
         assert sign_in(client, password="guess").status_code == 401
     locked = sign_in(client)                       # even the right password waits now
@@ -108,14 +107,14 @@ def test_repeated_failures_lock_the_name_for_a_while(client):
     assert client.get("/staff/").status_code == 302
 
 
-def test_sign_out_ends_the_session(client):
+def test_sign_out_ends_the_session(sign_in, token, client):
     sign_in(client)
     response = client.post("/staff/sign-out", data={"csrf_token": token(client, "/staff/")})
     assert response.status_code == 302
     assert client.get("/staff/").status_code == 302
 
 
-def test_a_removed_account_is_signed_out(client, home):
+def test_a_removed_account_is_signed_out(sign_in, client, home):
     sign_in(client)
     assert client.get("/staff/").status_code == 200
     with KnowledgeBase(home) as kb:
@@ -124,13 +123,13 @@ def test_a_removed_account_is_signed_out(client, home):
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
-def test_sign_in_never_sends_the_user_elsewhere(client, target):
+def test_sign_in_never_sends_the_user_elsewhere(sign_in, client, target):
     response = sign_in(client, next=target)
     assert response.status_code == 302
     assert response.location.endswith("/staff/")
 
 
-def test_sign_in_goes_back_to_the_page_asked_for(client):
+def test_sign_in_goes_back_to_the_page_asked_for(sign_in, client):
     first = client.get("/staff/audit")
     assert first.status_code == 302 and first.location.endswith("next=/staff/audit")
     response = sign_in(client, next="/staff/audit")
@@ -139,9 +138,9 @@ def test_sign_in_goes_back_to_the_page_asked_for(client):
 
 # CSRF and the guard on writes
 
-def test_a_form_without_a_valid_csrf_token_is_refused(client):
-    missing = client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD})
-    forged = client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD,
+def test_a_form_without_a_valid_csrf_token_is_refused(password, client):
+    missing = client.post("/staff/sign-in", data={"name": "alice", "password": password})
+    forged = client.post("/staff/sign-in", data={"name": "alice", "password": password,
                                                  "csrf_token": "forged"})
     assert missing.status_code == forged.status_code == 400
     assert client.get("/staff/").status_code == 302          # not signed in
@@ -159,7 +158,7 @@ def write_routes(app):
             yield rule, sorted(methods), values
 
 
-def test_every_write_route_refuses_anonymous_users(app):
+def test_every_write_route_refuses_anonymous_users(token, app):
     client = app.test_client()
     csrf = token(client)
     routes = list(write_routes(app))
@@ -189,7 +188,7 @@ def test_every_staff_page_refuses_anonymous_users(app):
 
 # The audit log
 
-def test_sign_in_and_out_are_in_the_audit_log(client, home):
+def test_sign_in_and_out_are_in_the_audit_log(sign_in, token, client, home):
     sign_in(client)
     client.post("/staff/sign-out", data={"csrf_token": token(client, "/staff/")})
     with KnowledgeBase(home) as kb:
@@ -197,7 +196,7 @@ def test_sign_in_and_out_are_in_the_audit_log(client, home):
     assert actions == [("alice", "sign-out"), ("alice", "sign-in")]
 
 
-def test_the_audit_log_page_and_csv(client, home):
+def test_the_audit_log_page_and_csv(sign_in, client, home):
     with KnowledgeBase(home) as kb:
         AuditLog(kb.store).record("alice", "edit", "some-sheet", {"fields": ["title"]})
     sign_in(client)

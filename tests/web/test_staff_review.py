@@ -8,7 +8,6 @@ import html
 import re
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,27 +22,24 @@ from kb.service.review import field_diff
 from kb.service.store import _SCHEMA, Store
 from kb.core.themes import vocabulary
 from kb.service.users import Users
-from tests import staff_support
-from tests.staff_support import PASSWORD, app, client, csrf_of, sign_in  # noqa: F401 (fixtures)
 from web.review import form_values, record_from_form
 
-DEMO_FILES = Path(__file__).resolve().parent.parent / "kb" / "cli" / "demo"
 DRAFT = {"title": "Zeppelin watch over the harbour", "language": "en", "city": "Bristol",
          "country": "GB", "objectives": "Watch the harbour from a zeppelin at night.",
          "themes": ["nightlife"]}
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
+def template(demo_files, password, tmp_path_factory):
     """A knowledge base imported once: the 12 demo sheets, a draft, a staff user."""
     home = tmp_path_factory.mktemp("review") / "kb"
     with KnowledgeBase(home) as kb:
-        report = import_paths(kb, [DEMO_FILES], ImportOptions(workers=1))
+        report = import_paths(kb, [demo_files], ImportOptions(workers=1))
         assert sum(1 for item in report.files if item.record_id) == 12, report
         draft, errors = load_draft(DRAFT)
         assert not errors
         kb.save(draft, "draft")
-        Users(kb.store).add("alice", PASSWORD)
+        Users(kb.store).add("alice", password)
     return home
 
 
@@ -55,13 +51,15 @@ def home(template, tmp_path):
 
 
 @pytest.fixture
-def staff(client):
+def staff(sign_in, client):
     assert sign_in(client).status_code == 302
     return client
 
 
-def token(client, path: str = "/staff/") -> str:
-    return staff_support.token(client, path)
+@pytest.fixture
+def token(token):
+    """The CSRF token of a staff page's forms (the queue's, unless another path is given)."""
+    return lambda client, path="/staff/": token(client, path)
 
 
 def kb_of(app) -> KnowledgeBase:
@@ -103,12 +101,16 @@ def form_data(record: dict, **changes: str) -> MultiDict:
     return data
 
 
-def edit(client, item, **changes: str):
-    path = f"/staff/sheets/{item.id}/edit"
-    data = form_data(item.record, **changes)
-    data["csrf_token"] = token(client, path)
-    data["version"] = str(item.version)
-    return client.post(path, data=data)
+@pytest.fixture
+def edit(token):
+    """edit(client, item, field=value...) posts the edit form of a stored record with changes."""
+    def posting(client, item, **changes: str):
+        path = f"/staff/sheets/{item.id}/edit"
+        data = form_data(item.record, **changes)
+        data["csrf_token"] = token(client, path)
+        data["version"] = str(item.version)
+        return client.post(path, data=data)
+    return posting
 
 
 def search_ids(client, q: str) -> list[str]:
@@ -149,7 +151,7 @@ def test_french_staff_pages_word_the_importers_warnings_in_french(staff, app):
     assert "No budget figure was found." in staff.get("/staff/review").get_data(as_text=True)
 
 
-def test_an_incomplete_draft_says_what_is_missing_in_french(staff, app):
+def test_an_incomplete_draft_says_what_is_missing_in_french(token, staff, app):
     item = draft(app)
     staff.set_cookie("lang", "fr")
     refused = staff.post(f"/staff/sheets/{item.id}/publish", data={"csrf_token": token(staff)})
@@ -189,7 +191,7 @@ def test_a_draft_without_an_original_says_so(staff, app):
     assert staff.get(f"/staff/sheets/{draft(app).id}/original").status_code == 404
 
 
-def test_the_staff_download_of_the_original_works_for_drafts(staff, app, client):
+def test_the_staff_download_of_the_original_works_for_drafts(token, staff, app, client):
     item = demo(app, "demo05")
     staff.post(f"/staff/sheets/{item.id}/unpublish", data={"csrf_token": token(staff)})
     assert client.get(f"/sheets/{item.id}/original").status_code == 404
@@ -243,7 +245,7 @@ def test_the_form_gives_back_every_stored_record_exactly(app):
     ({"budget_amount": "5000", "budget_currency": "XYZ"}, "budget_currency", "ISO 4217"),
     ({"extra_heading": "", "extra_text": "Text without a heading"}, "extra_sections", "heading"),
 ])
-def test_an_invalid_edit_shows_the_errors_beside_the_fields_and_changes_nothing(
+def test_an_invalid_edit_shows_the_errors_beside_the_fields_and_changes_nothing(edit, 
         staff, app, changes, field, message):
     item = demo(app, "demo09")
     response = edit(staff, item, objectives="Zorblax was never saved.", **changes)
@@ -263,7 +265,7 @@ def test_an_invalid_edit_shows_the_errors_beside_the_fields_and_changes_nothing(
     assert audit(app) == []
 
 
-def test_a_valid_edit_is_saved_searchable_at_once_and_audited(staff, app, client):
+def test_a_valid_edit_is_saved_searchable_at_once_and_audited(edit, staff, app, client):
     item = demo(app, "demo03")
     response = edit(staff, item, objectives=item.record["objectives"] + "\nZorblax patrols too.",
                     budget_amount="45000", budget_currency="eur", budget_text="45,000 EUR")
@@ -284,7 +286,7 @@ def test_a_valid_edit_is_saved_searchable_at_once_and_audited(staff, app, client
     assert '"objectives"' in entry.detail and '"budget"' in entry.detail
 
 
-def test_saving_a_warned_sheet_unchanged_marks_it_reviewed(staff, app):
+def test_saving_a_warned_sheet_unchanged_marks_it_reviewed(edit, staff, app):
     warned, clean = demo(app, "demo03"), demo(app, "demo01")
     assert edit(staff, warned).status_code == 302
     after = kb_of(app).store.get(warned.id)
@@ -296,7 +298,7 @@ def test_saving_a_warned_sheet_unchanged_marks_it_reviewed(staff, app):
             if e.action == "edit"] == [("edit", warned.id, '{"fields": []}')]
 
 
-def test_an_edit_of_a_sheet_changed_meanwhile_is_refused(staff, app):
+def test_an_edit_of_a_sheet_changed_meanwhile_is_refused(edit, staff, app):
     item = demo(app, "demo09")
     kb_of(app).save({**item.record, "city": "Limerick City"}, record_id=item.id)
     response = edit(staff, item, title="Mine")               # sent with the old version
@@ -306,7 +308,7 @@ def test_an_edit_of_a_sheet_changed_meanwhile_is_refused(staff, app):
 
 # Publishing and unpublishing
 
-def test_an_incomplete_draft_is_not_published_then_fixed_and_published(staff, app, client):
+def test_an_incomplete_draft_is_not_published_then_fixed_and_published(edit, token, staff, app, client):
     item = draft(app)
     refused = staff.post(f"/staff/sheets/{item.id}/publish", data={"csrf_token": token(staff)})
     page = refused.get_data(as_text=True)
@@ -332,7 +334,7 @@ def test_an_incomplete_draft_is_not_published_then_fixed_and_published(staff, ap
                           ("alice", "publish", item.id)]
 
 
-def test_the_publish_button_publishes_a_complete_draft(staff, app, client):
+def test_the_publish_button_publishes_a_complete_draft(token, staff, app, client):
     item = demo(app, "demo12")
     staff.post(f"/staff/sheets/{item.id}/unpublish", data={"csrf_token": token(staff)})
     assert client.get(f"/sheets/{item.id}").status_code == 404
@@ -342,7 +344,7 @@ def test_the_publish_button_publishes_a_complete_draft(staff, app, client):
     assert audit(app) == [("alice", "unpublish", item.id), ("alice", "publish", item.id)]
 
 
-def test_unpublishing_hides_a_sheet_from_the_public(staff, app, client):
+def test_unpublishing_hides_a_sheet_from_the_public(token, staff, app, client):
     item = demo(app, "demo08")
     word = "Nachtsport"
     assert item.id in search_ids(client, word)
@@ -358,7 +360,7 @@ def test_unpublishing_hides_a_sheet_from_the_public(staff, app, client):
 
 # Deleting
 
-def test_delete_asks_for_confirmation_then_removes_the_sheet_and_keeps_the_original(
+def test_delete_asks_for_confirmation_then_removes_the_sheet_and_keeps_the_original(token, 
         staff, app, client):
     item = demo(app, "demo06")
     confirm = staff.get(f"/staff/sheets/{item.id}/delete")
@@ -383,7 +385,7 @@ def altered(app, item):
     return kb_of(app).save(record, item.status, record_id=item.id)
 
 
-def test_reparse_shows_the_changed_fields_and_applying_restores_the_importers_values(
+def test_reparse_shows_the_changed_fields_and_applying_restores_the_importers_values(csrf_of, 
         staff, app):
     item = demo(app, "demo05")
     changed = altered(app, item)
@@ -433,21 +435,21 @@ def test_kb_reimport_diff_prints_the_changes_and_stores_nothing(app, home):
 
 # The JSON API
 
-def test_api_writes_need_a_signed_in_user_and_the_csrf_header(app, client):
+def test_api_writes_need_a_signed_in_user_and_the_csrf_header(csrf_of, password, token, app, client):
     item = demo(app, "demo09")
     csrf = token(client, "/staff/sign-in")
     anonymous = client.put(f"/api/sheets/{item.id}", json=item.record,
                            headers={"X-CSRFToken": csrf})
     assert anonymous.status_code == 401 and anonymous.get_json()["error"]["message"]
     page = client.get("/staff/sign-in").get_data(as_text=True)
-    client.post("/staff/sign-in", data={"name": "alice", "password": PASSWORD,
+    client.post("/staff/sign-in", data={"name": "alice", "password": password,
                                         "csrf_token": csrf_of(page)})
     without = client.put(f"/api/sheets/{item.id}", json=item.record)
     assert without.status_code == 400
     assert kb_of(app).store.get(item.id).version == item.version
 
 
-def test_api_put_saves_a_valid_record_and_refuses_an_invalid_one(staff, app):
+def test_api_put_saves_a_valid_record_and_refuses_an_invalid_one(token, staff, app):
     item = demo(app, "demo09")
     headers = {"X-CSRFToken": token(staff)}
     bad = {**item.record, "contact": {"name": "Eva", "email": "nope"}, "language": "xx"}
@@ -470,7 +472,7 @@ def test_api_put_saves_a_valid_record_and_refuses_an_invalid_one(staff, app):
     assert audit(app) == [("alice", "edit", item.id)]
 
 
-def test_api_publish_unpublish_and_delete(staff, app, client):
+def test_api_publish_unpublish_and_delete(token, staff, app, client):
     headers = {"X-CSRFToken": token(staff)}
     incomplete = draft(app)
     refused = staff.post(f"/api/sheets/{incomplete.id}/publish", headers=headers)
@@ -493,7 +495,7 @@ def test_api_publish_unpublish_and_delete(staff, app, client):
 
 # The audit log
 
-def test_every_action_is_in_the_audit_log_with_user_action_and_sheet(staff, app):
+def test_every_action_is_in_the_audit_log_with_user_action_and_sheet(edit, csrf_of, token, staff, app):
     item = demo(app, "demo11")
     edit(staff, item, city="Porto (city)")
     staff.post(f"/staff/sheets/{item.id}/unpublish", data={"csrf_token": token(staff)})

@@ -18,8 +18,8 @@ import pytest
 
 from kb.core.errors import ERROR_KINDS
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "robustness"
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "robustness"
 if not (CORPUS / "files").is_dir():
     pytest.skip(f"no robustness corpus at {CORPUS}", allow_module_level=True)
 

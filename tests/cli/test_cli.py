@@ -33,9 +33,8 @@ def test_empty_folder_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_damaged_pdf_notices_stay_quiet_unless_verbose(tmp_path):
-    from pathlib import Path
-    demo = sorted((Path(__file__).parents[1] / "kb/cli/demo").glob("*.pdf"))[0]
+def test_damaged_pdf_notices_stay_quiet_unless_verbose(tmp_path, demo_files):
+    demo = sorted(demo_files.glob("*.pdf"))[0]
     data = demo.read_bytes()
     # Point startxref at the wrong offset: pypdf recovers, logging notices as it goes.
     head, _, tail = data.rpartition(b"startxref")

@@ -1,7 +1,7 @@
 """The web front end through Flask's test client, on a real knowledge base (the 12 demo sheets
-imported from their files and a few hand-made records, built once for the module).
+imported from their files and a few hand-made records, built once: tests/web/conftest.py).
 
-Expected answers come from the records themselves (tests/web_fixtures.py) or from another
+Expected answers come from the records themselves (the helpers below) or from another
 door to the same data (the JSON API, the CLI); assertions read ids, names, hrefs, statuses and
 JSON rather than the interface's wording, which is being translated.
 """
@@ -16,6 +16,7 @@ import re
 import statistics
 import xml.etree.ElementTree as ET
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -32,12 +33,10 @@ from kb.core.countries import country_name
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import Record, RecordSchema
 from kb.core.themes import vocabulary
-from tests.web_fixtures import (DEMO_FILES, FORMULA, IMG, RECORD_FACETS, SCRIPT, Corpus,
-                                budget, build_corpus, eur, facet_values, matches, sheet)
 from web.app import create_app
 
-ESCAPED_SCRIPT = html.escape(SCRIPT)                   # &lt;script&gt;alert(1)...
-ESCAPED_IMG = html.escape(IMG.removeprefix('">'))     # &lt;img src=x onerror=...
+# The demo sheets, where `kb demo` reads them (the tests are parametrized by their names).
+DEMO_FILES = Path(str(resources.files("kb.cli") / "demo"))
 RAW_HOSTILE = ("<script>alert", "<img src=x onerror")
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 SECTIONS = ("context", "objectives", "activities", "evaluation")
@@ -46,17 +45,12 @@ SECTIONS = ("context", "objectives", "activities", "evaluation")
 # Fixtures
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return build_corpus(tmp_path_factory.mktemp("web") / "kb")
-
-
 def close_app(app) -> None:
     app.extensions["knowledge_base"].close()
 
 
 @pytest.fixture(scope="module")
-def app(corpus: Corpus):
+def app(corpus):
     application = create_app({"KB_HOME": corpus.home, "TESTING": True})
     yield application
     close_app(application)
@@ -68,6 +62,62 @@ def client(app):
 
 
 # Helpers
+
+# What the records themselves say (expected answers are worked out from these, not from the index)
+
+# (value, lowest EUR included, highest EUR excluded), as the issue defines the budget bands.
+BUDGET_BANDS = (("<10k", 0, 10_000), ("10k-50k", 10_000, 50_000), ("50k-250k", 50_000, 250_000),
+                ("250k-1M", 250_000, 1_000_000), (">1M", 1_000_000, float("inf")))
+# URL parameters whose values can be read off a record (eu_funded needs the funding rules).
+RECORD_FACETS = ("theme", "country", "city", "language", "year", "budget_band", "evaluated")
+
+
+def eur(record: dict[str, Any]) -> float | None:
+    return (record.get("budget") or {}).get("amount_eur")
+
+
+def facet_values(record: dict[str, Any], param: str) -> set[str]:
+    """The values a sheet has for one facet, named by its URL parameter."""
+    if param == "theme":
+        return set(record.get("themes") or [])
+    if param in ("country", "city", "language"):
+        return {record[param]} if record.get(param) else set()
+    if param == "year":
+        return {str(record["start_year"])} if record.get("start_year") is not None else set()
+    if param == "budget_band":
+        amount = eur(record)
+        if amount is None:
+            return {"none"}
+        return {band for band, low, high in BUDGET_BANDS if low <= amount < high}
+    if param == "evaluated":
+        return {"yes" if (record.get("evaluation") or "").strip() else "no"}
+    raise ValueError(param)
+
+
+def matches(record: dict[str, Any], params: list[tuple[str, str]]) -> bool:
+    """Whether a sheet passes these URL filters: OR within a facet, AND across them."""
+    chosen: dict[str, set[str]] = {}
+    for name, value in params:
+        chosen.setdefault(name, set()).add(value)
+    for name, values in chosen.items():
+        if name in RECORD_FACETS:
+            if not facet_values(record, name) & values:
+                return False
+            continue
+        [value] = values
+        if name in ("year_from", "year_to"):
+            year = record.get("start_year")
+            if year is None or (year < int(value) if name == "year_from" else year > int(value)):
+                return False
+        elif name in ("budget_min", "budget_max"):
+            amount = eur(record)
+            if amount is None or (amount < float(value) if name == "budget_min"
+                                  else amount > float(value)):
+                return False
+        else:
+            raise ValueError(name)
+    return True
+
 
 
 def url(path: str, params: list[tuple[str, str]] | None = None) -> str:
@@ -136,7 +186,7 @@ def facet_boxes(doc: lxml.html.HtmlElement, param: str) -> dict[str, tuple[bool,
     return out
 
 
-def published_where(corpus: Corpus, params: list[tuple[str, str]]) -> set[str]:
+def published_where(corpus, params: list[tuple[str, str]]) -> set[str]:
     return {rid for rid, item in corpus.published.items() if matches(item.record, params)}
 
 
@@ -232,7 +282,7 @@ def test_eu_funding_is_read_in_the_sheets_language(client, corpus, demo, says):
     assert rid in api_ids(client, [("eu_funded", "yes")])[1]
 
 
-def expected_facet_counts(corpus: Corpus, params: list[tuple[str, str]], facet: str
+def expected_facet_counts(corpus, params: list[tuple[str, str]], facet: str
                           ) -> dict[str, tuple[bool, int]]:
     """What a facet's checkboxes should show: counts over the sheets passing every *other*
     facet's selection, with the selected values always listed."""
@@ -517,24 +567,26 @@ def test_unknown_pages_are_404(client):
 # Hostile text is shown as text
 
 
-def hostile_urls(corpus: Corpus) -> list[str]:
+def hostile_urls(corpus) -> list[str]:
     hostile = corpus.ids["hostile"]
     return [f"/sheets/{hostile}", "/?q=graffiti", "/?q=script", "/?sort=added",
             f"/sheets/{corpus.demo_id('demo10')}",
             f"/compare?id={hostile}&id={corpus.ids['glasgow']}", "/analysis?q=graffiti"]
 
 
-def test_hostile_text_is_escaped_in_pages(client, corpus):
+def test_hostile_text_is_escaped_in_pages(hostile, client, corpus):
+    escaped_script = html.escape(hostile.script)                   # &lt;script&gt;alert(1)...
+    escaped_img = html.escape(hostile.img.removeprefix('">'))     # &lt;img src=x onerror=...
     for path in hostile_urls(corpus):
         body = body_of(client, path)
         assert corpus.ids["hostile"] in body or "analysis" in path, path
         for raw in RAW_HOSTILE:
             assert raw not in body, path
     sheet_page = body_of(client, f"/sheets/{corpus.ids['hostile']}")
-    assert ESCAPED_SCRIPT in sheet_page and ESCAPED_IMG in sheet_page
-    assert ESCAPED_SCRIPT in body_of(client, "/?q=graffiti")
+    assert escaped_script in sheet_page and escaped_img in sheet_page
+    assert escaped_script in body_of(client, "/?q=graffiti")
     compare = body_of(client, f"/compare?id={corpus.ids['hostile']}&id={corpus.ids['glasgow']}")
-    assert ESCAPED_SCRIPT in compare and ESCAPED_IMG in compare
+    assert escaped_script in compare and escaped_img in compare
 
 
 def test_hostile_text_is_escaped_in_the_feed(client, corpus):
@@ -876,10 +928,10 @@ def test_csv_export_spans_more_than_one_page(client, corpus):
     assert len(rows) == len(corpus.published) > 10
 
 
-def test_csv_export_neutralises_formulas(client, corpus):
+def test_csv_export_neutralises_formulas(hostile, client, corpus):
     _, rows = csv_rows(client, [("q", "graffiti")])
     [row] = rows
-    assert row["organisation"] == "'" + FORMULA
+    assert row["organisation"] == "'" + hostile.formula
     assert row["title"] == corpus.record("hostile")["title"]
     for row in csv_rows(client, [])[1]:
         for value in row.values():
@@ -932,14 +984,14 @@ def test_feed_lists_the_newest_matching_sheets(client, corpus, params):
     assert query_pairs(page_link.get("href")) == sorted(params)
 
 
-def test_feed_puts_a_newly_added_sheet_first(tmp_path, monkeypatch):
+def test_feed_puts_a_newly_added_sheet_first(make_sheet, tmp_path, monkeypatch):
     home = tmp_path / "kb"
     with KnowledgeBase(home) as kb:
         monkeypatch.setattr("kb.service.versions.now", lambda: "2020-01-01T00:00:00+00:00")
         for number in range(22):
-            kb.save(sheet(f"Older sheet {number:02}", city="Leeds", country="GB"))
+            kb.save(make_sheet(f"Older sheet {number:02}", city="Leeds", country="GB"))
         monkeypatch.setattr("kb.service.versions.now", lambda: "2021-06-01T00:00:00+00:00")
-        newest = kb.save(sheet("Zebra crossings", city="Leeds", country="GB")).id
+        newest = kb.save(make_sheet("Zebra crossings", city="Leeds", country="GB")).id
     application = create_app({"KB_HOME": home, "TESTING": True})
     try:
         _, entries = feed_entries(application.test_client(), [])
@@ -1080,18 +1132,18 @@ def test_security_headers(client, corpus, path):
 # The app and its knowledge base
 
 
-def test_an_import_after_the_start_is_visible_without_restart(tmp_path):
+def test_an_import_after_the_start_is_visible_without_restart(make_budget, make_sheet, tmp_path):
     home = tmp_path / "kb"
     with KnowledgeBase(home) as kb:
-        first = kb.save(sheet("Night buses for students", city="Leeds", country="GB",
-                                budget=budget(8_000))).id
+        first = kb.save(make_sheet("Night buses for students", city="Leeds", country="GB",
+                                budget=make_budget(8_000))).id
     application = create_app({"KB_HOME": home, "TESTING": True})
     try:
         client = application.test_client()
         assert api_ids(client, [])[1] == [first]
         with KnowledgeBase(home) as other:
-            second = other.save(sheet("Quiet courtyards", city="York", country="GB",
-                                      themes=["public-spaces"], budget=budget(9_000))).id
+            second = other.save(make_sheet("Quiet courtyards", city="York", country="GB",
+                                      themes=["public-spaces"], budget=make_budget(9_000))).id
         assert set(api_ids(client, [])[1]) == {first, second}
         assert hit_ids(page(client, "/", [("q", "courtyards")])) == [second]
         assert client.get(f"/sheets/{second}").status_code == 200
@@ -1104,12 +1156,12 @@ def test_an_import_after_the_start_is_visible_without_restart(tmp_path):
         close_app(application)
 
 
-def test_two_apps_on_two_homes_see_their_own_sheets(tmp_path):
+def test_two_apps_on_two_homes_see_their_own_sheets(make_budget, make_sheet, tmp_path):
     ids = {}
     for name in ("one", "two"):
         with KnowledgeBase(tmp_path / name) as kb:
-            ids[name] = kb.save(sheet(f"Sheet of home {name}", city="Leeds", country="GB",
-                                          budget=budget(1_000))).id
+            ids[name] = kb.save(make_sheet(f"Sheet of home {name}", city="Leeds", country="GB",
+                                          budget=make_budget(1_000))).id
     apps = {name: create_app({"KB_HOME": tmp_path / name, "TESTING": True})
             for name in ("one", "two")}
     try:

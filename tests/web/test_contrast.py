@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-CSS = Path(__file__).resolve().parents[1] / "web" / "static" / "style.css"
+import web
+
+CSS = Path(web.__file__).resolve().parent / "static" / "style.css"
 
 
 def colours() -> dict[str, str]:

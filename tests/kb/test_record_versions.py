@@ -10,27 +10,25 @@ from pathlib import Path
 from kb.service import importing
 from kb.service.backup import export_jsonl, load_jsonl
 from kb.service.knowledge_base import KnowledgeBase
-from tests.conftest import MINIMAL_SHEET, sheet_docx
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_only_the_version_module_builds_stored_records():
+
+def test_only_the_version_module_builds_stored_records(project_root):
     builders = []
     for package in ("kb", "importers", "index", "web"):
-        for path in (ROOT / package).rglob("*.py"):
+        for path in (project_root / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "StoredRecord":
-                    builders.append(str(path.relative_to(ROOT)))
+                    builders.append(str(path.relative_to(project_root)))
     # The store builds them from its rows; every new version comes from versions.py.
     assert sorted(set(builders)) == ["kb/service/store.py", "kb/service/versions.py"]
 
 
-def test_import_then_a_new_file_of_the_same_sheet_is_version_two(tmp_path: Path, sheet_file):
+def test_import_then_a_new_file_of_the_same_sheet_is_version_two(minimal_sheet, sheet_docx, tmp_path: Path, sheet_file):
     with KnowledgeBase(tmp_path / "home") as kb:
         importing.import_paths(kb, [sheet_file])
         first = next(iter(kb.store.records()))
-        changed = {**MINIMAL_SHEET, "sections": [*MINIMAL_SHEET["sections"][:4],
+        changed = {**minimal_sheet, "sections": [*minimal_sheet["sections"][:4],
                                                  ("Evaluation", "Complaints fell by half.")]}
         newer = tmp_path / "newer.docx"
         newer.write_bytes(sheet_docx(changed))

@@ -6,6 +6,7 @@ import copy
 import csv
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ from kb.cli.main import main
 from kb.service.knowledge_base import KnowledgeBase
 from tests.samples.render import render
 from tests.samples.sheets import sheet as demo_sheet
-from tests.conftest import MINIMAL_SHEET, sheet_docx
 
 
 def kb_run(home: Path, *args: str) -> Result:
@@ -28,15 +28,20 @@ def import_run(home: Path, *args: str):
     return kb_run(home, "import", "--workers", "1", "--quiet", *args)
 
 
-def variant(title: str | None = None, city: str | None = None, **sections: str) -> dict:
-    sheet = copy.deepcopy(MINIMAL_SHEET)
-    if title:
-        sheet["title"] = title
-    if city:
-        sheet["meta"] = [(label, city if label == "City" else value) for label, value in sheet["meta"]]
-    sheet["sections"] = [(heading, sections.get(heading.lower(), text))
-                         for heading, text in sheet["sections"]]
-    return sheet
+@pytest.fixture
+def variant(minimal_sheet) -> Callable[..., dict]:
+    """variant(title, city, section=text...) -> the minimal sheet with those changed."""
+    def changed(title: str | None = None, city: str | None = None, **sections: str) -> dict:
+        sheet = copy.deepcopy(minimal_sheet)
+        if title:
+            sheet["title"] = title
+        if city:
+            sheet["meta"] = [(label, city if label == "City" else value)
+                             for label, value in sheet["meta"]]
+        sheet["sections"] = [(heading, sections.get(heading.lower(), text))
+                             for heading, text in sheet["sections"]]
+        return sheet
+    return changed
 
 
 @pytest.fixture
@@ -49,7 +54,7 @@ def records_of(home: Path) -> list:
         return list(kb.store.records())
 
 
-def test_import_folder_then_again_changes_nothing(home, tmp_path):
+def test_import_folder_then_again_changes_nothing(variant, sheet_docx, home, tmp_path):
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     (folder / "ghent.docx").write_bytes(sheet_docx())
@@ -85,7 +90,7 @@ def test_same_sheet_as_pdf_and_word_is_one_record(home, tmp_path):
     assert len(records_of(home)) == 1
 
 
-def test_new_version_updates_the_record(home, tmp_path):
+def test_new_version_updates_the_record(variant, sheet_docx, home, tmp_path):
     path = tmp_path / "ghent.docx"
     path.write_bytes(sheet_docx())
     import_run(home, str(path))
@@ -100,7 +105,7 @@ def test_new_version_updates_the_record(home, tmp_path):
     assert [hit["id"] for hit in hits] == [after.id]
 
 
-def test_near_duplicate_is_reported(home, tmp_path):
+def test_near_duplicate_is_reported(variant, sheet_docx, home, tmp_path):
     long_text = " ".join(f"Residents and stewards met in street {n} to talk about noise at night."
                          for n in range(40))
     (tmp_path / "a.docx").write_bytes(sheet_docx(variant(context=long_text)))
@@ -116,8 +121,8 @@ def test_near_duplicate_is_reported(home, tmp_path):
     assert result.exit_code == 0
 
 
-def test_incomplete_sheet_rejected_then_kept_as_draft(home, tmp_path):
-    sheet = copy.deepcopy(MINIMAL_SHEET)
+def test_incomplete_sheet_rejected_then_kept_as_draft(minimal_sheet, sheet_docx, home, tmp_path):
+    sheet = copy.deepcopy(minimal_sheet)
     sheet["sections"] = [s for s in sheet["sections"] if s[0] != "Objectives"]
     path = tmp_path / "incomplete.docx"
     path.write_bytes(sheet_docx(sheet))
@@ -132,14 +137,14 @@ def test_incomplete_sheet_rejected_then_kept_as_draft(home, tmp_path):
     drafted = import_run(home, str(path), "--draft")
     assert "1 draft" in drafted.output
     [draft] = records_of(home)
-    assert draft.status == "draft" and draft.record["title"] == MINIMAL_SHEET["title"]
+    assert draft.status == "draft" and draft.record["title"] == minimal_sheet["title"]
     published = json.loads(kb_run(home, "search", "", "--json").output)
     assert published["total"] == 0
     drafts = json.loads(kb_run(home, "search", "", "--status", "draft", "--json").output)
     assert [hit["id"] for hit in drafts["hits"]] == [draft.id]
 
 
-def test_rerun_after_fixing_picks_up_only_the_fixed_file(home, tmp_path):
+def test_rerun_after_fixing_picks_up_only_the_fixed_file(variant, sheet_docx, home, tmp_path):
     good = tmp_path / "good.docx"
     bad = tmp_path / "bad.pdf"
     good.write_bytes(sheet_docx())
@@ -157,7 +162,7 @@ def test_rerun_after_fixing_picks_up_only_the_fixed_file(home, tmp_path):
     assert second.exit_code == 0
 
 
-def test_zip_archive_with_hazards(home, tmp_path):
+def test_zip_archive_with_hazards(variant, sheet_docx, home, tmp_path):
     archive = tmp_path / "batch.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("2024/ghent.docx", sheet_docx())
@@ -182,7 +187,7 @@ def test_zip_archive_with_hazards(home, tmp_path):
     assert sources == ["ghent.docx", "lyon.docx"]        # the names as submitted
 
 
-def test_dry_run_stores_nothing(home, tmp_path):
+def test_dry_run_stores_nothing(sheet_docx, home, tmp_path):
     (tmp_path / "a.docx").write_bytes(sheet_docx())
     result = import_run(home, str(tmp_path / "a.docx"), "--dry-run")
     assert "Dry run, nothing stored: 1 file(s): 1 imported" in result.output
@@ -192,7 +197,7 @@ def test_dry_run_stores_nothing(home, tmp_path):
         assert kb.store.files() == []
 
 
-def test_search_json_shape_and_text_output(home, tmp_path):
+def test_search_json_shape_and_text_output(sheet_docx, home, tmp_path):
     (tmp_path / "a.docx").write_bytes(sheet_docx())
     import_run(home, str(tmp_path / "a.docx"))
     data = json.loads(kb_run(home, "search", "stewards", "--json").output)
@@ -215,7 +220,7 @@ def test_nothing_to_import_is_a_clear_error(home, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_reimport_updates_only_what_the_importers_now_read_differently(home, tmp_path):
+def test_reimport_updates_only_what_the_importers_now_read_differently(sheet_docx, home, tmp_path):
     (tmp_path / "a.docx").write_bytes(sheet_docx())
     import_run(home, str(tmp_path / "a.docx"))
     same = kb_run(home, "reimport", "--workers", "1", "--quiet")

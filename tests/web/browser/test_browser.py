@@ -10,107 +10,37 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from tests.browser_support import (CHROMIUM_ARGS, DESKTOP, INSTALL_HINT, PHONE, SAMPLES,
-                                   SCREENSHOTS,
-                                   Server, browser_required, build_knowledge_base,
-                                   chromium_path, first_number, query)
-
 try:
-    from playwright.sync_api import Browser, Error as PlaywrightError, Page, sync_playwright
-except ImportError:  # pragma: no cover - the [test] extra installs it
-    sync_playwright = None
+    from playwright.sync_api import Error as PlaywrightError, Page
+except ImportError:  # pragma: no cover - the [test] extra installs it (the `chromium` fixture)
+    PlaywrightError = Page = None
 
-# Big enough for the slowest CI machine, small enough that a broken page fails quickly.
-TIMEOUT_MS = 10_000
 HIT_LINKS = ".hits .hit h3 a"
 FACET_BOX = "#search .filters input[type=checkbox].autosubmit"
 
 
-# Fixtures: one server and one browser per session, one context (fresh cookies) per test.
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    path = chromium_path()
-    if path is None or sync_playwright is None:
-        missing = "Chromium" if path is None else "the playwright package"
-        message = f"{missing} not found for the browser tests: {INSTALL_HINT}"
-        if browser_required():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return path
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("browser")
-    build_knowledge_base(root / "kb")
-    running = Server(root / "kb", root / "server.log")
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-class Problems:
-    """What went wrong in the browser during a test: script errors, console errors, 5xx."""
-
-    def __init__(self, page: Page):
-        self.items: list[str] = []
-        self.expected_status: set[str] = set()
-        page.on("pageerror", lambda exc: self.items.append(f"uncaught error: {exc}"))
-        page.on("console", self._console)
-        page.on("response", self._response)
-
-    def _response(self, response) -> None:
-        if response.status >= 500:
-            self.items.append(f"HTTP {response.status} for {response.url}")
-
-    def _console(self, message) -> None:
-        if message.type != "error":
-            return
-        where = message.location.get("url", "")
-        # A page we asked for on purpose with a 4xx status logs its own load as failed.
-        if "Failed to load resource" in message.text and where in self.expected_status:
-            return
-        self.items.append(f"console error on {where}: {message.text}")
-
-
-@pytest.fixture
-def page(browser, server) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP, base_url=server.url, locale="en-GB",
-                                  accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    opened = context.new_page()
-    watch = Problems(opened)
-    opened.problems = watch
-    try:
-        yield opened
-    finally:
-        context.close()
-    # Every test doubles as a check that its pages ran without script errors.
-    assert not watch.items, "\n".join(watch.items)
-
-
 # Reading the server and the pages.
 
-def api(server: Server, path: str, params: str | dict | None = None) -> dict:
+def query(url: str) -> dict[str, list[str]]:
+    """The parameters of a URL's query string, each with all its values."""
+    return parse_qs(urlsplit(url).query)
+
+
+def first_number(text: str) -> int:
+    """The first whole number written in a text, thousands separators (any locale) allowed."""
+    found = re.search(r"\d[\d\s.,\u202f\u00a0]*", text)
+    assert found, f"no number in {text!r}"
+    return int(re.sub(r"\D", "", found.group()))
+
+
+def api(server, path: str, params: str | dict | None = None) -> dict:
     """The JSON API's answer, asked from outside the browser."""
     if isinstance(params, dict):
         params = urlencode(params, doseq=True)
@@ -166,7 +96,7 @@ def tab_to(page: Page, matches, limit: int = 200) -> dict:
     pytest.fail(f"Tab never reached the element looked for (last: {now})")
 
 
-def top_values(server: Server, facet: str, params: dict | None = None, count: int = 2) -> list:
+def top_values(server, facet: str, params: dict | None = None, count: int = 2) -> list:
     buckets = api(server, "/api/facets", params)["facets"][facet]
     return [b["value"] for b in buckets[:count]]
 
@@ -179,14 +109,6 @@ def no_horizontal_scroll(page: Page) -> None:
         .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
                               Math.round(e.getBoundingClientRect().right))""")
     assert width[0] <= width[1], f"{page.url} scrolls sideways ({width[0]} > {width[1]}): {wide}"
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    ignore = SCREENSHOTS.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture(scope="session")
@@ -460,8 +382,8 @@ def test_no_script_errors_on_any_page(page, server, demo_ids):
 
 # 12. Phone width
 
-def test_phone_layout_has_no_sideways_scroll_and_folds_the_filters(page, server, demo_ids):
-    page.set_viewport_size(PHONE)
+def test_phone_layout_has_no_sideways_scroll_and_folds_the_filters(viewports, page, server, demo_ids):
+    page.set_viewport_size(viewports["phone"])
     ids = list(demo_ids.values())
     for path in ("/", "/?q=night&theme=nightlife", f"/sheets/{ids[0]}", "/analysis",
                  f"/compare?id={ids[0]}&id={ids[1]}"):
@@ -485,10 +407,10 @@ def test_phone_layout_has_no_sideways_scroll_and_folds_the_filters(page, server,
     assert first_facet.is_hidden()
 
 
-def test_phone_filters_stay_open_after_ticking_a_value(page, server):
+def test_phone_filters_stay_open_after_ticking_a_value(viewports, page, server):
     """On a phone, ticking a value reloads the page: the filters must not fold away under the
     user, and the focus comes back to the ticked box as on a desktop."""
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(viewports["phone"])
     theme = top_values(server, "themes", count=1)[0]
     page.goto("/")
     page.locator("#search .filters [aria-expanded]").click()
@@ -509,8 +431,8 @@ def test_desktop_shows_filters_without_a_toggle(page, server):
 # Screenshots for a person to look at (tests/output/screenshots/).
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_screenshots(page, server, demo_ids, size):
-    page.set_viewport_size(DESKTOP if size == "desktop" else PHONE)
+def test_screenshots(screenshots, shoot, viewports, page, server, demo_ids, size):
+    page.set_viewport_size(viewports["desktop"] if size == "desktop" else viewports["phone"])
     page.goto("/?q=night&theme=nightlife")
     assert page.locator(".hits .hit").count() > 0
     shoot(page, f"search-{size}")
@@ -526,12 +448,12 @@ def test_screenshots(page, server, demo_ids, size):
     assert page.locator("svg").count() >= 2
     shoot(page, f"analysis-{size}")
     for name in ("search", "sheet", "compare", "analysis"):
-        assert (SCREENSHOTS / f"{name}-{size}.png").stat().st_size > 5_000
+        assert (screenshots / f"{name}-{size}.png").stat().st_size > 5_000
 
 
 # Printing
 
-def test_a_sheet_prints_without_navigation_or_controls(page, server, demo_ids):
+def test_a_sheet_prints_without_navigation_or_controls(screenshots, page, server, demo_ids):
     """The print stylesheet keeps the sheet's text and metadata, drops the site's chrome."""
     page.goto(f"/sheets/{demo_ids['Graz']}")
     page.emulate_media(media="print")
@@ -544,8 +466,8 @@ def test_a_sheet_prints_without_navigation_or_controls(page, server, demo_ids):
         assert not shown(selector), f"{selector} is printed"
     for selector in ("article.sheet h1", ".sections section", ".panel", ".citation"):
         assert shown(selector), f"{selector} is not printed"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pdf = SCREENSHOTS / "sheet-print.pdf"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    pdf = screenshots / "sheet-print.pdf"
     pdf.write_bytes(page.pdf(format="A4"))
     from pypdf import PdfReader
     printed = PdfReader(pdf)
@@ -556,11 +478,11 @@ def test_a_sheet_prints_without_navigation_or_controls(page, server, demo_ids):
 
 # Without JavaScript
 
-def test_the_search_works_without_javascript(browser, server):
+def test_the_search_works_without_javascript(viewports, browser, server):
     """Tick two facet values and a budget, then the Apply button: the same search as with
     the script, through the plain form."""
     first, second = top_values(server, "themes", {"q": "city"})
-    context = browser.new_context(viewport=DESKTOP, base_url=server.url, locale="en-GB",
+    context = browser.new_context(viewport=viewports["desktop"], base_url=server.url, locale="en-GB",
                                   java_script_enabled=False)
     try:
         page = context.new_page()
@@ -613,13 +535,13 @@ def incomplete_sheet(path: Path) -> Path:
     return path
 
 
-def test_staff_upload_review_publish_and_sign_out(page, server, staff_user, tmp_path):
+def test_staff_upload_review_publish_and_sign_out(demo_files, page, server, staff_user, tmp_path):
     import zipfile
 
     bundle = tmp_path / "sheets.zip"
     with zipfile.ZipFile(bundle, "w") as archive:
         archive.write(incomplete_sheet(tmp_path / "lisbon.docx"), "new/lisbon.docx")
-        for sample in sorted(SAMPLES.iterdir())[:2]:
+        for sample in sorted(demo_files.iterdir())[:2]:
             archive.write(sample, f"new/{sample.name}")
 
     page.goto("/staff/sign-in")

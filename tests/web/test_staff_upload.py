@@ -10,6 +10,7 @@ import re
 import threading
 import time
 import zipfile
+from importlib import resources
 from pathlib import Path
 
 import docx
@@ -24,12 +25,11 @@ from kb.service.batches import STALE_AFTER, Batches
 from kb.core.errors import ERROR_KINDS
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.users import Users
-from tests.staff_support import PASSWORD, sign_in, token
 from web.app import create_app
 from web.batches import _given_name, _safe_name
 
-SAMPLES = Path(__file__).resolve().parents[1] / "kb" / "cli" / "demo"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "robustness"
+SAMPLES = Path(str(resources.files("kb.cli") / "demo"))
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "robustness"
 # Only turns a hang into a failure: the robustness batch takes well under a minute.
 DEADLINE = 300
 
@@ -39,10 +39,10 @@ def sample(prefix: str) -> Path:
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
+def home(password, tmp_path: Path) -> Path:
     home = tmp_path / "kb"
     with KnowledgeBase(home) as kb:
-        Users(kb.store).add("alice", PASSWORD)
+        Users(kb.store).add("alice", password)
     return home
 
 
@@ -66,26 +66,29 @@ def close(application) -> None:
 
 
 @pytest.fixture
-def client(app):
+def client(sign_in, app):
     client = app.test_client()
     assert sign_in(client).status_code == 302
     return client
 
 
-def upload(client, files: list[tuple[bytes | Path, str]], path: str = "/staff/batches",
-           csrf: bool = True, headers: dict | None = None, **fields):
-    """POST files (content or a path, and the name the browser gives) as field "files"."""
-    data = MultiDict(fields)
-    if csrf and not headers:
-        data["csrf_token"] = token(client, "/staff/batches")
-    for content, name in files:
-        data.add("files", FileStorage(io.BytesIO(content if isinstance(content, bytes)
-                                                 else content.read_bytes()), name, "files"))
-    # Encoded here in memory: the test client would spool a large body to a file it never
-    # closes (a ResourceWarning).
-    boundary, body = encode_multipart(data)
-    return client.post(path, data=body, headers=headers or {},
-                       content_type=f"multipart/form-data; boundary={boundary}")
+@pytest.fixture
+def upload(token):
+    """upload(client, [(content or path, name)...]) POSTs the files as field "files"."""
+    def posting(client, files: list[tuple[bytes | Path, str]], path: str = "/staff/batches",
+                csrf: bool = True, headers: dict | None = None, **fields):
+        data = MultiDict(fields)
+        if csrf and not headers:
+            data["csrf_token"] = token(client, "/staff/batches")
+        for content, name in files:
+            data.add("files", FileStorage(io.BytesIO(content if isinstance(content, bytes)
+                                                     else content.read_bytes()), name, "files"))
+        # Encoded here in memory: the test client would spool a large body to a file it never
+        # closes (a ResourceWarning).
+        boundary, body = encode_multipart(data)
+        return client.post(path, data=body, headers=headers or {},
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    return posting
 
 
 def wait(client, batch_id: str, page_too: bool = False) -> dict:
@@ -144,7 +147,7 @@ BAD = {"minutes.pdf": "unsupported-format", "empty.docx": None, "notes.txt": Non
        "three sheets.zip!/sheets/broken.docx": None}
 
 
-def test_a_mixed_batch_imports_the_good_files_and_reports_each(client, home):
+def test_a_mixed_batch_imports_the_good_files_and_reports_each(upload, client, home):
     batch_id = batch_id_of(upload(client, MIXED))
     batch = wait(client, batch_id)
     assert batch["status"] == "done", batch
@@ -216,7 +219,7 @@ def test_a_mixed_batch_imports_the_good_files_and_reports_each(client, home):
     assert not (home / "uploads" / batch_id / "files").exists()
 
 
-def test_the_same_batch_again_skips_what_is_imported(client, home):
+def test_the_same_batch_again_skips_what_is_imported(upload, client, home):
     first = wait(client, batch_id_of(upload(client, MIXED[:3])))
     again = wait(client, batch_id_of(upload(client, MIXED[:3])))
     assert first["counts"]["imported"] == 2 and first["counts"]["rejected"] == 1
@@ -228,7 +231,7 @@ def test_the_same_batch_again_skips_what_is_imported(client, home):
     assert len(per_record) == 2                                 # nothing imported again
 
 
-def test_drafts_on_request(client):
+def test_drafts_on_request(upload, client):
     incomplete = zip_of({"no-sections.docx": _docx_with_title_only()})
     rejected = wait(client, batch_id_of(upload(client, [(incomplete, "a.zip")])))
     assert rejected["files"][0]["outcome"] == "rejected"
@@ -257,7 +260,7 @@ def _docx_with_title_only() -> bytes:
     ("<img src=x onerror=alert(1)>.docx", "<img src=x onerror=alert(1)>.docx"),
     ("Сводка безопасности.docx", "Сводка безопасности.docx"),
 ])
-def test_file_names_are_kept_for_the_report_but_never_trusted(client, home, tmp_path, name,
+def test_file_names_are_kept_for_the_report_but_never_trusted(upload, client, home, tmp_path, name,
                                                               shown):
     batch = wait(client, batch_id_of(upload(client, [(sample("demo02"), name)])))
     assert [item["file"] for item in batch["files"]] == [shown]
@@ -279,7 +282,7 @@ def corpus_files() -> list[Path]:
                   if path.is_file() and not path.name.startswith("_LEGAL"))
 
 
-def test_the_robustness_corpus_in_one_batch(client):
+def test_the_robustness_corpus_in_one_batch(upload, client):
     hostile = corpus_files()
     good = [(sample("demo08"), "graz.pdf"), (sample("demo10"), "geneva.docx")]
     batch_id = batch_id_of(upload(client, [(path, path.name) for path in hostile] + good))
@@ -363,7 +366,7 @@ def test_the_upload_form_works_without_script(client):
     assert 'href="/staff/batches"' in home and "Upload sheets" in home
 
 
-def test_the_api_takes_an_upload_with_the_token_in_a_header(client):
+def test_the_api_takes_an_upload_with_the_token_in_a_header(upload, token, client):
     csrf = token(client, "/staff/batches")
     response = upload(client, [(sample("demo12"), "tilburg.pdf")], path="/api/batches",
                       headers={"X-CSRFToken": csrf})
@@ -375,7 +378,7 @@ def test_the_api_takes_an_upload_with_the_token_in_a_header(client):
     assert client.get(answer["url"]).get_json()["files"] == batch["files"]
 
 
-def test_an_upload_without_files_says_so(client, home):
+def test_an_upload_without_files_says_so(upload, token, client, home):
     for files in ([], [(b"", "")]):
         response = upload(client, files)
         assert response.status_code == 400
@@ -386,7 +389,7 @@ def test_an_upload_without_files_says_so(client, home):
     assert not (home / "uploads").exists() or not any((home / "uploads").iterdir())
 
 
-def test_anonymous_uploads_are_refused(app, home):
+def test_anonymous_uploads_are_refused(upload, token, app, home):
     anonymous = app.test_client()
     csrf = token(anonymous)
     page = upload(anonymous, [(sample("demo01"), "a.docx")], csrf=False, csrf_token=csrf)
@@ -398,14 +401,14 @@ def test_anonymous_uploads_are_refused(app, home):
     assert not (home / "uploads").exists()
 
 
-def test_an_upload_without_the_csrf_token_is_refused(client, home):
+def test_an_upload_without_the_csrf_token_is_refused(upload, client, home):
     response = upload(client, [(sample("demo01"), "a.docx")], csrf=False)
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
     assert not (home / "uploads").exists()
 
 
-def test_an_upload_over_the_size_limit_gets_a_clear_page(home):
+def test_an_upload_over_the_size_limit_gets_a_clear_page(upload, sign_in, token, home):
     application = make_app(home, UPLOAD_MAX_MB=0.05)
     try:
         client = application.test_client()

@@ -8,7 +8,6 @@ import pytest
 from importers.limits import Limits
 from importers.parse import parse_bytes, parse_file
 from kb.core.errors import InvalidRecord, NotASheet, TooLarge
-from tests.conftest import MINIMAL_SHEET, sheet_docx
 
 
 def test_minimal_sheet_parses_to_a_record(sheet_file):
@@ -25,8 +24,8 @@ def test_minimal_sheet_parses_to_a_record(sheet_file):
     assert len(record.source.sha256) == 64
 
 
-def test_missing_sections_are_named():
-    sheet = {**MINIMAL_SHEET, "sections": [("Context", "Only a context.")]}
+def test_missing_sections_are_named(minimal_sheet, sheet_docx):
+    sheet = {**minimal_sheet, "sections": [("Context", "Only a context.")]}
     with pytest.raises(InvalidRecord) as info:
         parse_bytes(sheet_docx(sheet), "partial.docx")
     message = info.value.message
@@ -56,17 +55,17 @@ def test_missing_file_is_a_clear_error(tmp_path):
     assert result.error.kind == "unreadable" and "nowhere.pdf" in result.error.message
 
 
-def test_wrong_extension_is_read_by_content(tmp_path):
+def test_wrong_extension_is_read_by_content(sheet_docx, tmp_path):
     path = tmp_path / "sheet.pdf"
     path.write_bytes(sheet_docx())
     result = parse_file(path)
     assert result.ok and result.record.source.format == "docx"
 
 
-def test_warnings_for_review():
-    sheet = {**MINIMAL_SHEET,
+def test_warnings_for_review(minimal_sheet, sheet_docx):
+    sheet = {**minimal_sheet,
              "meta": [("City", "Ghent"), ("Country", "Narnia")],
-             "sections": [s for s in MINIMAL_SHEET["sections"] if s[0] not in ("Budget", "Evaluation")]}
+             "sections": [s for s in minimal_sheet["sections"] if s[0] not in ("Budget", "Evaluation")]}
     record, warnings = parse_bytes(sheet_docx(sheet), "w.docx")
     text = " ".join(warnings)
     assert "'Narnia' is not a known country" in text

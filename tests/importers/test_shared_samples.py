@@ -12,7 +12,7 @@ import pytest
 
 from importers.parse import parse_file
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 if not (SAMPLES / "score.py").is_file():
     pytest.skip("../shared/samples is not present", allow_module_level=True)
 
