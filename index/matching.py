@@ -11,7 +11,8 @@ so the results are the same; only the work per posting changes.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from math import log
 from typing import Any
 
@@ -22,6 +23,9 @@ from whoosh.reading import TermNotFound
 # Whoosh's BM25F defaults.
 B = 0.75
 K1 = 1.2
+# Fields whose term in an OR stands for the words beside it (a thesaurus concept, a theme):
+# that OR scores its best alternative, not their sum.
+ALTERNATIVE_FIELDS = ("concepts", "themes")
 
 
 class Postings:
@@ -99,56 +103,114 @@ def matching_docs(query: wq.Query, postings: Postings, all_docs: set[int]) -> se
     return set(postings.searcher.docs_for_query(query))
 
 
-def scoring_terms(query: wq.Query) -> list[tuple[str, str, float]]:
-    """(field, text, boost) of the terms that rank a hit: not those under NOT."""
-    found: list[tuple[str, str, float]] = []
+Leaf = tuple  # (field, text, boost)
 
-    def walk(node: wq.Query, boost: float) -> None:
+
+@dataclass
+class Scoring:
+    """How a query's terms add up to a hit's score: the best of alternatives ("max": one
+    word in each language's field, or a concept and the words that name it), or the sum of
+    parts ("sum": the words of a query). A word found in several fields, or both as typed and
+    as its concept, counts once, so a sheet matching more of the words ranks higher."""
+    kind: str                                   # "max" or "sum"
+    parts: list["Scoring | Leaf"]
+
+    def leaves(self) -> Iterator[Leaf]:
+        for part in self.parts:
+            if isinstance(part, Scoring):
+                yield from part.leaves()
+            else:
+                yield part
+
+
+def scoring_terms(query: wq.Query) -> Scoring:
+    """The terms that rank a hit, not those under NOT, as alternatives and parts."""
+    def walk(node: wq.Query, boost: float) -> Scoring | Leaf | None:
+        boost *= node.boost
         if isinstance(node, wq.Not):
-            return
+            return None
         if isinstance(node, wq.AndNot):
-            walk(node.a, boost * node.boost)
-            return
+            return walk(node.a, boost)
         if isinstance(node, wq.Term):
-            found.append((node.fieldname, node.text, boost * node.boost))
-        elif isinstance(node, wq.Phrase):
-            found.extend((node.fieldname, word, boost * node.boost) for word in node.words)
-        elif not node.is_leaf():
-            for child in node.children():
-                walk(child, boost * node.boost)
+            return (node.fieldname, node.text, boost)
+        if isinstance(node, wq.Phrase):
+            return Scoring("sum", [(node.fieldname, word, boost) for word in node.words])
+        if node.is_leaf():
+            return None
+        parts = [part for part in (walk(child, boost) for child in node.children())
+                 if part is not None]
+        alternatives = isinstance(node, wq.Or) and (
+            all(not isinstance(part, Scoring) for part in parts)
+            or any(not isinstance(part, Scoring) and part[0] in ALTERNATIVE_FIELDS
+                   for part in parts))
+        return Scoring("max" if alternatives else "sum", parts)
 
-    walk(query, 1.0)
-    return found
+    found = walk(query, 1.0)
+    if found is None:
+        return Scoring("sum", [])
+    return found if isinstance(found, Scoring) else Scoring("sum", [found])
 
 
-def rank(terms: Iterable[tuple[str, str, float]], postings: Postings, allowed: set[int],
+def rank(terms: Scoring | Iterable[Leaf], postings: Postings, allowed: set[int],
          lengths: dict[str, Any], limit: int) -> list[tuple[int, float]]:
     """The `limit` best documents of `allowed` by BM25 over the terms, best first.
 
+    `terms` is a Scoring, or plain (field, text, boost) terms whose scores add up.
     `lengths[field]` is (per-document field lengths, average length); fields without it are
     not length-normalised.
     """
-    searcher = postings.searcher
-    doc_count = max(1, searcher.doc_count_all())
-    scores: dict[int, float] = {}
-    get = scores.get
-    for fieldname, text, boost in terms:
-        ids, weights = postings.get(fieldname, text)
-        if not ids:
-            continue
-        idf = (log(doc_count / (searcher.doc_frequency(fieldname, text) + 1)) + 1) * boost
-        field_lengths, average = lengths.get(fieldname, (None, None))
-        if field_lengths is None:
-            norm = K1
-            for d, w in zip(ids, weights):
-                if d in allowed:
-                    scores[d] = get(d, 0.0) + idf * w * (K1 + 1) / (w + norm)
-            continue
-        scale = K1 * B / average
-        base = K1 * (1 - B)
-        for d, w in zip(ids, weights):
-            if d in allowed:
-                scores[d] = get(d, 0.0) + idf * w * (K1 + 1) / (w + base + scale * field_lengths[d])
+    if not isinstance(terms, Scoring):
+        terms = Scoring("sum", list(terms))
+    scores = _scores(terms, postings, allowed, lengths)
     ranked = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
     missing = [d for d in sorted(allowed) if d not in scores][:max(0, limit - len(ranked))]
     return ranked[:limit] + [(d, 0.0) for d in missing]
+
+
+def _scores(node: Scoring, postings: Postings, allowed: set[int],
+            lengths: dict[str, Any]) -> dict[int, float]:
+    combined: dict[int, float] = {}
+    frequency = None
+    if node.kind == "max" and all(not isinstance(part, Scoring) and part[0] in lengths
+                                  for part in node.parts):
+        # One word in each language's field: how rare it is among all the sheets, whatever
+        # their language (a place name is as rare in a French sheet as in a Dutch one).
+        searcher = postings.searcher
+        frequency = sum(searcher.doc_frequency(part[0], part[1]) for part in node.parts)
+    for part in node.parts:
+        scores = (_scores(part, postings, allowed, lengths) if isinstance(part, Scoring)
+                  else _bm25(part, postings, allowed, lengths, frequency))
+        if not combined:
+            combined = scores
+            continue
+        get = combined.get
+        if node.kind == "max":
+            for d, score in scores.items():
+                if score > get(d, 0.0):
+                    combined[d] = score
+        else:
+            for d, score in scores.items():
+                combined[d] = get(d, 0.0) + score
+    return combined
+
+
+def _bm25(term: Leaf, postings: Postings, allowed: set[int], lengths: dict[str, Any],
+          frequency: int | None = None) -> dict[int, float]:
+    """The term's BM25 score in each allowed document; `frequency`, the number of documents
+    its word is in, when the word is looked for in several fields."""
+    fieldname, text, boost = term
+    ids, weights = postings.get(fieldname, text)
+    if not ids:
+        return {}
+    searcher = postings.searcher
+    field_lengths, average = lengths.get(fieldname, (None, None))
+    if frequency is None:
+        frequency = searcher.doc_frequency(fieldname, text)
+    idf = (log((searcher.doc_count_all() + 1) / (frequency + 0.5)) + 1) * boost
+    if field_lengths is None:
+        norm = K1
+        return {d: idf * w * (K1 + 1) / (w + norm) for d, w in zip(ids, weights) if d in allowed}
+    scale = K1 * B / average
+    base = K1 * (1 - B)
+    return {d: idf * w * (K1 + 1) / (w + base + scale * field_lengths[d])
+            for d, w in zip(ids, weights) if d in allowed}

@@ -1,17 +1,23 @@
 """From what a user types to a Whoosh query: syntax, cross-language expansion, and fallback.
 
-Supported: plain words (all must match), "phrases", AND/OR/NOT, parentheses, field:term for
-the fields in schema.FIELD_ALIASES, and prefix* (three letters at least). A query the parser
-cannot make sense of falls back to its plain words: a search box never answers with an error.
-Runs of plain words that name a thesaurus concept also find the sheets whose text names the
-concept in any language (index.schema records the concepts of each sheet) or that carry the
-matching theme.
+Supported: plain words (ranked: any may match, sheets matching more of them and rarer ones
+rank higher), "phrases", AND/OR/NOT, parentheses, field:term for the fields in
+schema.FIELD_ALIASES, and prefix* (three letters at least). A query the parser cannot make
+sense of falls back to its plain words: a search box never answers with an error.
+
+Questions and pasted paragraphs work as typed: punctuation, hyphens and apostrophes split
+words ("night-time", "women's", "l'éclairage"), a "Word:" that names no field is a word, and
+stop words are dropped only after the thesaurus has looked at the words, so terms such as
+"prévention de la délinquance" are recognised. Runs of plain words that name a thesaurus
+concept also find the sheets whose text names the concept in any language (index.schema
+records the concepts of each sheet) or that carry the matching theme.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -23,10 +29,11 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.common import QueryParserError
 
-from index.analysis import any_stopwords
+from index.analysis import any_stopwords, text_analyzer
 from index.lexicon import Lexicon, stems
 from index.schema import FIELD_ALIASES, TEXT_FIELDS
-from kb.core.thesaurus import find_concepts
+from kb.core.languages import LANGUAGES
+from kb.core.thesaurus import concepts, find_concepts
 from kb.core.themes import theme_ids
 from kb.core.text import fold
 
@@ -37,6 +44,11 @@ _TOKEN = re.compile(r'"[^"]*"?|\w+:|[()]|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"\w+")
 _PREFIX = re.compile(r"\w+\*")
+# An English possessive is not a word of its own: "women's safety" searches "women safety".
+# A sheet found through a concept of the typed words (in another language, or tagged with
+# its theme) ranks below one using the words themselves; the boost is per word it replaces.
+CONCEPT_BOOST = 0.7
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
 
 
 @dataclass
@@ -44,6 +56,9 @@ class ParsedQuery:
     query: wq.Query | None     # None: no words at all (list everything)
     words: list[str]           # the plain words typed, for spelling suggestions
     fallback: bool = False     # the syntax was not understood; plain words were searched
+    # Before widen_concepts: what snippets mark (a concept's every term would mark words
+    # that only share one of its words, "night" of "night mediators").
+    typed: wq.Query | None = None
 
 
 def parse(text: str, schema) -> ParsedQuery:
@@ -53,14 +68,16 @@ def parse(text: str, schema) -> ParsedQuery:
         return ParsedQuery(None, [])
     parser = _parser(schema)
     try:
-        parsed = parser.parse(expand(tidy(text)))
+        # Not normalised: Whoosh would flatten the groups index.matching scores by.
+        parsed = _prune(parser.parse(expand(tidy(text)), normalize=False))
         if _is_broken(parsed):
             raise QueryParserError("nothing searchable")
         return ParsedQuery(_guard(parsed), words)
     except (QueryParserError, ValueError, TypeError, IndexError):
         pass
-    plain = " ".join(_without_stopwords([w.lower() for w in _WORD.findall(text)]))
-    return ParsedQuery(_guard(parser.parse(plain)), words, fallback=True)
+    plain = " OR ".join(_without_stopwords([w.lower() for w in _WORD.findall(text)]))
+    return ParsedQuery(_guard(_prune(parser.parse(plain, normalize=False))), words,
+                       fallback=True)
 
 
 def _shorten(text: str) -> str:
@@ -77,22 +94,27 @@ def plain_words(text: str) -> list[str]:
     words = []
     field_before = False
     for token in _TOKEN.findall(text):
-        if not field_before and token not in _OPERATORS:
+        field = token.endswith(":") and _is_field(token)
+        if not field_before and not field and token not in _OPERATORS:
             words.extend(_WORD.findall(token.rstrip("*")) if not token.endswith("*") else [])
-        field_before = token.endswith(":")
+        field_before = field
     return words
 
 
-def _without_stopwords(words: list[str]) -> list[str]:
-    """A stop word of any of the languages would be required in the others: drop it,
-    unless the query has nothing else."""
+def _without_stopwords(words: list[str], keep_all: bool = True) -> list[str]:
+    """A stop word of any of the languages would match most sheets in the others: drop it,
+    unless the words are nothing else and `keep_all` (a query of stop words searches them)."""
     stop = any_stopwords()
     kept = [word for word in words if fold(word) not in stop]
-    return kept or words
+    return kept or (words if keep_all else [])
 
 
 def tidy(text: str) -> str:
-    """Drop operators with nothing to join: "night AND" searches "night", not "night and"."""
+    """Drop operators with nothing to join: "night AND" searches "night", not "night and";
+    and a quote left open (a pasted paragraph's stray one) opens no phrase."""
+    if text.count('"') % 2:
+        cut = text.rfind('"')
+        text = text[:cut] + " " + text[cut + 1:]
     tokens = _TOKEN.findall(text)
     kept: list[str] = []
     for index, token in enumerate(tokens):
@@ -113,47 +135,113 @@ def _rejoin(text: str, tokens: list[str]) -> str:
 
 
 def expand(text: str) -> str:
-    """The query text with each run of plain words naming a concept widened to its terms."""
+    """The query text with plain words made ranked alternatives, widened by the thesaurus.
+
+    The plain words (and prefixes) between parentheses, phrases and fields become one OR
+    group: any may match, and BM25 ranks the sheets matching more of them first. What the
+    user marks stays as typed and required: field:term, "phrases", parentheses, and the word
+    an AND joins or a NOT excludes ("stewards NOT midnight tilburg" excludes midnight only,
+    and ranks stewards and tilburg as alternatives).
+    """
     out: list[str] = []
+    group: list[str] = []
     run: list[str] = []
+    slot: list[int] = []                          # where in `out` the open group goes
+
+    def close_run() -> None:
+        if run and not slot:
+            out.append("")
+            slot.append(len(out) - 1)
+        group.extend(_run_parts(run, keep_all=not group))
+        run.clear()
+
+    def close_group() -> None:
+        close_run()
+        if slot:
+            out[slot.pop()] = (" " + (group[0] if len(group) == 1 else
+                                      "(" + " OR ".join(group) + ")")) if group else ""
+        group.clear()
+
+    tokens = _TOKEN.findall(text)
+    # Without an operator, parentheses group nothing: "(2019-2021)" in a pasted paragraph.
+    grouping = any(token in _OPERATORS for token in tokens)
     position = 0
     field_before = False
-    for match in _TOKEN.finditer(text):
+    operand = False                               # the next word is an AND's or NOT's
+    for index, match in enumerate(_TOKEN.finditer(text)):
         token = match.group()
         separator = text[position:match.start()]
         position = match.end()
-        if (not field_before and token not in _OPERATORS
-                and _WORD.fullmatch(token) is not None):
-            run.append(token)
-        elif not field_before and _PREFIX.fullmatch(token) and len(token) > MIN_PREFIX:
+        if token.endswith(":") and not _is_field(token):
+            token = token[:-1]                    # "Objectives:" in a pasted paragraph
+        if token in ("(", ")") and not grouping:
+            continue
+        plain = (not field_before and token not in _OPERATORS and token not in ("(", ")")
+                 and not token.startswith('"') and not token.endswith(":"))
+        if plain and _PREFIX.fullmatch(token):
             # Prefixes are matched against the words as written, not their stems.
-            out.append(f"{separator}words:{token}")
+            prefix = f"words:{token}" if len(token) > MIN_PREFIX else token
+            if operand:
+                out.append(" " + prefix)
+            else:
+                close_run()
+                group.append(prefix)
+                if len(slot) == 0:
+                    out.append("")
+                    slot.append(len(out) - 1)
+        elif plain:
+            words = _WORD.findall(_POSSESSIVE.sub("", token))
+            if operand and words:
+                out.append(" " + " ".join(_run_parts(words[:1])))
+                words = words[1:]
+            run.extend(words)
+        elif token == "OR" and (run or group) and _is_plain_next(tokens, index):
+            pass                                  # plain words are alternatives already
+        elif token in _OPERATORS and token != "OR":
+            close_run()
+            if token != "NOT" and group:
+                left = group.pop()                # the left operand of AND stands alone
+                out.append(" " + left)
+            elif token != "NOT":
+                close_group()
+            out.append(separator + token)
         else:
-            if run:
-                out.append(" " + _expand_run(run))
-                run.clear()
+            close_group()
             # Keep the separator as typed: "title:night" must stay one field query.
             out.append(separator + token)
+        operand = token in _OPERATORS and token != "OR"
         field_before = token.endswith(":")
-    if run:
-        out.append(" " + _expand_run(run))
+    close_group()
     return "".join(out).strip()
 
 
-def _expand_run(words: list[str]) -> str:
-    words = _without_stopwords(words)
+def _is_plain_next(tokens: list[str], index: int) -> bool:
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    return (following not in _OPERATORS and following not in ("", "(", ")")
+            and not following.startswith('"') and not following.endswith(":"))
+
+
+def _is_field(token: str) -> bool:
+    return token[:-1].lower() in FIELD_ALIASES
+
+
+def _run_parts(words: list[str], keep_all: bool = True) -> list[str]:
+    """The alternatives a run of plain words searches: each word, and each thesaurus concept
+    the words name (looked up with stop words, which go only after)."""
     parts: list[str] = []
     position = 0
     for start, end, concept in find_concepts(words):
-        parts.extend(words[position:start])
-        alternatives = [" ".join(words[start:end]) if end - start == 1
-                        else "(" + " ".join(words[start:end]) + ")", f"concepts:{concept.id}"]
+        parts.extend(_without_stopwords(words[position:start], keep_all=False))
+        typed = _without_stopwords(words[start:end])
+        boost = round(CONCEPT_BOOST * len(typed), 2)     # the concept stands for its words
+        alternatives = [typed[0] if len(typed) == 1 else "(" + " AND ".join(typed) + ")",
+                        f"concepts:{concept.id}^{boost:g}"]
         if concept.id in theme_ids():
-            alternatives.append(f"themes:{concept.id}")
+            alternatives.append(f"themes:{concept.id}^{boost:g}")
         parts.append("(" + " OR ".join(alternatives) + ")")
         position = end
-    parts.extend(words[position:])
-    return " ".join(parts)
+    parts.extend(_without_stopwords(words[position:], keep_all=keep_all and not parts))
+    return parts
 
 
 _PARSERS: dict[tuple[str, ...], MultifieldParser] = {}
@@ -179,8 +267,28 @@ def _new_parser(schema) -> MultifieldParser:
     return parser
 
 
+def _prune(node: wq.Query) -> wq.Query:
+    """Drop the empty groups Whoosh leaves for words that analyse to nothing ("()", "x"),
+    without the rest of normalize(), which merges nested ORs into one."""
+    if not isinstance(node, wq.CompoundQuery):
+        if isinstance(node, wq.Not):
+            inner = _prune(node.query)
+            return wq.NullQuery if inner is wq.NullQuery else wq.Not(inner, boost=node.boost)
+        return node
+    kept = [child for child in (_prune(child) for child in node.subqueries)
+            if child is not wq.NullQuery]
+    if not kept:
+        return wq.NullQuery
+    if len(kept) == 1 and not isinstance(kept[0], wq.Not):
+        only = kept[0]
+        only.boost *= node.boost
+        return only
+    return node.__class__(kept, boost=node.boost)
+
+
 def _is_broken(parsed: wq.Query) -> bool:
     """Nothing left to search: Whoosh dropped every part it could not read."""
+    parsed = parsed.normalize()
     return isinstance(parsed, type(wq.NullQuery)) or next(parsed.leaves(), None) is None
 
 
@@ -217,6 +325,46 @@ def widen_words(parsed: ParsedQuery, lexicon: Lexicon) -> ParsedQuery:
         return node.apply(visit) if node.is_leaf() is False else node
 
     return ParsedQuery(visit(parsed.query), parsed.words, parsed.fallback)
+
+
+def widen_concepts(parsed: ParsedQuery) -> ParsedQuery:
+    """A concept also finds its terms in each language, each in its own language's field.
+
+    The sheets naming the concept are found by the concept term already (index.schema); its
+    terms rank them by how much they say of it, at the concept's weight (below the typed
+    words), and find sheets that name it with the words apart ("space ... public").
+    """
+    if parsed.query is None:
+        return parsed
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname == "concepts":
+            expansions: list[wq.Query] = [node]
+            for fieldname, words in _concept_terms(node.text):
+                if len(words) == 1:
+                    expansions.append(wq.Term(fieldname, words[0], boost=node.boost))
+                else:    # as much as a one-word term: each word a share of the weight
+                    expansions.append(wq.And([wq.Term(fieldname, word) for word in words],
+                                             boost=node.boost / len(words)))
+            return wq.Or(expansions)
+        return node.apply(visit) if node.is_leaf() is False else node
+
+    return ParsedQuery(visit(parsed.query), parsed.words, parsed.fallback, parsed.query)
+
+
+@lru_cache(maxsize=None)
+def _concept_terms(concept_id: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(text field, its terms) of each of the concept's terms in each language."""
+    found = [concept for concept in concepts() if concept.id == concept_id]
+    terms = []
+    for concept in found:
+        for language in LANGUAGES:
+            analyzer = text_analyzer(language)
+            for term in concept.terms.get(language, ()):
+                words = tuple(token.text for token in analyzer(term, mode="query"))
+                if words:
+                    terms.append((f"text_{language}", words))
+    return tuple(dict.fromkeys(terms))
 
 
 def terms_by_field(parsed: wq.Query) -> dict[str, set[str]]:

@@ -12,7 +12,7 @@ import heapq
 import statistics
 import threading
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from whoosh import query as wq
 from index.facets import FACET_NAMES, FacetTable, buckets, select
 from index.matching import Postings, matching_docs, rank, scoring_terms
 from index.lexicon import Lexicon
-from index.query import ParsedQuery, parse, terms_by_field, widen_words
+from index.query import ParsedQuery, parse, terms_by_field, widen_concepts, widen_words
 from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
 from index.writing import current
@@ -33,6 +33,10 @@ from kb.core.search_args import MAX_LIMIT, SearchRequest
 SIMILAR_TERMS = 15
 # Shared themes weigh more than shared wording: they are curated, and cross languages.
 THEME_BOOST = 1.5
+# Spelling correction: a query of up to CORRECTED_WORDS words, or one finding fewer than
+# FEW_HITS sheets, is corrected when a word of it is in no sheet.
+CORRECTED_WORDS = 8
+FEW_HITS = 3
 
 
 @dataclass
@@ -44,6 +48,9 @@ class SearchResult:
     terms: dict[str, set[str]]                    # indexed terms by field, for highlighting
     fallback: bool = False
     docs: list[int] = field(default_factory=list, repr=False)
+    # The spelling correction searched instead of the query as typed (then `suggestion` is
+    # None); the typed query is searched again with SearchRequest.verbatim.
+    corrected: str | None = None
 
 
 class SearchIndex:
@@ -136,15 +143,20 @@ class SearchIndex:
                   for name in counts}
         hits = self._page(parsed, request, selected, postings)
         suggestion = None
-        if parsed.words and len(selected) < 3:
-            suggestion = suggest(searcher, self._lexicon, parsed.words, len(selected),
-                                 self._counter(request))
-        terms = terms_by_field(parsed.query) if parsed.query is not None else {}
+        # A long pasted text is not corrected unless it finds little: its rare words are
+        # mostly names, and its other words find the sheets.
+        if parsed.words and (len(selected) < FEW_HITS or len(parsed.words) <= CORRECTED_WORDS):
+            suggestion = suggest(searcher, self._lexicon, request.q, parsed.words,
+                                 len(selected), self._counter(request))
+        if suggestion is not None and not request.verbatim:
+            result = self._search(replace(request, q=suggestion, verbatim=True))
+            return replace(result, corrected=suggestion, suggestion=None)
+        terms = terms_by_field(parsed.typed) if parsed.typed is not None else {}
         return SearchResult(len(selected), hits, facets, suggestion, terms, parsed.fallback,
                             selected)
 
     def _parse(self, text: str) -> ParsedQuery:
-        return widen_words(parse(text, self._searcher.schema), self._lexicon)
+        return widen_concepts(widen_words(parse(text, self._searcher.schema), self._lexicon))
 
     def _counter(self, request: SearchRequest):
         """How many sheets another query finds under the same filters and selections."""

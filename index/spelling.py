@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,27 +14,29 @@ MIN_LENGTH = 4
 MAX_LENGTH = 30
 
 
-def suggest(searcher: Any, lexicon: Lexicon, words: list[str], found: int,
+def suggest(searcher: Any, lexicon: Lexicon, query: str, words: list[str], found: int,
             count: Callable[[str], int]) -> str | None:
-    """A corrected query that finds more sheets than `found`, or None.
+    """The query with each word no sheet uses corrected, if that finds sheets (at least
+    `found`), or None.
 
-    Each word no sheet uses is replaced by the lexicon's word nearest in spelling (one edit
-    for short words, two for longer ones) that sheets do use, the most used among equals.
+    A word is replaced by the lexicon's word nearest in spelling (one edit for short words,
+    two for longer ones) that sheets do use, the most used among equals; the rest of the
+    query (operators, fields, phrases) stays as typed.
     """
-    corrected = []
-    changed = False
-    for word in words:
+    corrections: dict[str, str] = {}
+    for word in dict.fromkeys(words):
         folded = fold(word)
         if not MIN_LENGTH <= len(folded) <= MAX_LENGTH or _sheets_using(searcher, folded):
-            corrected.append(folded)
             continue
         best = _nearest(searcher, lexicon, folded)
-        changed |= best is not None
-        corrected.append(best or folded)
-    if not changed:
+        if best is not None:
+            corrections[word] = best
+    if not corrections:
         return None
-    text = " ".join(corrected)
-    return text if count(text) > found else None
+    text = query
+    for word, best in corrections.items():
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text)
+    return text if count(text) >= max(1, found) else None
 
 
 def _sheets_using(searcher: Any, word: str) -> int:

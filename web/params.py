@@ -26,7 +26,7 @@ from kb.core.search_args import RANGE_ARGS, SearchRequest, load_search_args
 FACET_PARAMS = {facet.param: facet.name for facet in FACETS}
 PARAM_OF_FACET = {facet.name: facet.param for facet in FACETS}
 RANGE_PARAMS = RANGE_ARGS
-SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort")
+SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort", "verbatim")
 
 
 def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None = None

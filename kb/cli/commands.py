@@ -202,7 +202,8 @@ def search_request(query: str, chosen: dict[str, Any], **options: Any) -> Search
     """The SearchRequest of the options, checked as the web checks its URLs (lengths, counts,
     ranges in order): a bad one is a usage error naming the option."""
     given = {"q": query, **{facet.param: chosen.get(facet.name) for facet in FACETS},
-             **{name: chosen.get(name) for name in (*RANGE_ARGS, "sort", "page", "limit")}}
+             **{name: chosen.get(name) for name in (*RANGE_ARGS, "sort", "page", "limit",
+                                                    "verbatim")}}
     try:
         return load_search_args(given, **options)
     except BadParameter as exc:
@@ -224,13 +225,16 @@ def search_request(query: str, chosen: dict[str, Any], **options: Any) -> Search
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), default=10, show_default=True)
+@click.option("--verbatim", is_flag=True,
+              help="Search the words as typed: no spelling correction.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @kb_command
 def search(kb: KnowledgeBase, query: str, status: str, as_json: bool, **chosen: Any) -> None:
     """Search the sheets. An empty QUERY lists them all (to browse by facets).
 
-    QUERY: words (all must match), "a phrase", AND / OR / NOT, title:word, city:name,
-    country:fr, theme:nightlife, prefix*.
+    QUERY: words (any may match; sheets matching more of them come first), "a phrase",
+    AND / OR / NOT, title:word, city:name, country:fr, theme:nightlife, prefix*. A word no
+    sheet uses is corrected (--verbatim searches it as typed).
     """
     request = search_request(query, chosen, status=None if status == "all" else status)
     result = kb.search(request)
@@ -243,6 +247,9 @@ def search(kb: KnowledgeBase, query: str, status: str, as_json: bool, **chosen: 
 def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
 
     lines = [f"{result['total']} sheet(s)" + (f", page {request.page}" if result["total"] else "")]
+    if result["corrected_query"]:
+        lines.append(f"Showing results for: {result['corrected_query']} "
+                     f"(--verbatim searches {request.q!r} as typed)")
     if result["suggestion"]:
         lines.append(f"Did you mean: {result['suggestion']}?")
     for hit in result["hits"]:

@@ -1,6 +1,7 @@
 """The arguments of a search, checked once for the web (query string) and the `kb search` CLI.
 
     q                       words, "phrases", AND/OR/NOT, field:term, prefix*
+    verbatim                search the words as typed, without spelling correction
     theme country city ...  facet values (the `param` of each facet of kb.core.facets),
                             each a list (any of them)
     year_from year_to       start year range
@@ -48,6 +49,7 @@ class SearchRequest:
     limit: int = 10
     facets: bool = True
     facet_limit: int | None = None
+    verbatim: bool = False     # no spelling correction (the "search instead for" link)
 
 
 class _Number(fields.Field):
@@ -132,7 +134,7 @@ class _SearchArgs(Schema):
         return SearchRequest(q=data.get("q", ""), selections=selections,
                              **{name: data.get(name) for name in RANGE_ARGS},
                              sort=data.get("sort") or "relevance", page=data.get("page") or 1,
-                             limit=data.get("limit") or 0)
+                             limit=data.get("limit") or 0, verbatim=bool(data.get("verbatim")))
 
 
 # The fields in the order they are checked (the first wrong one is reported): the query, each
@@ -147,6 +149,7 @@ SearchArgsSchema = type("SearchArgsSchema", (_SearchArgs,), {
     "sort": _Sort(load_default="relevance", allow_none=True),
     "page": _Number(int, 1, MAX_PAGE),
     "limit": _Number(int, 1, MAX_LIMIT),
+    "verbatim": fields.Boolean(load_default=False, allow_none=True),
 })
 ARG_NAMES = tuple(SearchArgsSchema().fields)
 

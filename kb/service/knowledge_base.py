@@ -108,7 +108,8 @@ class KnowledgeBase:
     def search(self, request: SearchRequest, *, highlight: bool = True, language: str = "en",
                translate: Callable[[str], str] | None = None) -> dict[str, Any]:
         """The JSON of a search: total, hits with snippets, facets (labelled in `language`,
-        `translate` giving its messages), suggestion."""
+        `translate` giving its messages), suggestion, and corrected_query: the spelling
+        correction searched instead of the query (None when the query was searched as typed)."""
         result = self.index.search(request)
         return self._result_json(request, result, highlight, language, translate)
 
@@ -129,6 +130,7 @@ class KnowledgeBase:
             "hits": hits,
             "facets": labelled(result.facets, language, translate),
             "suggestion": result.suggestion,
+            "corrected_query": result.corrected,
             "query_fallback": result.fallback,
         }
 

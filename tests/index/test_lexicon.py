@@ -14,20 +14,20 @@ def test_prefixes_and_suggestions_follow_new_versions_deletions_and_reindex(sear
     other = kb.save(other_record("Burglary forecasting"))
     assert search_ids(kb, "streetlig*") == [first.id]
     assert search_ids(kb, "forecas*") == [other.id]
-    assert kb.search(SearchRequest(q="streetlihgts"))["suggestion"] == "streetlights"
+    assert kb.search(SearchRequest(q="streetlihgts"))["corrected_query"] == "streetlights"
 
     kb.save(make_record("Night stewards", context="Lanterns were repaired."))
     assert search_ids(kb, "streetlig*") == []
     assert search_ids(kb, "lantern*") == [first.id]
     # The lexicon keeps the old word, but no sheet uses it any more: no suggestion of it.
-    assert kb.search(SearchRequest(q="streetlihgts"))["suggestion"] is None
+    assert kb.search(SearchRequest(q="streetlihgts"))["corrected_query"] is None
     kb.delete(other.id)
     assert search_ids(kb, "forecas*") == []
 
     kb.reindex()
     assert search_ids(kb, "lantern*") == [first.id]
     assert search_ids(kb, "streetlig*") == []
-    assert kb.search(SearchRequest(q="lantrens"))["suggestion"] == "lanterns"
+    assert kb.search(SearchRequest(q="lantrens"))["corrected_query"] == "lanterns"
 
 
 def test_prefix_hits_are_ranked_by_how_much_they_use_the_words(kb):

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from index.highlight import html_snippets
-from kb.core.search_args import MAX_LIMIT, SORTS, SearchRequest
+from index.searching import FEW_HITS
+from kb.core.search_args import MAX_LIMIT, MAX_QUERY_LENGTH, SORTS, SearchRequest
 from kb.service.knowledge_base import KnowledgeBase
 from kb.core.record import RecordSchema, record_from_dict
 
@@ -314,13 +315,15 @@ def test_the_module_knowledge_base_is_consistent(corpus):
 
 
 @pytest.mark.parametrize("query, expected", [
-    # Plain words: every word must match, in any field of the sheet's text.
+    # Plain words: any may match, in any field of the sheet's text (ranking: see below).
     ("stewards", {"bristol", "cardiff"}),
-    ("stewards midnight", {"bristol"}),
-    ("stewards taxistandplaats", set()),          # each word is in a different sheet
+    ("stewards midnight", {"bristol", "cardiff"}),
+    ("stewards taxistandplaats", {"bristol", "cardiff", "tilburg"}),
+    ("stewards AND midnight", {"bristol"}),       # AND requires both
+    ("stewards AND taxistandplaats", set()),      # each word is in a different sheet
     # Phrases: adjacent words only.
     ('"youth centre"', {"sheffield"}),
-    ("youth centre", {"sheffield", "york"}),
+    ("youth AND centre", {"sheffield", "york"}),
     ('"centre youth"', set()),
     # A phrase never spans two sections (the title ends "parks", the objectives begin "Make").
     ('"safer parks make"', set()),
@@ -378,7 +381,25 @@ def test_short_prefix_is_the_plain_word(corpus, query):
 
 
 def test_words_are_case_insensitive(corpus):
-    assert corpus.found("STEWARDS Midnight") == corpus.found("stewards midnight") == {"bristol"}
+    assert corpus.ordered("STEWARDS Midnight") == corpus.ordered("stewards midnight")
+    assert corpus.found("STEWARDS AND Midnight") == {"bristol"}
+
+
+def test_sheets_matching_more_of_the_words_rank_first(corpus):
+    # Bristol's stewards work at midnight; Cardiff has stewards only.
+    assert corpus.ordered("stewards midnight") == ["bristol", "cardiff"]
+    assert corpus.ordered("midnight stewards") == ["bristol", "cardiff"]
+
+
+def test_a_word_no_sheet_uses_does_not_empty_the_results(corpus):
+    assert corpus.found("stewards xylophone") == corpus.found("stewards")
+
+
+def test_plain_words_beside_a_filter_or_not_stay_alternatives(corpus):
+    # The filter and the NOT are required; the plain words around them rank.
+    assert corpus.found("stewards NOT midnight taxistandplaats") == {"cardiff", "tilburg"}
+    assert corpus.found("theme:nightlife stewards midnight") <= corpus.found("theme:nightlife")
+    assert "bristol" in corpus.found("theme:nightlife stewards midnight")
 
 
 def test_common_words_of_the_query_language_do_not_empty_the_results(corpus):
@@ -474,16 +495,17 @@ def test_lone_operator_falls_back_without_listing_everything(corpus):
 
 
 def test_markup_in_a_query_is_searched_as_words(corpus):
-    assert corpus.found("<script>alert(1)</script>") == {"london"}
-    assert corpus.found('"><img src=x onerror=alert(1)>') == {"london"}
+    # The London sheet quotes the markup: it is the best match.
+    assert corpus.ordered("<script>alert(1)</script>")[0] == "london"
+    assert corpus.ordered('"><img src=x onerror=alert(1)>')[0] == "london"
 
 
 def test_query_is_cut_to_its_first_500_characters(corpus):
     # 9 + 70 * 7 + 1 = 500 characters before "midnight": it and what follows are left out.
     query = "stewards " + "nights " * 70 + " midnight taxistandplaats"
-    assert corpus.found("stewards nights midnight") == {"bristol"}
-    assert corpus.found("stewards nights midnight taxistandplaats") == set()
-    assert corpus.found(query) == corpus.found("stewards nights") == {"bristol"}
+    assert "tilburg" in corpus.found("stewards nights midnight taxistandplaats")
+    assert corpus.ordered(query) == corpus.ordered("stewards nights")
+    assert "tilburg" not in corpus.found(query)
 
 
 # Languages: accents, stemming, thesaurus
@@ -541,9 +563,13 @@ def test_thesaurus_finds_sheets_in_other_languages(corpus, query, expected):
     assert corpus.found(query) == expected
 
 
-def test_thesaurus_expansion_keeps_the_other_words_required(corpus):
-    assert corpus.found("vie nocturne tilburg") == {"tilburg"}
-    assert corpus.found("vie nocturne bristol") == {"bristol"}
+def test_thesaurus_expansion_ranks_with_the_other_words(corpus):
+    # Of the sheets on nightlife, the one in the place typed ranks above the others.
+    ranked = corpus.ordered("vie nocturne tilburg")
+    assert ranked.index("tilburg") < min(ranked.index("bilbao"), ranked.index("bristol"))
+    ranked = corpus.ordered("vie nocturne bristol")
+    assert ranked.index("bristol") < min(ranked.index("bilbao"), ranked.index("tilburg"))
+    assert corpus.found("vie nocturne AND tilburg") == {"tilburg"}
 
 
 # Facets
@@ -945,7 +971,7 @@ def test_snippets_are_short(corpus):
         assert 0 < len(text) <= 2 * 240 + 10, hit["title"]
 
 
-# Did you mean
+# Spelling correction
 
 
 @pytest.mark.parametrize("typo, corrected", [
@@ -953,23 +979,43 @@ def test_snippets_are_short(corpus):
     ("radicalisaton", "radicalisation"),
     ("carterstas", "carteristas"),
 ])
-def test_misspelled_word_gets_a_suggestion_that_finds_more(corpus, typo, corrected):
+def test_a_misspelled_word_is_corrected_and_said(corpus, typo, corrected):
     result = corpus.search(typo)
-    assert result["suggestion"] == corrected
-    assert corpus.search(result["suggestion"])["total"] > result["total"]
+    assert result["corrected_query"] == corrected and result["suggestion"] is None
+    assert result["total"] > 0
+    assert corpus.ordered(typo) == corpus.ordered(corrected)
 
 
-def test_suggestion_keeps_the_correct_words(corpus):
+def test_verbatim_searches_the_words_as_typed_and_suggests(corpus):
+    result = corpus.search("nigthlife", verbatim=True)
+    assert result["total"] == 0 and result["corrected_query"] is None
+    assert result["suggestion"] == "nightlife"
+
+
+def test_correction_keeps_the_correct_words_and_the_syntax(corpus):
     result = corpus.search("stewards midnigt")
-    assert result["total"] == 0
-    assert result["suggestion"] == "stewards midnight"
-    assert corpus.found(result["suggestion"]) == {"bristol"}
+    assert result["corrected_query"] == "stewards midnight"
+    assert corpus.ordered("stewards midnigt") == corpus.ordered("stewards midnight")
+    result = corpus.search("stewards AND midnigt")
+    assert result["corrected_query"] == "stewards AND midnight"
+    assert corpus.found("stewards AND midnigt") == {"bristol"}
+    assert corpus.search("theme:nightlife nigthlife")["corrected_query"] == \
+        "theme:nightlife nightlife"
+
+
+def test_a_long_pasted_text_is_not_corrected(corpus):
+    # Its rare words are mostly names; its other words find the sheets.
+    text = "stewards midnight patrols in the city centre with Zorblatt volunteers every weekend"
+    result = corpus.search(text)
+    assert result["total"] >= FEW_HITS
+    assert result["corrected_query"] is None
 
 
 @pytest.mark.parametrize("query", ["stewards", "taxistandplaats", "nightlife", "radicalisation",
                                    "Zürich", ""])
 def test_correct_query_gets_no_suggestion(corpus, query):
-    assert corpus.search(query)["suggestion"] is None
+    result = corpus.search(query)
+    assert result["suggestion"] is None and result["corrected_query"] is None
 
 
 # Similar initiatives
@@ -1148,3 +1194,26 @@ def test_only_unreadable_queries_fall_back(query, fallback):
     from index.query import parse
     from index.schema import make_schema
     assert parse(query, make_schema()).fallback is fallback
+
+
+# Questions and pasted paragraphs
+
+
+@pytest.mark.parametrize("key", sorted(PUBLISHED))
+def test_a_sheets_own_pasted_paragraph_finds_it_first(corpus, key):
+    record = SHEETS[key][0]
+    paragraph = " ".join(filter(None, [record.get("objectives"), record.get("context"),
+                                       record.get("activities")]))
+    assert corpus.ordered(paragraph[:MAX_QUERY_LENGTH])[0] == key
+
+
+def test_a_question_finds_the_sheets_on_its_subject(corpus):
+    ranked = corpus.ordered("How do other cities calm disputes near bars after midnight?")
+    assert ranked[0] == "bristol"
+    ranked = corpus.ordered("Quels projets contre la radicalisation des jeunes ?")
+    assert "charleroi" in ranked[:3]
+
+
+def test_a_question_in_french_finds_an_english_sheet_with_no_shared_word(corpus):
+    # Bristol's sheet is in English; "vie nocturne" is its nightlife in French.
+    assert "bristol" in corpus.found("que faire pour la vie nocturne ?")

@@ -422,12 +422,24 @@ def test_a_chip_removes_its_filter_however_the_url_wrote_it(client, params):
     assert query_pairs(chip) == [], f"the chip of {params} leads to {chip}"
 
 
-def test_did_you_mean(client, corpus):
+def test_a_misspelled_query_shows_the_correction_and_the_way_back(client, corpus):
     doc = page(client, "/", [("q", "graffitti"), ("sort", "title")])
-    assert total_of(doc) == 0
-    [link] = doc.xpath(f"//p[{has_class('suggestion')}]//a/@href")
-    assert query_pairs(link) == [("q", "graffiti"), ("sort", "title")]
-    assert hit_ids(page(client, link)) == [corpus.ids["hostile"]]
+    assert hit_ids(doc) == [corpus.ids["hostile"]]
+    [notice] = doc.xpath(f"//p[{has_class('corrected')}]")
+    assert "Showing results for graffiti." in notice.text_content()
+    [back] = notice.xpath(".//a/@href")
+    assert query_pairs(back) == [("q", "graffitti"), ("sort", "title"), ("verbatim", "1")]
+    typed = page(client, back)
+    assert total_of(typed) == 0
+    [link] = typed.xpath(f"//p[{has_class('suggestion')}]//a/@href")
+    assert ("q", "graffiti") in query_pairs(link)
+
+
+def test_the_correction_is_said_in_french(client):
+    doc = page(client, "/", [("q", "graffitti")], **{"Accept-Language": "fr"})
+    [notice] = doc.xpath(f"//p[{has_class('corrected')}]")
+    assert "Résultats pour graffiti." in notice.text_content()
+    assert "Rechercher plutôt graffitti" in notice.text_content()
 
 
 def test_did_you_mean_leads_to_results_under_the_current_filters(client):
