@@ -65,9 +65,10 @@ def tokens(text: str) -> list[str]:
 
 
 def match_expression(query: str) -> str | None:
-    """Each word of a typed query as a quoted FTS5 string, all required; None when no word."""
+    """Each word of a typed query as a quoted FTS5 string, any of them (OR: the any-word
+    matching our search does, ranked by BM25); None when no word."""
     words = [w for w in query.split() if _WORD.search(w)]
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words) or None
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words) or None
 
 
 def body_text(record: dict) -> str:

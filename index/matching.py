@@ -1,21 +1,23 @@
-"""Evaluating a parsed query over Whoosh's posting lists, a block of postings at a time.
+"""Evaluating a parsed query over Whoosh's posting lists, as arrays.
 
 Whoosh's matchers walk postings one document at a time through several layers of Python
-objects: at 10,000 sheets that is most of a search's time. Here each term's postings are read
-as whole blocks (document numbers and weights), combined with set operations for AND, OR and
-NOT, and the page of hits is ranked with BM25 over those arrays. Queries whose nodes this
-module does not know (phrases, prefixes) are answered for that node by Whoosh's own matcher,
-so the results are the same; only the work per posting changes.
+objects, and an any-word query matches most of the sheets: that would be most of a search's
+time. Here each term's postings are read once per index generation as whole blocks into numpy
+arrays (document numbers and weights, kept in a bounded cache), AND, OR and NOT are boolean
+masks over all documents, and hits are ranked with BM25 computed over those arrays. Queries
+whose nodes this module does not know (phrases, prefixes) are answered for that node by
+Whoosh's own matcher, so the results are the same; only the work per posting changes.
 """
 
 from __future__ import annotations
 
-import heapq
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from math import log
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -26,19 +28,50 @@ K1 = 1.2
 # Fields whose term in an OR stands for the words beside it (a thesaurus concept, a theme):
 # that OR scores its best alternative, not their sum.
 ALTERNATIVE_FIELDS = ("concepts", "themes")
+# Decoded postings kept per index generation, in postings (12 bytes each): 64 MB at most.
+CACHE_POSTINGS = 5_000_000
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+class PostingsCache:
+    """The decoded postings of one index generation, least recently used dropped first.
+
+    Postings never change within a generation, so a term read by one search is reused by the
+    next; a new generation gets a new cache.
+    """
+
+    def __init__(self, limit: int = CACHE_POSTINGS):
+        self.limit = limit
+        self.size = 0
+        self._items: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
+        self._items[key] = value
+        self.size += len(value[0])
+        while self.size > self.limit and len(self._items) > 1:
+            _, (ids, _) = self._items.popitem(last=False)
+            self.size -= len(ids)
 
 
 class Postings:
-    """Per-search cache of the postings of each term: (global docnums, weights)."""
+    """Reads each term's postings, as (global docnums, weights) arrays, through a cache."""
 
-    def __init__(self, searcher: Any):
+    def __init__(self, searcher: Any, cache: PostingsCache | None = None):
         self.searcher = searcher
         self.leaves = [(leaf, offset) for leaf, offset in searcher.reader().leaf_readers()]
-        self._cache: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        self.size = searcher.reader().doc_count_all()
+        self.cache = cache if cache is not None else PostingsCache()
 
-    def get(self, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         key = (fieldname, text)
-        if key not in self._cache:
+        found = self.cache.get(key)
+        if found is None:
             ids: list[int] = []
             weights: list[float] = []
             for leaf, offset in self.leaves:
@@ -47,8 +80,18 @@ class Postings:
                 except TermNotFound:
                     continue
                 _read_all(matcher, offset, ids, weights)
-            self._cache[key] = (ids, weights)
-        return self._cache[key]
+            found = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)) \
+                if ids else _EMPTY
+            self.cache.put(key, found)
+        return found
+
+    def mask(self, docs: Iterable[int] | np.ndarray) -> np.ndarray:
+        """A boolean mask over all documents from docnums (or a mask, returned as it is)."""
+        if isinstance(docs, np.ndarray) and docs.dtype == bool:
+            return docs
+        mask = np.zeros(self.size, dtype=bool)
+        mask[np.fromiter(docs, dtype=np.int64)] = True
+        return mask
 
 
 def _read_all(matcher: Any, offset: int, ids: list[int], weights: list[float]) -> None:
@@ -72,35 +115,39 @@ def _read_all(matcher: Any, offset: int, ids: list[int], weights: list[float]) -
         matcher.next()
 
 
-def matching_docs(query: wq.Query, postings: Postings, all_docs: set[int]) -> set[int]:
-    """The documents a query matches (deleted ones included)."""
+def matching_docs(query: wq.Query, postings: Postings, all_docs: np.ndarray) -> np.ndarray:
+    """The documents a query matches, as a mask (deleted ones included); `all_docs` is the
+    mask of the documents a NOT leaves."""
     if isinstance(query, wq.Term):
-        return set(postings.get(query.fieldname, query.text)[0])
+        mask = np.zeros(postings.size, dtype=bool)
+        mask[postings.get(query.fieldname, query.text)[0]] = True
+        return mask
     if isinstance(query, wq.And):
         positive = [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]
         negative = [sub.query for sub in query.subqueries if isinstance(sub, wq.Not)]
-        sets = sorted((matching_docs(sub, postings, all_docs) for sub in positive), key=len)
-        result = set.intersection(*sets) if sets else set(all_docs)
+        result = all_docs.copy()
+        for sub in positive:
+            result &= matching_docs(sub, postings, all_docs)
         for sub in negative:
-            if not result:
+            if not result.any():
                 break
-            result -= matching_docs(sub, postings, all_docs)
+            result &= ~matching_docs(sub, postings, all_docs)
         return result
     if isinstance(query, wq.Or):
-        result: set[int] = set()
+        result = np.zeros(postings.size, dtype=bool)
         for sub in query.subqueries:
             result |= matching_docs(sub, postings, all_docs)
         return result
     if isinstance(query, wq.Not):
-        return all_docs - matching_docs(query.query, postings, all_docs)
+        return all_docs & ~matching_docs(query.query, postings, all_docs)
     if isinstance(query, wq.AndNot):
-        return matching_docs(query.a, postings, all_docs) - matching_docs(query.b, postings,
-                                                                           all_docs)
+        return matching_docs(query.a, postings, all_docs) & ~matching_docs(query.b, postings,
+                                                                            all_docs)
     if isinstance(query, wq.AndMaybe):
         return matching_docs(query.a, postings, all_docs)
     if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
-        return set()
-    return set(postings.searcher.docs_for_query(query))
+        return np.zeros(postings.size, dtype=bool)
+    return postings.mask(postings.searcher.docs_for_query(query))
 
 
 Leaf = tuple  # (field, text, boost)
@@ -151,25 +198,41 @@ def scoring_terms(query: wq.Query) -> Scoring:
     return found if isinstance(found, Scoring) else Scoring("sum", [found])
 
 
-def rank(terms: Scoring | Iterable[Leaf], postings: Postings, allowed: set[int],
-         lengths: dict[str, Any], limit: int) -> list[tuple[int, float]]:
-    """The `limit` best documents of `allowed` by BM25 over the terms, best first.
+def rank(terms: Scoring | Iterable[Leaf], postings: Postings,
+         allowed: Iterable[int] | np.ndarray, lengths: dict[str, Any],
+         limit: int) -> list[tuple[int, float]]:
+    """The `limit` best documents of `allowed` (docnums or a mask) by BM25 over the terms,
+    best first, ties by docnum; allowed documents no term scores come last, with 0.
 
     `terms` is a Scoring, or plain (field, text, boost) terms whose scores add up.
-    `lengths[field]` is (per-document field lengths, average length); fields without it are
-    not length-normalised.
+    `lengths[field]` is (per-document field lengths as an array, average length); fields
+    without it are not length-normalised.
     """
     if not isinstance(terms, Scoring):
         terms = Scoring("sum", list(terms))
-    scores = _scores(terms, postings, allowed, lengths)
-    ranked = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
-    missing = [d for d in sorted(allowed) if d not in scores][:max(0, limit - len(ranked))]
-    return ranked[:limit] + [(d, 0.0) for d in missing]
+    mask = postings.mask(allowed)
+    scores = _scores(terms, postings, lengths)
+    if scores is None:
+        scores = np.zeros(postings.size)
+    scores = np.where(mask, scores, -1.0)
+    count = int(mask.sum())
+    limit = min(limit, count)
+    if limit <= 0:
+        return []
+    if limit < len(scores):
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        # Ties at the cut: every document scoring as much as the last one kept competes.
+        floor = scores[top].min()
+        top = np.flatnonzero(scores >= floor)
+    else:
+        top = np.flatnonzero(mask)
+    order = np.lexsort((top, -scores[top]))[:limit]
+    return [(int(d), float(scores[d])) for d in top[order]]
 
 
-def _scores(node: Scoring, postings: Postings, allowed: set[int],
-            lengths: dict[str, Any]) -> dict[int, float]:
-    combined: dict[int, float] = {}
+def _scores(node: Scoring, postings: Postings, lengths: dict[str, Any]) -> np.ndarray | None:
+    """Each document's score under the node (an array over all documents), None if no part
+    of it is found."""
     frequency = None
     if node.kind == "max" and all(not isinstance(part, Scoring) and part[0] in lengths
                                   for part in node.parts):
@@ -177,40 +240,45 @@ def _scores(node: Scoring, postings: Postings, allowed: set[int],
         # their language (a place name is as rare in a French sheet as in a Dutch one).
         searcher = postings.searcher
         frequency = sum(searcher.doc_frequency(part[0], part[1]) for part in node.parts)
+    combined = None
     for part in node.parts:
-        scores = (_scores(part, postings, allowed, lengths) if isinstance(part, Scoring)
-                  else _bm25(part, postings, allowed, lengths, frequency))
-        if not combined:
-            combined = scores
+        if isinstance(part, Scoring):
+            scores = _scores(part, postings, lengths)
+            if scores is None:
+                continue
+            if combined is None:
+                combined = scores
+            elif node.kind == "max":
+                np.maximum(combined, scores, out=combined)
+            else:
+                combined += scores
             continue
-        get = combined.get
+        ids, values = _bm25(part, postings, lengths, frequency)
+        if not len(ids):
+            continue
+        if combined is None:
+            combined = np.zeros(postings.size)
         if node.kind == "max":
-            for d, score in scores.items():
-                if score > get(d, 0.0):
-                    combined[d] = score
+            combined[ids] = np.maximum(combined[ids], values)
         else:
-            for d, score in scores.items():
-                combined[d] = get(d, 0.0) + score
+            combined[ids] += values
     return combined
 
 
-def _bm25(term: Leaf, postings: Postings, allowed: set[int], lengths: dict[str, Any],
-          frequency: int | None = None) -> dict[int, float]:
-    """The term's BM25 score in each allowed document; `frequency`, the number of documents
-    its word is in, when the word is looked for in several fields."""
+def _bm25(term: Leaf, postings: Postings, lengths: dict[str, Any],
+          frequency: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The term's documents and BM25 score in each; `frequency`, the number of documents its
+    word is in, when the word is looked for in several fields."""
     fieldname, text, boost = term
     ids, weights = postings.get(fieldname, text)
-    if not ids:
-        return {}
+    if not len(ids):
+        return ids, weights
     searcher = postings.searcher
     field_lengths, average = lengths.get(fieldname, (None, None))
     if frequency is None:
         frequency = searcher.doc_frequency(fieldname, text)
     idf = (log((searcher.doc_count_all() + 1) / (frequency + 0.5)) + 1) * boost
     if field_lengths is None:
-        norm = K1
-        return {d: idf * w * (K1 + 1) / (w + norm) for d, w in zip(ids, weights) if d in allowed}
-    scale = K1 * B / average
-    base = K1 * (1 - B)
-    return {d: idf * w * (K1 + 1) / (w + base + scale * field_lengths[d])
-            for d, w in zip(ids, weights) if d in allowed}
+        return ids, idf * weights * (K1 + 1) / (weights + K1)
+    norm = K1 * (1 - B) + (K1 * B / average) * field_lengths[ids]
+    return ids, idf * weights * (K1 + 1) / (weights + norm)

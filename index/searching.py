@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from index.facets import FACET_NAMES, FacetTable, buckets, select
-from index.matching import Postings, matching_docs, rank, scoring_terms
+from index.matching import Postings, PostingsCache, matching_docs, rank, scoring_terms
 from index.lexicon import Lexicon
 from index.query import ParsedQuery, parse, terms_by_field, widen_concepts, widen_words
 from index.schema import SCHEMA_VERSION, TEXT_FIELDS
@@ -67,6 +68,8 @@ class SearchIndex:
         self._live: set[int] = set()
         self._published: set[int] = set()
         self._lengths: dict[str, Any] = {}
+        self._live_mask = np.zeros(0, dtype=bool)
+        self._postings_cache = PostingsCache()
 
     def close(self) -> None:
         with self._lock:
@@ -114,12 +117,17 @@ class SearchIndex:
         self._docnums = {rid: n for n, rid in enumerate(columns.ids) if rid is not None}
         self._live = set(self._docnums.values())
         self._published = {n for n in self._live if columns.status[n] == "published"}
+        self._live_mask = np.zeros(self._searcher.reader().doc_count_all(), dtype=bool)
+        self._live_mask[list(self._live)] = True
+        self._postings_cache = PostingsCache()       # postings of this generation only
         known = [columns.length[n] for n in self._live if columns.length[n]]
         average = sum(known) / len(known) if known else 0
         # Every sheet's words are in its own language's field: one length list serves all.
-        self._lengths = ({name: (columns.length, average) for name in TEXT_FIELDS}
+        lengths = np.array([length or 0 for length in columns.length], dtype=np.float64)
+        self._lengths = ({name: (lengths, average) for name in TEXT_FIELDS}
                          if average else {})
-        theme_counts = [len(themes) for themes in columns.values["themes"]]
+        theme_counts = np.array([len(themes) for themes in columns.values["themes"]],
+                                dtype=np.float64)
         tagged = [theme_counts[n] for n in self._live if theme_counts[n]]
         if tagged:
             self._lengths["themes"] = (theme_counts, sum(tagged) / len(tagged))
@@ -135,7 +143,7 @@ class SearchIndex:
     def _search(self, request: SearchRequest) -> SearchResult:
         searcher = self._searcher
         parsed = self._parse(request.q)
-        postings = Postings(searcher)
+        postings = self._postings()
         docs = self._matching(parsed, request, postings)
         selected, counts = select(self._table, docs, request.selections, request.facets)
         facets = {name: buckets(name, counts[name], request.selections.get(name, set()),
@@ -155,6 +163,9 @@ class SearchIndex:
         return SearchResult(len(selected), hits, facets, suggestion, terms, parsed.fallback,
                             selected)
 
+    def _postings(self) -> Postings:
+        return Postings(self._searcher, self._postings_cache)
+
     def _parse(self, text: str) -> ParsedQuery:
         return widen_concepts(widen_words(parse(text, self._searcher.schema), self._lexicon))
 
@@ -163,7 +174,7 @@ class SearchIndex:
         searcher = self._searcher
 
         def count(q: str) -> int:
-            docs = self._matching(self._parse(q), request, Postings(searcher))
+            docs = self._matching(self._parse(q), request, self._postings())
             return len(select(self._table, docs, request.selections, False)[0])
         return count
 
@@ -173,8 +184,8 @@ class SearchIndex:
         if parsed.query is None:
             docs = sorted(self._live)
         else:
-            docs = sorted(self._live.intersection(
-                matching_docs(parsed.query, postings, self._live)))
+            docs = np.flatnonzero(matching_docs(parsed.query, postings, self._live_mask)
+                                  & self._live_mask).tolist()
         if request.status:
             status = columns.status
             docs = [d for d in docs if status[d] == request.status]
@@ -197,7 +208,7 @@ class SearchIndex:
                 return []
             searcher = self._searcher
             parsed = self._parse(request.q)
-            postings = Postings(searcher)
+            postings = self._postings()
             docs = self._matching(parsed, request, postings)
             selected, _ = select(self._table, docs, request.selections, False)
             ids = self._table.columns.ids
@@ -266,9 +277,8 @@ class SearchIndex:
             allowed = set(self._published)
             allowed.discard(self._docnums.get(record_id))
             terms = [(q.fieldname, q.text, q.boost) for q in clauses]
-            postings = Postings(searcher)
-            candidates = set().union(*(postings.get(f, t)[0] for f, t, _ in terms)) & allowed
-            ranked = rank(terms, postings, candidates, self._lengths, limit)
+            postings = self._postings()
+            ranked = rank(terms, postings, allowed, self._lengths, limit)
             return [(columns.ids[d], round(score, 4)) for d, score in ranked if score > 0]
 
     def stamps(self) -> dict[str, str]:
@@ -285,7 +295,7 @@ class SearchIndex:
             if not self._refresh():
                 return _analysis([], self._table)
             parsed = self._parse(request.q)
-            docs = self._matching(parsed, request, Postings(self._searcher))
+            docs = self._matching(parsed, request, self._postings())
             selected, _ = select(self._table, docs, request.selections, False)
             return _analysis(selected, self._table)
 
