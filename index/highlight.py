@@ -84,8 +84,8 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     `text` may be a list of sections: they are tried in order and the first with a match
     gives the snippet, so a long sheet is not analysed whole for ten hits a page.
     """
-    parts = [part.translate(_CONTROL) for part in ([text] if isinstance(text, str) else text)
-             if part]
+    # The highlighter's control characters are taken out of a section only when it is read.
+    parts = [part for part in ([text] if isinstance(text, str) else text) if part]
     language = language if language in LANGUAGES else "en"
     stemmed = terms.get(f"text_{language}", set())
     plain = terms.get("title", set())
@@ -101,7 +101,7 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
 
     def section(number: int) -> tuple[str, str]:
         if number not in prepared:
-            part = _bulleted(parts[number])
+            part = _bulleted(parts[number].translate(_CONTROL))
             prepared[number] = part, part.lower().translate(FOLDING)
         return prepared[number]
 
@@ -158,7 +158,8 @@ def _beginning(parts: list[str], max_chars: int) -> str:
     taken: list[str] = []
     length = 0
     for part in parts:
-        words = " ".join(_bulleted(part).split())
+        # Four times what is kept is enough however many spaces collapse.
+        words = " ".join(_bulleted(part[:4 * max_chars].translate(_CONTROL)).split())
         if words:
             taken.append(words)
             length += len(words) + 1
