@@ -33,8 +33,8 @@ from index.analysis import any_stopwords, text_analyzer
 from index.lexicon import Lexicon, stems
 from index.schema import FIELD_ALIASES, TEXT_FIELDS
 from kb.core.languages import LANGUAGES
-from kb.core.thesaurus import concepts, find_concepts
-from kb.core.themes import theme_ids
+from kb.core.thesaurus import broader_themes, concepts, find_concepts
+from kb.core.themes import themes_from_wording
 from kb.core.text import fold
 
 MAX_QUERY_CHARS = 500
@@ -48,6 +48,10 @@ _PREFIX = re.compile(r"\w+\*")
 # A sheet found through a concept of the typed words (in another language, or tagged with
 # its theme) ranks below one using the words themselves; the boost is per word it replaces.
 CONCEPT_BOOST = 0.7
+# A sheet found only by the theme it is tagged with (the broader theme of a concept, or the
+# theme a word names) ranks lower still, per word.
+THEME_BOOST = 0.5
+MIN_THEME_WORD = 4
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
 
 
@@ -236,12 +240,24 @@ def _run_parts(words: list[str], keep_all: bool = True) -> list[str]:
         boost = round(CONCEPT_BOOST * len(typed), 2)     # the concept stands for its words
         alternatives = [typed[0] if len(typed) == 1 else "(" + " AND ".join(typed) + ")",
                         f"concepts:{concept.id}^{boost:g}"]
-        if concept.id in theme_ids():
-            alternatives.append(f"themes:{concept.id}^{boost:g}")
+        broader = round(THEME_BOOST * len(typed), 2)
+        alternatives.extend(f"themes:{theme}^{boost if theme == concept.id else broader:g}"
+                            for theme in broader_themes(concept.id))
         parts.append("(" + " OR ".join(alternatives) + ")")
         position = end
-    parts.extend(_without_stopwords(words[position:], keep_all=keep_all and not parts))
+    rest = _without_stopwords(words[position:], keep_all=keep_all and not parts)
+    parts.extend(_with_themes(word) for word in rest)
     return parts
+
+
+def _with_themes(word: str) -> str:
+    """A word the theme vocabulary's wording names ("radicalised", "police") also finds the
+    sheets tagged with that theme, below those using the word."""
+    themes = themes_from_wording(word) if len(word) >= MIN_THEME_WORD else []
+    if not themes:
+        return word
+    return "(" + " OR ".join([word, *(f"themes:{theme}^{THEME_BOOST:g}" for theme in themes)]) \
+        + ")"
 
 
 _PARSERS: dict[tuple[str, ...], MultifieldParser] = {}

@@ -11,7 +11,11 @@ from importlib import resources
 
 from kb.core.languages import LANGUAGES
 from kb.core.text import fold
+from kb.core.themes import theme_ids, themes_from_wording
 
+# A theme is a concept's broader theme when its wording names the concept's terms in most of
+# the languages (one language's match may be a chance prefix: "fraude" is not innovation).
+BROADER_LANGUAGES = 4
 _PLURAL_ENDINGS = ("s", "es")
 _FAST_WORD = re.compile(r"[^\W_]+")
 
@@ -162,3 +166,19 @@ def _term_starts() -> dict[str, list[tuple[tuple[str, ...], int]]]:
                 if (words, position) not in entries:
                     entries.append((words, position))
     return starts
+
+
+@lru_cache(maxsize=None)
+def broader_themes(concept_id: str) -> tuple[str, ...]:
+    """The themes a concept belongs to (terrorism -> polarisation), derived from the theme
+    vocabulary's wording: none kept by hand. A concept that is a theme is its own."""
+    found = [concept for concept in concepts() if concept.id == concept_id]
+    if not found:
+        return ()
+    languages_naming: dict[str, int] = {}
+    for terms in found[0].terms.values():
+        for theme in {theme for term in terms for theme in themes_from_wording(term)}:
+            languages_naming[theme] = languages_naming.get(theme, 0) + 1
+    broader = [theme for theme in theme_ids()
+               if theme == concept_id or languages_naming.get(theme, 0) >= BROADER_LANGUAGES]
+    return tuple(broader)

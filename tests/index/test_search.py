@@ -1217,3 +1217,15 @@ def test_a_question_finds_the_sheets_on_its_subject(corpus):
 def test_a_question_in_french_finds_an_english_sheet_with_no_shared_word(corpus):
     # Bristol's sheet is in English; "vie nocturne" is its nightlife in French.
     assert "bristol" in corpus.found("que faire pour la vie nocturne ?")
+
+
+def test_a_narrower_concept_finds_the_sheets_of_its_broader_theme_below_its_own(corpus):
+    # "médiateurs" (concept mediators) -> theme mediation, derived from the theme wording.
+    ranked = corpus.ordered("médiateurs")
+    tagged = {key for key in PUBLISHED if "mediation" in SHEETS[key][0]["themes"]}
+    assert tagged <= set(ranked)
+
+
+def test_a_word_naming_a_theme_finds_the_sheets_tagged_with_it(corpus):
+    tagged = {key for key in PUBLISHED if "local-police" in SHEETS[key][0]["themes"]}
+    assert tagged and tagged <= corpus.found("police")

@@ -298,5 +298,5 @@ def test_writer_waits_for_the_lock_or_says_busy(invoke, search_ids, home, spawn)
         assert HOLD_SECONDS - (started - held_since) - 0.3 <= waited < 10
         assert kb.store.outbox()[0] == []
         assert search_ids(kb, "stewards") == [queued.id]
-        assert search_ids(kb, "mediators") == [later.id]
+        assert search_ids(kb, "harbour AND mediators") == [later.id]
         assert kb.check().consistent

@@ -6,7 +6,7 @@ from kb.core import thesaurus
 from kb.core.languages import LANGUAGES
 from kb.core.text import fold
 from kb.core.themes import theme_ids
-from kb.core.thesaurus import Concept, _concept, concepts, find_concepts
+from kb.core.thesaurus import Concept, _concept, broader_themes, concepts, find_concepts
 
 
 def by_id(concept_id: str) -> Concept:
@@ -189,3 +189,19 @@ def test_a_concept_with_an_empty_language_is_refused():
     terms["nl"] = []
     with pytest.raises(ValueError, match="'empty'.*nl"):
         _concept({"id": "empty", "terms": terms})
+
+
+@pytest.mark.parametrize("concept, theme", [
+    ("terrorism", "polarisation"), ("radicalisation", "polarisation"),
+    ("video-surveillance", "public-spaces"), ("community-policing", "local-police"),
+    ("domestic-violence", "gender-violence"), ("hate-crime", "discrimination"),
+    ("recidivism", "reintegration"), ("nightlife", "nightlife"),
+])
+def test_concepts_are_linked_to_their_broader_themes(concept, theme):
+    assert theme in broader_themes(concept)
+
+
+def test_a_chance_match_in_one_language_links_no_theme():
+    # "fraude" begins like no innovation word, but one language's prefix match is not enough.
+    assert "innovation" not in broader_themes("fraud")
+    assert broader_themes("no-such-concept") == ()
