@@ -25,9 +25,10 @@ from whoosh.reading import TermNotFound
 # Whoosh's BM25F defaults.
 B = 0.75
 K1 = 1.2
-# Fields whose term in an OR stands for the words beside it (a thesaurus concept, a theme):
-# that OR scores its best alternative, not their sum.
-ALTERNATIVE_FIELDS = ("concepts", "themes")
+# Fields whose term in an OR is another kind of evidence for the words beside it (a thesaurus
+# concept, a theme): that OR scores its best kind and TIE_BREAKER of each other one.
+EVIDENCE_FIELDS = ("concepts", "themes")
+TIE_BREAKER = 0.5
 # Decoded postings kept per index generation, in postings (12 bytes each): 64 MB at most.
 CACHE_POSTINGS = 5_000_000
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -156,10 +157,13 @@ Leaf = tuple  # (field, text, boost)
 @dataclass
 class Scoring:
     """How a query's terms add up to a hit's score: the best of alternatives ("max": one
-    word in each language's field, or a concept and the words that name it), or the sum of
-    parts ("sum": the words of a query). A word found in several fields, or both as typed and
-    as its concept, counts once, so a sheet matching more of the words ranks higher."""
-    kind: str                                   # "max" or "sum"
+    word in each language's field, which counts once), the sum of parts ("sum": the words of
+    a query), or between the two ("best": the kinds of evidence for one word or concept, as
+    typed, its concept, the concept's terms, its theme: the best one and half of the others).
+    A sheet matching more of the words ranks higher; one that names a concept in its own
+    words and is tagged with its theme ranks above one that does either, without the concept
+    outweighing the other words typed (bench/ablation.py measures each choice)."""
+    kind: str                                   # "max", "best" or "sum"
     parts: list["Scoring | Leaf"]
 
     def leaves(self) -> Iterator[Leaf]:
@@ -186,11 +190,13 @@ def scoring_terms(query: wq.Query) -> Scoring:
             return None
         parts = [part for part in (walk(child, boost) for child in node.children())
                  if part is not None]
-        alternatives = isinstance(node, wq.Or) and (
-            all(not isinstance(part, Scoring) for part in parts)
-            or any(not isinstance(part, Scoring) and part[0] in ALTERNATIVE_FIELDS
-                   for part in parts))
-        return Scoring("max" if alternatives else "sum", parts)
+        if isinstance(node, wq.Or) and all(not isinstance(part, Scoring)
+                                           and part[0].startswith("text_") for part in parts):
+            return Scoring("max", parts)
+        if isinstance(node, wq.Or) and any(not isinstance(part, Scoring)
+                                           and part[0] in EVIDENCE_FIELDS for part in parts):
+            return Scoring("best", parts)
+        return Scoring("sum", parts)
 
     found = walk(query, 1.0)
     if found is None:
@@ -240,29 +246,32 @@ def _scores(node: Scoring, postings: Postings, lengths: dict[str, Any]) -> np.nd
         # their language (a place name is as rare in a French sheet as in a Dutch one).
         searcher = postings.searcher
         frequency = sum(searcher.doc_frequency(part[0], part[1]) for part in node.parts)
-    combined = None
+    best = None if node.kind == "sum" else np.zeros(postings.size)
+    total = None if node.kind == "max" else np.zeros(postings.size)
+    found = False
     for part in node.parts:
         if isinstance(part, Scoring):
             scores = _scores(part, postings, lengths)
             if scores is None:
                 continue
-            if combined is None:
-                combined = scores
-            elif node.kind == "max":
-                np.maximum(combined, scores, out=combined)
-            else:
-                combined += scores
-            continue
-        ids, values = _bm25(part, postings, lengths, frequency)
-        if not len(ids):
-            continue
-        if combined is None:
-            combined = np.zeros(postings.size)
-        if node.kind == "max":
-            combined[ids] = np.maximum(combined[ids], values)
+            ids, values = slice(None), scores
         else:
-            combined[ids] += values
-    return combined
+            ids, values = _bm25(part, postings, lengths, frequency)
+            if not len(ids):
+                continue
+        found = True
+        if best is not None:
+            best[ids] = np.maximum(best[ids], values)
+        if total is not None:
+            total[ids] += values
+    if not found:
+        return None
+    if node.kind == "max":
+        return best
+    if node.kind == "sum":
+        return total
+    # The best kind of evidence, and a share of the others (Lucene's dis-max tie breaker).
+    return best + TIE_BREAKER * (total - best)
 
 
 def _bm25(term: Leaf, postings: Postings, lengths: dict[str, Any],

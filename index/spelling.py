@@ -8,6 +8,7 @@ from typing import Any
 
 from index.lexicon import Lexicon, stems
 from kb.core.text import fold
+from kb.core.thesaurus import find_concepts
 
 MIN_LENGTH = 4
 # Longer words are not misspellings worth a fuzzy scan of the vocabulary (slow on long words).
@@ -24,9 +25,13 @@ def suggest(searcher: Any, lexicon: Lexicon, query: str, words: list[str], found
     query (operators, fields, phrases) stays as typed.
     """
     corrections: dict[str, str] = {}
+    # A word of a thesaurus term is spelt right in its language, even if no sheet uses it:
+    # the concept finds the sheets in the others ("vidéoprotection").
+    known = {words[i] for start, end, _ in find_concepts(words) for i in range(start, end)}
     for word in dict.fromkeys(words):
         folded = fold(word)
-        if not MIN_LENGTH <= len(folded) <= MAX_LENGTH or _sheets_using(searcher, folded):
+        if (word in known or not MIN_LENGTH <= len(folded) <= MAX_LENGTH
+                or _sheets_using(searcher, folded)):
             continue
         best = _nearest(searcher, lexicon, folded)
         if best is not None:
