@@ -238,7 +238,8 @@ def _run_parts(words: list[str], keep_all: bool = True) -> list[str]:
         parts.extend(_without_stopwords(words[position:start], keep_all=False))
         typed = _without_stopwords(words[start:end])
         boost = round(CONCEPT_BOOST * len(typed), 2)     # the concept stands for its words
-        alternatives = [typed[0] if len(typed) == 1 else "(" + " AND ".join(typed) + ")",
+        # The typed words stay alternatives, as everywhere: "knife" alone finds a knife sheet.
+        alternatives = [typed[0] if len(typed) == 1 else "(" + " OR ".join(typed) + ")",
                         f"concepts:{concept.id}^{boost:g}"]
         broader = round(THEME_BOOST * len(typed), 2)
         alternatives.extend(f"themes:{theme}^{boost if theme == concept.id else broader:g}"

@@ -50,3 +50,12 @@ def test_a_prefix_of_too_many_words_searches_the_shortest(tmp_path):
     assert len(found) == lexicon.MAX_PREFIX_WORDS
     assert sorted(found, key=lambda w: (len(w), w)) == sorted(
         words, key=lambda w: (len(w), w))[:lexicon.MAX_PREFIX_WORDS]
+
+
+def test_one_word_of_a_multi_word_thesaurus_term_finds_a_sheet(search_ids, kb):
+    # "night-time economy" names the nightlife concept; a sheet saying only "economy" (no
+    # nightlife word) is still found by that word, as by any other typed word.
+    sheet = kb.save(make_record("Shop fronts", themes=["public-spaces"],
+                                context="The local economy of the square.",
+                                objectives="Fewer empty shops.", activities="Grants."))
+    assert sheet.id in search_ids(kb, "night-time economy")
