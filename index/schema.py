@@ -22,7 +22,8 @@ from kb.core.languages import LANGUAGES
 from kb.core.text import fold
 
 # 4: words folded by kb.core.text (ligatures such as "ĳ", "ø", "ł" spelled out; casefold).
-SCHEMA_VERSION = 4
+# 5: the thesaurus grew to 97 concepts: each sheet's concepts field must be recomputed.
+SCHEMA_VERSION = 5
 _WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
