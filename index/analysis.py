@@ -24,6 +24,7 @@ from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from kb.core.languages import LANGUAGES
+from kb.core.thesaurus import concept_by_id
 from kb.core.text import FOLD_TABLE, fold_word
 
 SECTION_MARK = "\x1e"
@@ -148,6 +149,17 @@ def _chain(language: str):
 @lru_cache(maxsize=None)
 def _stemmer(language: str):
     return lru_cache(maxsize=100_000)(stemmer_for_language(language))
+
+
+@lru_cache(maxsize=None)
+def concept_stems(concept_id: str, language: str) -> tuple[tuple[str, ...], ...]:
+    """Each of a concept's terms in one language as that language's field indexes it (the
+    stems of its words, stop words out); none for an unknown concept."""
+    concept = concept_by_id(concept_id)
+    analyzer = text_analyzer(language)
+    terms = (tuple(token.text for token in analyzer(term, mode="query"))
+             for term in (concept.terms.get(language, ()) if concept else ()))
+    return tuple(dict.fromkeys(words for words in terms if words))
 
 
 @lru_cache(maxsize=None)

@@ -11,8 +11,7 @@ from functools import lru_cache
 
 from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 
-from index.analysis import FOLDING, LANGUAGES, plain_analyzer, text_analyzer
-from kb.core.thesaurus import concepts
+from index.analysis import FOLDING, LANGUAGES, concept_stems, plain_analyzer, text_analyzer
 
 SNIPPET_CHARS = 240
 # The stretch of a section analysed for a snippet: from a little before the first match.
@@ -143,14 +142,8 @@ def _probe(term: str) -> str:
 def _concept_terms(concept_ids: frozenset[str], language: str) -> set[str]:
     """The stemmed words of the concepts' terms in the sheet's language (what a query in
     another language found through the thesaurus)."""
-    analyzer = text_analyzer(language)
-    by_id = {concept.id: concept for concept in concepts()}
-    words: set[str] = set()
-    for concept_id in concept_ids:
-        concept = by_id.get(concept_id)
-        for term in concept.terms.get(language, ()) if concept else ():
-            words.update(token.text for token in analyzer(term, mode="query"))
-    return words
+    return {word for concept_id in concept_ids
+            for words in concept_stems(concept_id, language) for word in words}
 
 
 def _beginning(parts: list[str], max_chars: int) -> str:

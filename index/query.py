@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -29,11 +28,11 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.common import QueryParserError
 
-from index.analysis import any_stopwords, text_analyzer
+from index.analysis import any_stopwords, concept_stems
 from index.lexicon import Lexicon, stems
 from index.schema import FIELD_ALIASES, TEXT_FIELDS
 from kb.core.languages import LANGUAGES
-from kb.core.thesaurus import broader_themes, concepts, find_concepts
+from kb.core.thesaurus import broader_themes, find_concepts
 from kb.core.themes import themes_from_wording
 from kb.core.text import fold
 
@@ -44,7 +43,6 @@ _TOKEN = re.compile(r'"[^"]*"?|\w+:|[()]|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"\w+")
 _PREFIX = re.compile(r"\w+\*")
-# An English possessive is not a word of its own: "women's safety" searches "women safety".
 # A sheet found through a concept of the typed words (in another language, or tagged with
 # its theme) ranks below one using the words themselves; the boost is per word it replaces.
 CONCEPT_BOOST = 0.7
@@ -52,6 +50,7 @@ CONCEPT_BOOST = 0.7
 # theme a word names) ranks lower still, per word.
 THEME_BOOST = 0.5
 MIN_THEME_WORD = 4
+# An English possessive is not a word of its own: "women's safety" searches "women safety".
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
 
 
@@ -152,10 +151,14 @@ def expand(text: str) -> str:
     run: list[str] = []
     slot: list[int] = []                          # where in `out` the open group goes
 
-    def close_run() -> None:
-        if run and not slot:
+    def open_slot() -> None:
+        if not slot:
             out.append("")
             slot.append(len(out) - 1)
+
+    def close_run() -> None:
+        if run:
+            open_slot()
         group.extend(_run_parts(run, keep_all=not group))
         run.clear()
 
@@ -189,10 +192,8 @@ def expand(text: str) -> str:
                 out.append(" " + prefix)
             else:
                 close_run()
+                open_slot()
                 group.append(prefix)
-                if len(slot) == 0:
-                    out.append("")
-                    slot.append(len(out) - 1)
         elif plain:
             words = _WORD.findall(_POSSESSIVE.sub("", token))
             if operand and words:
@@ -369,19 +370,10 @@ def widen_concepts(parsed: ParsedQuery) -> ParsedQuery:
     return ParsedQuery(visit(parsed.query), parsed.words, parsed.fallback, parsed.query)
 
 
-@lru_cache(maxsize=None)
-def _concept_terms(concept_id: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _concept_terms(concept_id: str) -> list[tuple[str, tuple[str, ...]]]:
     """(text field, its terms) of each of the concept's terms in each language."""
-    found = [concept for concept in concepts() if concept.id == concept_id]
-    terms = []
-    for concept in found:
-        for language in LANGUAGES:
-            analyzer = text_analyzer(language)
-            for term in concept.terms.get(language, ()):
-                words = tuple(token.text for token in analyzer(term, mode="query"))
-                if words:
-                    terms.append((f"text_{language}", words))
-    return tuple(dict.fromkeys(terms))
+    return [(f"text_{language}", words) for language in LANGUAGES
+            for words in concept_stems(concept_id, language)]
 
 
 def terms_by_field(parsed: wq.Query) -> dict[str, set[str]]:

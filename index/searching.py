@@ -213,7 +213,7 @@ class SearchIndex:
             selected, _ = select(self._table, docs, request.selections, False)
             ids = self._table.columns.ids
             if request.sort == "relevance" and parsed.query is not None:
-                ranked = rank(scoring_terms(parsed.query), postings, set(selected),
+                ranked = rank(scoring_terms(parsed.query), postings, selected,
                               self._lengths, len(selected))
                 first = [d for d, _ in ranked]
                 rest = set(selected).difference(first)    # matched, but by no scoring term
@@ -229,7 +229,7 @@ class SearchIndex:
             return []
         ids = self._table.columns.ids
         if request.sort == "relevance" and parsed.query is not None:
-            ranked = rank(scoring_terms(parsed.query), postings, set(selected), self._lengths,
+            ranked = rank(scoring_terms(parsed.query), postings, selected, self._lengths,
                           end)
             return [(ids[d], round(score, 4)) for d, score in ranked[start:end]]
         ordered = heapq.nsmallest(end, selected, key=self._sort_key(request.sort, parsed))

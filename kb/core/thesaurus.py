@@ -69,6 +69,16 @@ def concepts() -> tuple[Concept, ...]:
     return loaded
 
 
+def concept_by_id(concept_id: str) -> Concept | None:
+    """The concept with this id, or None."""
+    return _by_id().get(concept_id)
+
+
+@lru_cache(maxsize=1)
+def _by_id() -> dict[str, Concept]:
+    return {concept.id: concept for concept in concepts()}
+
+
 def _same_or_plural(query_word: str, term_word: str) -> bool:
     return query_word == term_word or any(
         query_word == term_word + end or term_word == query_word + end for end in _PLURAL_ENDINGS)
@@ -172,11 +182,11 @@ def _term_starts() -> dict[str, list[tuple[tuple[str, ...], int]]]:
 def broader_themes(concept_id: str) -> tuple[str, ...]:
     """The themes a concept belongs to (terrorism -> polarisation), derived from the theme
     vocabulary's wording: none kept by hand. A concept that is a theme is its own."""
-    found = [concept for concept in concepts() if concept.id == concept_id]
-    if not found:
+    concept = concept_by_id(concept_id)
+    if concept is None:
         return ()
     languages_naming: dict[str, int] = {}
-    for terms in found[0].terms.values():
+    for terms in concept.terms.values():
         for theme in {theme for term in terms for theme in themes_from_wording(term)}:
             languages_naming[theme] = languages_naming.get(theme, 0) + 1
     broader = [theme for theme in theme_ids()
