@@ -11,6 +11,9 @@ switch), so every figure comes from the same sheets, queries and judgments:
     no-spelling   no spelling correction
     no-dismax     a word found in several languages' fields adds up (instead of counting once,
                   with its document frequency over all of them)
+    no-vectors    no search by meaning (KB_SEMANTIC=off): words, vocabularies, spelling only
+    rerank-only   meaning re-ranks the words' matches but adds no sheet of its own
+    vectors-only  the ranking by meaning alone (the words still decide which sheets match)
 
     python bench/ablation.py [--variants all,no-concepts,...]
 """
@@ -41,6 +44,10 @@ PATCHES = {
                   "    return m.Scoring('sum', list(_walk(query).leaves()))\n"
                   "m.scoring_terms = flat\n"
                   "import index.searching as s\ns.scoring_terms = flat\n"),
+    "no-vectors": "import os\nos.environ['KB_SEMANTIC'] = 'off'\n",
+    "rerank-only": "import index.searching as s\ns.MEANING_DEPTH = 0\n",
+    "vectors-only": ("import index.searching as s\n_fuse = s.fuse\n"
+                     "s.fuse = lambda rankings, k=s.RRF_K: _fuse(rankings[1:], k)\n"),
 }
 
 

@@ -75,6 +75,11 @@ def import_sheets(home: Path, files: Path) -> dict:
     done = kb(home, "import", str(files), "--report", str(report), "--quiet")
     if not report.exists():
         raise BenchError(f"kb import wrote no report: {done.stderr.strip() or done.stdout.strip()}")
+    # The import leaves the vectors to a background process; wait for them as a user would
+    # wait for the search by meaning to be ready (nothing to do with KB_SEMANTIC=off).
+    built = kb(home, "vectors", "--quiet")
+    if built.returncode != 0:
+        raise BenchError(f"kb vectors failed: {built.stderr.strip()}")
     return json.loads(report.read_text("utf-8"))
 
 

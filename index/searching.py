@@ -4,6 +4,13 @@ A query's matching documents are computed once (no scoring), filtered and counte
 facet arrays, and only the page of hits asked for is ranked (BM25, index.matching). Searches are
 serialised by a lock: Whoosh readers are not made for concurrent use, and on the GIL a
 second thread would not run a search faster anyway.
+
+Meaning (index.embedding, index.vectors), when the model is there: the sheets closest to the
+query's vector join the words' matches (MEANING_DEPTH of them, above MEANING_FLOOR, under the same
+filters and facet selections), and the two rankings are fused by reciprocal rank (RRF_K). A
+query that requires something (AND, NOT, a phrase, field:value) keeps its matches as typed; the
+vectors only re-rank them. When no sheet matches the words at all, the nearest sheets by meaning
+are shown, marked as such (SearchResult.nearest).
 """
 
 from __future__ import annotations
@@ -21,11 +28,13 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from index.facets import FACET_NAMES, FacetTable, buckets, select
+from index.embedding import QueryVectors, load_embedder
 from index.matching import Postings, PostingsCache, matching_docs, rank, scoring_terms
 from index.lexicon import Lexicon
 from index.query import ParsedQuery, parse, terms_by_field, widen_concepts, widen_words
 from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
+from index.vectors import Matrix, VectorStore
 from index.writing import current
 from kb.core.errors import IndexDamaged
 from kb.core.search_args import MAX_LIMIT, SearchRequest
@@ -38,6 +47,15 @@ THEME_BOOST = 1.5
 # FEW_HITS sheets, is corrected when a word of it is in no sheet.
 CORRECTED_WORDS = 8
 FEW_HITS = 3
+# Meaning. The floors come from the cosines of the model we ship (USE v3) between queries and
+# sheets: unrelated pairs fall below 0.29 in 95 of 100 cases, highly relevant ones have a median
+# of 0.30 (bench/relevance); a query of nonsense reaches 0.05.
+MEANING_FLOOR = 0.25      # a sheet found by meaning alone must be at least this close
+MEANING_DEPTH = 30        # and among the this many closest
+NEAREST_FLOOR = 0.15      # nothing matched the words: the nearest sheets shown, marked
+NEAREST_DEPTH = 10
+RRF_K = 60                # reciprocal-rank fusion constant (Cormack et al. 2009)
+FUSION_DEPTH = 100        # ranks of each list taken into the fusion
 
 
 @dataclass
@@ -52,13 +70,31 @@ class SearchResult:
     # The spelling correction searched instead of the query as typed (then `suggestion` is
     # None); the typed query is searched again with SearchRequest.verbatim.
     corrected: str | None = None
+    # No sheet matched the words: the hits are the sheets nearest by meaning.
+    nearest: bool = False
+    # Ids of the hits found by meaning alone (no word of the query in them).
+    by_meaning: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Found:
+    """A query's result set: the matches of its words and those of its meaning, filtered."""
+
+    selected: list[int]
+    counts: dict[str, Counter]
+    lexical: set[int]                  # the selected documents that match the words
+    similarity: np.ndarray | None      # cosine of every document with the query, if known
+    nearest: bool = False
 
 
 class SearchIndex:
     """Read access to the live index generation under `root`."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, vectors: VectorStore | None = None):
         self.root = Path(root)
+        self.vectors = vectors
+        self._query_vectors: QueryVectors | None = None
+        self._rows_of_docs: tuple[Any, int, np.ndarray] | None = None
         self._lock = threading.Lock()
         self._generation: Path | None = None
         self._searcher: Any = None
@@ -145,23 +181,80 @@ class SearchIndex:
         parsed = self._parse(request.q)
         postings = self._postings()
         docs = self._matching(parsed, request, postings)
-        selected, counts = select(self._table, docs, request.selections, request.facets)
-        facets = {name: buckets(name, counts[name], request.selections.get(name, set()),
-                                request.facet_limit)
-                  for name in counts}
-        hits = self._page(parsed, request, selected, postings)
         suggestion = None
         # A long pasted text is not corrected unless it finds little: its rare words are
         # mostly names, and its other words find the sheets.
-        if parsed.words and (len(selected) < FEW_HITS or len(parsed.words) <= CORRECTED_WORDS):
+        if parsed.words and (len(docs) < FEW_HITS or len(parsed.words) <= CORRECTED_WORDS):
             suggestion = suggest(searcher, self._lexicon, request.q, parsed.words,
-                                 len(selected), self._counter(request))
+                                 len(docs), self._counter(request))
         if suggestion is not None and not request.verbatim:
             result = self._search(replace(request, q=suggestion, verbatim=True))
             return replace(result, corrected=suggestion, suggestion=None)
+        found = self._found(parsed, request, docs, request.facets)
+        facets = {name: buckets(name, found.counts[name], request.selections.get(name, set()),
+                                request.facet_limit)
+                  for name in found.counts}
+        hits = self._page(parsed, request, found, postings)
+        ids = self._table.columns.ids
+        by_meaning = {ids[d] for d in found.selected if d not in found.lexical}
         terms = terms_by_field(parsed.typed) if parsed.typed is not None else {}
-        return SearchResult(len(selected), hits, facets, suggestion, terms, parsed.fallback,
-                            selected)
+        return SearchResult(len(found.selected), hits, facets, suggestion, terms,
+                            parsed.fallback, found.selected, nearest=found.nearest,
+                            by_meaning={rid for rid, _ in hits if rid in by_meaning})
+
+    def _found(self, parsed: ParsedQuery, request: SearchRequest, docs: list[int],
+               facets: bool) -> _Found:
+        """The words' matches `docs` and the sheets closest in meaning, selected and counted."""
+        similarity = self._similarity(parsed, request)
+        meaning: list[int] = []
+        if similarity is not None and _open(parsed):
+            meaning = self._closest(similarity, request, MEANING_FLOOR, MEANING_DEPTH)
+        union = sorted(set(docs).union(meaning)) if meaning else docs
+        selected, counts = select(self._table, union, request.selections, facets)
+        lexical = set(docs).intersection(selected) if meaning else set(selected)
+        if lexical or similarity is None:
+            return _Found(selected, counts, lexical, similarity)
+        nearest = self._closest(similarity, request, NEAREST_FLOOR, NEAREST_DEPTH)
+        selected, counts = select(self._table, sorted(nearest), request.selections, facets)
+        return _Found(selected, counts, set(), similarity, nearest=bool(selected))
+
+    def _similarity(self, parsed: ParsedQuery, request: SearchRequest) -> np.ndarray | None:
+        """Cosine of every document's vector with the query's (-1 without one), or None."""
+        if not parsed.words or self.vectors is None:
+            return None
+        embedder = load_embedder()
+        if embedder is None:
+            return None
+        if self._query_vectors is None or self._query_vectors.embedder is not embedder:
+            self._query_vectors = QueryVectors(embedder)
+        matrix = self.vectors.matrix(embedder.name, embedder.dim)
+        if not matrix.ids:
+            return None
+        # The words as typed, but the operators of a query that requires something.
+        text = request.q if _open(parsed) else " ".join(parsed.words)
+        return self._similarity_to(self._query_vectors(text), matrix)
+
+    def _similarity_to(self, vector: np.ndarray, matrix: Matrix) -> np.ndarray:
+        """Cosine of every document of this generation with `vector` (-1: no vector)."""
+        key = (self._generation, matrix.seq)
+        if self._rows_of_docs is None or self._rows_of_docs[:2] != key:
+            docs_of_rows = np.array([self._docnums.get(rid, -1) for rid in matrix.ids],
+                                    dtype=np.int64)
+            self._rows_of_docs = (*key, docs_of_rows)
+        docs_of_rows = self._rows_of_docs[2]
+        scores = matrix.rows @ vector
+        similarity = np.full(len(self._live_mask), -1.0, dtype=np.float32)
+        known = docs_of_rows >= 0
+        similarity[docs_of_rows[known]] = scores[known]
+        return similarity
+
+    def _closest(self, similarity: np.ndarray, request: SearchRequest, floor: float,
+                 depth: int) -> list[int]:
+        """The `depth` documents closest to the query, at least `floor`, filtered and selected."""
+        near = np.flatnonzero((similarity >= floor) & self._live_mask).tolist()
+        near = self._filtered(near, request)
+        near, _ = select(self._table, near, request.selections, False)
+        return heapq.nlargest(depth, near, key=lambda d: similarity[d])
 
     def _postings(self) -> Postings:
         return Postings(self._searcher, self._postings_cache)
@@ -180,12 +273,16 @@ class SearchIndex:
 
     def _matching(self, parsed: ParsedQuery, request: SearchRequest,
                   postings: Postings) -> list[int]:
-        columns = self._table.columns
         if parsed.query is None:
             docs = sorted(self._live)
         else:
             docs = np.flatnonzero(matching_docs(parsed.query, postings, self._live_mask)
                                   & self._live_mask).tolist()
+        return self._filtered(docs, request)
+
+    def _filtered(self, docs: list[int], request: SearchRequest) -> list[int]:
+        """`docs` that pass the request's status, year and budget filters."""
+        columns = self._table.columns
         if request.status:
             status = columns.status
             docs = [d for d in docs if status[d] == request.status]
@@ -206,34 +303,44 @@ class SearchIndex:
         with self._lock:
             if not self._refresh():
                 return []
-            searcher = self._searcher
             parsed = self._parse(request.q)
             postings = self._postings()
-            docs = self._matching(parsed, request, postings)
-            selected, _ = select(self._table, docs, request.selections, False)
+            found = self._found(parsed, request, self._matching(parsed, request, postings), False)
             ids = self._table.columns.ids
             if request.sort == "relevance" and parsed.query is not None:
-                ranked = rank(scoring_terms(parsed.query), postings, selected,
-                              self._lengths, len(selected))
-                first = [d for d, _ in ranked]
-                rest = set(selected).difference(first)    # matched, but by no scoring term
+                first = [d for d, _ in self._ranked(parsed, found, postings, len(found.selected))]
+                rest = set(found.selected).difference(first)  # matched, by no scoring term
                 return [ids[d] for d in first + sorted(rest, key=self._sort_key("newest", parsed))]
-            return [ids[d] for d in sorted(selected, key=self._sort_key(request.sort, parsed))]
+            return [ids[d] for d in sorted(found.selected,
+                                           key=self._sort_key(request.sort, parsed))]
 
-    def _page(self, parsed: ParsedQuery, request: SearchRequest, selected: list[int],
+    def _page(self, parsed: ParsedQuery, request: SearchRequest, found: _Found,
               postings: Postings) -> list[tuple[str, float | None]]:
         limit = max(1, min(request.limit, MAX_LIMIT))
         end = max(1, request.page) * limit
         start = end - limit
+        selected = found.selected
         if start >= len(selected):
             return []
         ids = self._table.columns.ids
         if request.sort == "relevance" and parsed.query is not None:
-            ranked = rank(scoring_terms(parsed.query), postings, selected, self._lengths,
-                          end)
+            ranked = self._ranked(parsed, found, postings, end)
             return [(ids[d], round(score, 4)) for d, score in ranked[start:end]]
         ordered = heapq.nsmallest(end, selected, key=self._sort_key(request.sort, parsed))
         return [(ids[d], None) for d in ordered[start:end]]
+
+    def _ranked(self, parsed: ParsedQuery, found: _Found, postings: Postings,
+                end: int) -> list[tuple[int, float]]:
+        """The first `end` documents by relevance: BM25, fused with meaning when known."""
+        lexical = [d for d in found.selected if d in found.lexical]
+        similarity = found.similarity
+        if similarity is None:
+            return rank(scoring_terms(parsed.query), postings, lexical, self._lengths, end)
+        depth = max(end, FUSION_DEPTH)
+        by_words = [d for d, _ in rank(scoring_terms(parsed.query), postings, lexical,
+                                       self._lengths, depth)]
+        by_meaning = heapq.nlargest(depth, found.selected, key=lambda d: similarity[d])
+        return fuse([by_words, by_meaning])[:end]
 
     def _sort_key(self, sort: str, parsed: ParsedQuery):
         columns = self._table.columns
@@ -271,15 +378,36 @@ class SearchIndex:
             for group in target_groups:
                 clauses.extend(wq.Term("target_groups", token.text, boost=0.2)
                                for token in analyzer(group))
-            if not clauses:
-                return []
             columns = self._table.columns
             allowed = set(self._published)
             allowed.discard(self._docnums.get(record_id))
             terms = [(q.fieldname, q.text, q.boost) for q in clauses]
-            postings = self._postings()
-            ranked = rank(terms, postings, allowed, self._lengths, limit)
-            return [(columns.ids[d], round(score, 4)) for d, score in ranked if score > 0]
+            depth = max(limit, FUSION_DEPTH)
+            ranked = [(d, score) for d, score in rank(terms, self._postings(), allowed,
+                                                      self._lengths, depth) if score > 0]
+            similarity = self._sheet_similarity(record_id, text)
+            if similarity is None:
+                return [(columns.ids[d], round(score, 4)) for d, score in ranked[:limit]]
+            by_words = [d for d, _ in ranked]
+            near = [d for d in allowed if similarity[d] >= MEANING_FLOOR]
+            by_meaning = heapq.nlargest(depth, near, key=lambda d: similarity[d])
+            return [(columns.ids[d], round(score, 4))
+                    for d, score in fuse([by_words, by_meaning])[:limit]]
+
+    def _sheet_similarity(self, record_id: str, text: str) -> np.ndarray | None:
+        """Cosine of every document with a sheet's vector (made now if it has none yet)."""
+        embedder = load_embedder() if self.vectors is not None else None
+        if embedder is None:
+            return None
+        matrix = self.vectors.matrix(embedder.name, embedder.dim)
+        row = matrix.position.get(record_id)
+        if row is not None:
+            vector = matrix.rows[row]
+        elif text:
+            vector = embedder.passages([text])[0]
+        else:
+            return None
+        return self._similarity_to(vector, matrix)
 
     def stamps(self) -> dict[str, str]:
         """id -> stamp of every indexed record (to compare with the store)."""
@@ -295,9 +423,32 @@ class SearchIndex:
             if not self._refresh():
                 return _analysis([], self._table)
             parsed = self._parse(request.q)
-            docs = self._matching(parsed, request, self._postings())
-            selected, _ = select(self._table, docs, request.selections, False)
-            return _analysis(selected, self._table)
+            found = self._found(parsed, request, self._matching(parsed, request,
+                                                                self._postings()), False)
+            return _analysis(found.selected, self._table)
+
+
+def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal-rank fusion: each list adds 1 / (k + rank) to the documents it ranks."""
+    scores: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for position, doc in enumerate(ranking, start=1):
+            scores[doc] += 1.0 / (k + position)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _open(parsed: ParsedQuery) -> bool:
+    """Whether the query only offers alternatives (plain words), requiring nothing."""
+    query = parsed.query
+    if not isinstance(query, wq.Or):
+        return False
+    stack = list(query.children())
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (wq.Phrase, wq.And, wq.Not, wq.AndNot, wq.Require)):
+            return False
+        stack.extend(node.children())
+    return True
 
 
 def _analysis(docs: list[int], table: FacetTable) -> dict[str, Any]:

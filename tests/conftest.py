@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -14,6 +15,11 @@ from typing import Any
 
 import docx
 import pytest
+
+# The suite searches by words unless a test turns meaning on (tests/index/test_semantic.py):
+# loading the model and embedding every imported sheet would slow every test for nothing. Set
+# here, before any test runs, so the `kb` processes tests start inherit it.
+os.environ.setdefault("KB_SEMANTIC", "off")
 
 from click.testing import CliRunner
 

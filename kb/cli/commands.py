@@ -28,7 +28,9 @@ def kb_command(function: Callable) -> Callable:
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
         try:
-            with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"]) as kb:
+            # Vectors follow a command's writes in a process of their own (kb.service.vectors).
+            with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
+                               vector_builds="detached") as kb:
                 return function(kb, *args, **kwargs)
         except KbError as exc:
             raise click.ClickException(exc.message) from exc
@@ -367,9 +369,32 @@ def stats(kb: KnowledgeBase, as_json: bool) -> None:
               help="Indexing processes.")
 @kb_command
 def reindex(kb: KnowledgeBase, procs: int) -> None:
-    """Rebuild the search index from the store."""
-    count = kb.reindex(procs)
+    """Rebuild the search index and the sheets' vectors from the store."""
+    count = kb.reindex(procs, progress=_vector_progress(False))
     click.echo(f"Indexed {count} record(s).")
+
+
+@click.command()
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@kb_command
+def vectors(kb: KnowledgeBase, quiet: bool) -> None:
+    """Build the vectors (meaning) of the sheets that lack one; imports leave this to the
+    background, this command waits for it."""
+    if kb.vector_upkeep.embedder() is None:
+        click.echo("Semantic retrieval is off (KB_SEMANTIC, or its model is not installed): "
+                   "search ranks by words only.")
+        return
+    made = kb.vector_upkeep.catch_up(_vector_progress(quiet))
+    click.echo(f"Built {made} vector(s); {kb.store.count()} sheet(s) have one.")
+
+
+def _vector_progress(quiet: bool) -> Callable[[int, int], None] | None:
+    if quiet:
+        return None
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"\rVectors: {done}/{total}", nl=done >= total, err=True)
+    return report
 
 
 @click.command()
@@ -387,12 +412,16 @@ def check(kb: KnowledgeBase, repair: bool, as_json: bool) -> None:
         for label, ids in (("missing from the index", report.missing),
                            ("in the index but not the store", report.extra),
                            ("indexed from an older version", report.stale),
-                           ("queued for the index", report.pending)):
+                           ("queued for the index", report.pending),
+                           ("without a vector", report.vectors.missing),
+                           ("with a vector of an older version", report.vectors.stale),
+                           ("with a vector but not in the store", report.vectors.extra)):
             if ids:
                 click.echo(f"{len(ids)} record(s) {label}: {', '.join(ids[:10])}"
                            + (" …" if len(ids) > 10 else ""))
         if report.consistent:
-            click.echo("Store and index agree.")
+            click.echo("Store, index and vectors agree." if report.vectors.model
+                       else "Store and index agree.")
         elif repair:
             click.echo("Repaired: store and index agree." if after.consistent
                        else "Still different after repair; run `kb reindex`.")
@@ -500,5 +529,5 @@ def register(group: click.Group) -> None:
     from kb.cli.server import demo, serve
 
     for command in (import_command, reimport, search, show, similar, delete, stats, reindex,
-                    check, export, load, serve, demo, user, audit):
+                    vectors, check, export, load, serve, demo, user, audit):
         group.add_command(command)

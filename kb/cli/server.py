@@ -103,8 +103,10 @@ def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers:
     """Serve the web app: search, sheet pages, comparison, analysis, JSON API, staff pages."""
     from kb.service.knowledge_base import KnowledgeBase
 
-    with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"]) as kb:
+    with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
+                       vector_builds="detached") as kb:
         _bring_index_up_to_date(kb)
+        kb.vector_upkeep.written()        # vectors an interrupted catch-up left to make
     run(ctx.obj["home"], host, port, workers, threads, behind_proxy)
 
 
@@ -134,8 +136,11 @@ def demo(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: 
         home = Path(DEMO_HOME)
     samples = resources.files("kb.cli") / "demo"
     with resources.as_file(samples) as folder:
-        with KnowledgeBase(home, lock_timeout=ctx.obj["lock_timeout"]) as kb:
+        # Twelve sheets: their vectors are made at once, before the server starts.
+        with KnowledgeBase(home, lock_timeout=ctx.obj["lock_timeout"],
+                           vector_builds="inline") as kb:
             _bring_index_up_to_date(kb)
             report = import_paths(kb, [folder])
+            kb.vector_upkeep.catch_up()
     click.echo(f"Demo knowledge base in {home}: {report.summary()}")
     run(home, host, port, workers, threads, behind_proxy)

@@ -4,6 +4,8 @@
         kb.sqlite3      records, files, the index outbox (the source of truth)
         originals/      every submitted file, by sha256
         index/          the Whoosh index, derived: `kb reindex` rebuilds it from the store
+        vectors.sqlite3 the sheets' vectors (meaning), derived too, built after each write in the
+                        background (kb.service.vectors)
 
 Every write goes store first (with an outbox row in the same transaction), index second;
 `sync_index` replays the outbox, so an index write that failed or was killed is redone.
@@ -25,6 +27,7 @@ from index import writing
 from index.highlight import snippet
 from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import SearchIndex, SearchResult
+from index.vectors import VectorStore
 from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound
 from kb.core.facets import labelled
 from kb.core.messages import say
@@ -34,6 +37,7 @@ from kb.core.text import fold
 from kb.service import versions
 from kb.service.archive import Archive
 from kb.service.store import STATUSES, Store, StoredRecord, now
+from kb.service.vectors import VectorReport, VectorUpkeep
 
 DEFAULT_HOME = "kb-data"
 # Records an index commit takes at most while catching up (bounded memory).
@@ -50,29 +54,37 @@ class CheckReport:
     extra: list[str] = field(default_factory=list)      # in the index, not in the store
     stale: list[str] = field(default_factory=list)      # indexed from an older version
     pending: list[str] = field(default_factory=list)    # queued in the outbox
+    vectors: VectorReport = field(default_factory=lambda: VectorReport(None))
 
     @property
     def consistent(self) -> bool:
-        return not (self.missing or self.extra or self.stale or self.pending)
+        return (not (self.missing or self.extra or self.stale or self.pending)
+                and self.vectors.consistent)
 
     def as_json(self) -> dict[str, Any]:
         return {"consistent": self.consistent, "missing": self.missing, "extra": self.extra,
-                "stale": self.stale, "pending": self.pending}
+                "stale": self.stale, "pending": self.pending, "vectors": self.vectors.as_json()}
 
 
 class KnowledgeBase:
     def __init__(self, home: Path | str | None = None, *,
-                 lock_timeout: float = writing.DEFAULT_LOCK_TIMEOUT):
+                 lock_timeout: float = writing.DEFAULT_LOCK_TIMEOUT,
+                 vector_builds: str = "thread"):
+        """`vector_builds`: how vectors follow writes (kb.service.vectors.MODES)."""
         self.home = Path(home) if home is not None else default_home()
         self.home.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.home / "kb.sqlite3")
         self.archive = Archive(self.home / "originals")
         self.index_root = self.home / "index"
-        self.index = SearchIndex(self.index_root)
+        self.vectors = VectorStore(self.home / "vectors.sqlite3")
+        self.index = SearchIndex(self.index_root, self.vectors)
+        self.vector_upkeep = VectorUpkeep(self.home, self.store, self.vectors, vector_builds)
         self.lock_timeout = lock_timeout
 
     def close(self) -> None:
+        self.vector_upkeep.close()
         self.index.close()
+        self.vectors.close()
         self.store.close()
 
     def __enter__(self) -> KnowledgeBase:
@@ -122,7 +134,9 @@ class KnowledgeBase:
             item = stored.get(record_id)
             if item is None:       # deleted since the index was read
                 continue
-            hits.append(self.hit_json(item, score, result.terms if highlight else None))
+            hit = self.hit_json(item, score, result.terms if highlight else None)
+            hit["by_meaning"] = record_id in result.by_meaning
+            hits.append(hit)
         return {
             "total": result.total,
             "page": request.page,
@@ -132,6 +146,8 @@ class KnowledgeBase:
             "suggestion": result.suggestion,
             "corrected_query": result.corrected,
             "query_fallback": result.fallback,
+            # No sheet has the query's words: the hits are the nearest sheets by meaning.
+            "nearest": result.nearest,
         }
 
     def hit_json(self, item: StoredRecord, score: float | None,
@@ -246,11 +262,13 @@ class KnowledgeBase:
         An index built by an older version of the schema is rebuilt from the store first.
         """
         if self.index_outdated():
-            return self.reindex()
+            return self.reindex(vectors=False)
         done = 0
         while True:
             queued, marker = self.store.outbox(SYNC_BATCH)
             if not queued:
+                if done:
+                    self.vector_upkeep.written()
                 return done
             found = self.store.get_many(queued)
             documents = [self.document(found[rid]) for rid in queued if rid in found]
@@ -268,14 +286,20 @@ class KnowledgeBase:
     def document(item: StoredRecord) -> dict[str, Any]:
         return document(item.id, item.status, item.stamp, item.record, item.created)
 
-    def reindex(self, procs: int = 1) -> int:
-        """Rebuild the whole index from the store; returns the number of records indexed."""
+    def reindex(self, procs: int = 1, vectors: bool = True,
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the whole index from the store (and, with `vectors`, every vector: `progress`
+        hears how many are made); returns the number of records indexed."""
         pending, marker = self.store.outbox()
         count = writing.rebuild(self.index_root,
                                 (self.document(item) for item in self.store.records()),
                                 procs=procs, timeout=self.lock_timeout)
         self.store.clear_outbox(pending, marker)
         self.sync_index()
+        if vectors:
+            self.vector_upkeep.rebuild(progress)
+        else:
+            self.vector_upkeep.written()
         return count
 
     def check(self, repair: bool = False) -> CheckReport:
@@ -285,14 +309,15 @@ class KnowledgeBase:
         except IndexDamaged:
             if not repair:
                 raise
-            self.reindex()
-            return self.check()
+            self.reindex(vectors=False)
+            return self.check(repair)
         stored = self.store.stamps()
         report = CheckReport(
             missing=sorted(set(stored) - set(indexed)),
             extra=sorted(set(indexed) - set(stored)),
             stale=sorted(rid for rid in set(stored) & set(indexed) if stored[rid] != indexed[rid]),
             pending=self.store.outbox()[0],
+            vectors=self.vector_upkeep.check(repair),
         )
         if repair and not report.consistent:
             self.store.queue_for_index(report.missing + report.extra + report.stale)

@@ -32,6 +32,10 @@ def _tamper_changed_json(kb: KnowledgeBase, home: Path, sql) -> tuple[str, dict[
     return stored.id, {"stale": [stored.id]}, "narwhal"
 
 
+# The suite runs with KB_SEMANTIC=off: no model, so no vectors to compare (tests/kb/test_vectors.py has them).
+NO_VECTORS = {"model": None, "consistent": True, "missing": [], "stale": [],
+              "extra": []}
+
 @pytest.mark.parametrize("tamper", [_tamper_unsynced, _tamper_deleted_row, _tamper_changed_json],
                          ids=["missing+pending", "extra", "stale"])
 def test_check_reports_and_repairs(search_ids, search_total, sql, kb, home, tamper):
@@ -39,7 +43,7 @@ def test_check_reports_and_repairs(search_ids, search_total, sql, kb, home, tamp
     record_id, expected, word = tamper(kb, home, sql)
     report = kb.check()
     assert report.as_json() == {"consistent": False, "missing": [], "extra": [], "stale": [],
-                                "pending": [], **expected}
+                                "pending": [], "vectors": NO_VECTORS, **expected}
     in_store = kb.store.get(record_id) is not None
     # What a user sees before the repair: the index does not match the store.
     assert search_ids(kb, word) == []
@@ -70,7 +74,7 @@ def test_kb_check_exit_status_and_repair(invoke, sql, kb, home):
     as_json = invoke(home, "check", "--json")
     assert as_json.exit_code == 1
     assert json.loads(as_json.output) == {"consistent": False, "missing": [a], "extra": [b],
-                                          "stale": [c], "pending": [a]}
+                                          "stale": [c], "pending": [a], "vectors": NO_VECTORS}
 
     repair = invoke(home, "check", "--repair")
     assert repair.exit_code == 0, repair.output
