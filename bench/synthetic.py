@@ -227,7 +227,8 @@ def _budget(text: dict, place: dict, city: str, rng: random.Random
         paragraph = (sentence[0].upper() + sentence[1:] + " " + funding_sentence).strip()
         items, lines = [paragraph], [paragraph]
     budget = {"amount": float(amount), "currency": currency, "amount_eur": to_eur(amount, currency),
-              "text": "\n".join(lines), "funding": funding}
+              "text": "\n".join(lines), "funding": funding,
+              "basis": "total"}   # every sentence of the bank states the whole period's cost
     return items, budget
 
 

@@ -26,7 +26,7 @@ blueprint = Blueprint("analysis", __name__)
 @blueprint.get("/analysis")
 def page() -> Any:
     try:
-        search = search_request(request.args)
+        search = search_request(request.args, worded=True)
     except BadParameter as exc:
         return render_template("analysis.html", error=exc, data=None, search=SearchRequest()), 400
     data = knowledge_base().analyse(search)

@@ -14,10 +14,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from importers.limits import MB
 from index.highlight import snippet_html
+from kb.core.money import basis_of
 from kb.service.knowledge_base import default_home
 from web import analysis, api, auth, batches, errors, i18n, review, search, sheets, staff
 from web.knowledge import SharedKnowledgeBase
-from web.templating import paragraphs, search_url
+from web.templating import paragraphs, search_url, sheet_url
 from web.urls import local_path
 
 HERE = Path(__file__).resolve().parent
@@ -86,13 +87,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_url_rule("/language/<code>", "language", choose_language)
     app.jinja_env.globals.update(
         facet_label=i18n.facet_label, facet_titles=i18n.FACET_TITLES, number=i18n.number,
-        euros=i18n.euros, language_name=i18n.language_name, theme_label=i18n.theme_label,
+        euros=i18n.euros, budget_figure=i18n.budget_figure, hit_basis=i18n.hit_basis,
+        basis_of=basis_of, basis_words=i18n.BASIS_WORDS,
+        language_name=i18n.language_name, theme_label=i18n.theme_label,
         ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url,
+        sheet_url=sheet_url,
         current_user=auth.current_user, staff_links=STAFF_LINKS)
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["snippet_html"] = lambda pieces: Markup(snippet_html(pieces))
     app.jinja_env.filters["date_text"] = i18n.date_text
     app.jinja_env.filters["worded"] = i18n.worded
+    # A missing value prints nothing, never "None" ("NoneFrance" for a sheet with no city).
+    app.jinja_env.finalize = lambda value: "" if value is None else value
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

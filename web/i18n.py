@@ -12,7 +12,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import current_app, request
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
-from kb.core import facets, messages
+from kb.core import facets, messages, money
 from kb.core.facets import FACETS
 
 LOCALES = ("en", "fr")
@@ -80,3 +80,21 @@ def date_text(value: datetime.date) -> str:
 
 def euros(value: Any) -> str:
     return f"{number(value)} EUR" if value is not None else ""
+
+
+# What a budget figure covers (kb.core.money.BASES), as written after the figure.
+BASIS_WORDS = {"total": _l("in total"), "year": _l("per year"), "unit": _l("per unit"),
+               "participant": _l("per participant")}
+
+
+def budget_figure(amount_eur: Any, basis: str | None) -> str:
+    """A budget in EUR with what it covers: "950,000 EUR per year"; no basis, no words."""
+    if amount_eur is None:
+        return ""
+    words = BASIS_WORDS.get(basis or "")
+    return f"{euros(amount_eur)} {words}" if words else euros(amount_eur)
+
+
+def hit_basis(hit: dict[str, Any]) -> str | None:
+    """A search hit's budget basis: as the hit gives it, else as its budget text states it."""
+    return hit.get("budget_basis") or money.budget_basis(hit.get("budget_text"))

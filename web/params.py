@@ -20,26 +20,50 @@ from werkzeug.datastructures import MultiDict
 
 from kb.core.errors import BadParameter
 from kb.core.facets import FACET_OF_PARAM, FACETS
+from kb.core.messages import N_
+from kb.core.money import read_amount
 from kb.core.search_args import RANGE_ARGS, SearchRequest, load_search_args
+from web import i18n
 
 # URL parameter -> facet of the index (from the facet table).
 FACET_PARAMS = {facet.param: facet.name for facet in FACETS}
 PARAM_OF_FACET = {facet.name: facet.param for facet in FACETS}
 RANGE_PARAMS = RANGE_ARGS
 SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort", "verbatim")
+AMOUNT_PARAMS = ("budget_min", "budget_max")
+# How a message names a parameter (msgids: translated when the message is worded).
+PARAM_WORDS = {"budget_min": N_("The minimum budget"), "budget_max": N_("The maximum budget"),
+               "year_from": N_("The earliest start year"), "year_to": N_("The latest start year"),
+               "page": N_("The page number"), "limit": N_("The number of results per page")}
 
 
-def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None = None
-                   ) -> SearchRequest:
+def search_request(args: MultiDict, *, limit: int = 10, facet_limit: int | None = None,
+                   worded: bool = False) -> SearchRequest:
     """The SearchRequest of a URL's query string (published sheets only: this is the public),
     checked by kb.core.search_args; a bad value raises BadParameter in the interface's
-    language."""
+    language, naming the field in words when `worded` (pages), else by its parameter (API)."""
     given = {name: args.getlist(name) if name in FACET_PARAMS else args.get(name)
              for name in args}
+    decimal = decimal_mark()
+    for name in AMOUNT_PARAMS:
+        # "50.000" and "50,000" as people write amounts, not 50 EUR.
+        amount = read_amount(given[name], decimal) if given.get(name) else None
+        if amount is not None:
+            given[name] = str(amount)
     try:
         return load_search_args(given, limit=limit, facet_limit=facet_limit)
     except BadParameter as exc:
-        raise BadParameter(exc.field, _(exc.msgid, **exc.params)) from None
+        # On a page the message names the field as the page labels it; the API's names the
+        # URL's parameter, for the developer who wrote it.
+        label = PARAM_WORDS.get(exc.field) if worded else None
+        params = {**exc.params, "name": _(label)} if label and "name" in exc.params \
+            else exc.params
+        raise BadParameter(exc.field, _(exc.msgid, **params)) from None
+
+
+def decimal_mark() -> str:
+    """The interface language's decimal mark ("." in English, "," in French)."""
+    return i18n.number(1.5, 1)[1]
 
 
 def facet_value(param: str, raw: str) -> str:

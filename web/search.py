@@ -6,13 +6,15 @@ import math
 from itertools import islice
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 
 from kb.core.search_args import MAX_QUERY_LENGTH, SORTS, SearchRequest
 from kb.core.facets import FACETS
+from kb.core.text import fold
 from web import i18n
 from web.knowledge import knowledge_base
+from web.templating import search_url
 from kb.core.errors import BadParameter
 from web.params import (FACET_PARAMS, RANGE_PARAMS, facet_value,
                         search_args, search_request)
@@ -24,21 +26,28 @@ FACET_SHOWN = 8
 
 
 @blueprint.get("/")
+# A URL people guess (and other sites' search boxes use): the same page.
+@blueprint.get("/search", endpoint="guessed")
 def page() -> Any:
     size = current_app.config["PAGE_SIZE"]
     error: BadParameter | None = None
     try:
-        search = search_request(request.args, limit=size)
+        search = search_request(request.args, limit=size, worded=True)
     except BadParameter as exc:
         # The form keeps the user's words; the message says which parameter to correct.
         error, search = exc, SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_LENGTH],
                                            limit=size)
     result = None if error else knowledge_base().search(search, **i18n.labelling())
     if result is not None and not result["hits"] and search.page > 1 and result["total"]:
-        error = BadParameter("page", _("There is no page %(page)s: the search has %(count)s "
-                                       "sheets.", page=search.page, count=result["total"]))
+        # A page past the end (an old link, a shrunken search): its last page.
+        return redirect(search_url(page=math.ceil(result["total"] / search.limit)))
+    # With no words to rank by, "relevance" lists the newest first: the option says so (and
+    # stays "relevance", so words typed next are ranked by relevance).
+    browsing = not search.q.strip() and search.sort != "newest"
+    sorts = tuple(s for s in SORTS if s != "newest") if browsing else SORTS
     return render_template(
-        "search.html", search=search, result=result, error=error, sorts=SORTS,
+        "search.html", search=search, result=result, error=error, sorts=sorts,
+        browsing=browsing,
         facets=_facets(result), chips=_chips(search),
         pages=_pages(result, search), facet_shown=FACET_SHOWN,
     ), 400 if error else 200
@@ -62,7 +71,7 @@ def _facets(result: dict[str, Any] | None) -> list[dict[str, Any]]:
                 sheets[count] = ngettext("%(count)s sheet", "%(count)s sheets", count,
                                          count=i18n.number(count))
             label = bucket["label"]
-            values.append({"value": bucket["value"], "label": label, "key": label.lower(),
+            values.append({"value": bucket["value"], "label": label, "key": fold(label),
                            "id": f"{param}-{number}", "count": i18n.number(count),
                            "sheets": sheets[count], "selected": bucket["selected"]})
         out.append({"name": facet.name, "param": param, "entries": values})
@@ -80,6 +89,8 @@ def _chips(search: SearchRequest) -> list[dict[str, Any]]:
                      value=i18n.facet_label(facet, facet_value(param, raw)))
         elif param in RANGE_PARAMS:
             value = getattr(search, param)
+            if value is None:       # a value that could not be read: the message says so
+                continue
             text = {"budget_min": _("Budget from %(amount)s", amount=i18n.euros(value)),
                     "budget_max": _("Budget up to %(amount)s", amount=i18n.euros(value)),
                     "year_from": _("Starting in %(year)s or later", year=value),

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext as _
 
 from web.knowledge import knowledge_base
+from web.params import search_args
 
 blueprint = Blueprint("sheets", __name__)
 SIMILAR_COUNT = 5
@@ -24,7 +25,16 @@ def sheet(record_id: str) -> Any:
     return render_template("sheet.html", item=item, record=item.record,
                            similar=shared.similar_to(item, SIMILAR_COUNT),
                            has_original=bool(item.source_sha256), files=shared.file_names(item),
-                           today=datetime.date.today())
+                           today=datetime.date.today(), from_search=_from_search())
+
+
+def _from_search() -> str | None:
+    """The search a sheet was opened from, in a few words, or None when it was not."""
+    args = search_args(request.args)
+    if not args:
+        return None
+    query = args.get("q", "").strip()
+    return _("Results for “%(query)s”", query=query) if query else _("Search results")
 
 
 @blueprint.get("/sheets/<record_id>/original")

@@ -271,6 +271,7 @@ MESSAGES: dict[str, str] = {
     "budget-negative": N_("Budget amount must not be negative."),
     "budget-currency-unknown": N_("Budget currency %(value)s is not a supported ISO 4217 code."),
     "budget-currency-missing": N_("Budget amount needs a currency."),
+    "budget-basis-unknown": N_("Budget basis must be one of %(choices)s."),
     "contact-email-invalid": N_("Contact e-mail is not a valid address."),
     "contact-empty": N_("Contact needs a name or an e-mail; use null for no contact."),
 }

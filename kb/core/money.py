@@ -91,3 +91,114 @@ _EU_FUNDING = re.compile(
 def eu_cofunded(funding: list[str], text: str = "") -> bool:
     """Whether a budget's funding lines (or its text) name EU money."""
     return any(_EU_FUNDING.search(fold(line)) for line in [*funding, text] if line)
+
+
+# What a budget figure covers, as the sheet states it: the whole project, one year of it, one
+# unit (a camera, a flat, a session) or one participant. None: the sheet does not say.
+BASES = ("total", "year", "unit", "participant")
+# Cues of each basis, folded (kb.core.text.fold), in the sheets' languages; matched as whole
+# words. A figure stated per year, unit or participant says so beside it; "total" cues only
+# count where no other basis is stated ("total per year" is per year).
+_BASIS_CUES: dict[str, re.Pattern[str]] = {
+    "year": re.compile(
+        r"\bp\. ?a\.|\b(per (year|annum)|a year|each year|every year|yearly|annual(ly)?|/ ?(year|yr|an"
+        r"|jahr|jaar|ano|anno|ar|rok)|par an|par annee|chaque annee|annuel(le)?s?"
+        r"|pro jahr|im jahr|jahrlich(e[nrs]?)?|per jaar|jaarlijks(e)?|per anno|all'anno|l'anno"
+        r"|annu[oaie]|al ano|por ano|cada ano|anual(es|mente)?|ao ano|anuais|rocznie|na rok"
+        r"|per ar|arligen|om aret|arlig(t|e)?)\b"),
+    "participant": re.compile(
+        r"\b(per (participant|person|head|child|young person|pupil|student|beneficiary|user"
+        r"|deelnemer|persoon|partecipante|persona|utente|osoba|uczestnika)|par (participant|personne"
+        r"|beneficiaire|jeune|enfant|eleve)|pro (teilnehmer(in)?|person|kopf|kind|jugendliche[nr]?)"
+        r"|por (participante|persona|pessoa|beneficiario|nino|joven)|a testa|per capita)\b"),
+    "unit": re.compile(
+        r"\b(per (unit|camera|device|flat|household|site|session|event|school|vehicle|stuk|unita)"
+        r"|par (unite|camera|logement|site|seance|session|ecole)|pro (stuck|einheit|kamera"
+        r"|wohnung|standort|sitzung)|por (unidad|sesion|unidade|sessao)|each unit"
+        r"|a unit|per piece)\b"),
+    "total": re.compile(
+        r"\b(total|in total|overall|all together|altogether|au total|en total|totale?|insgesamt"
+        r"|gesamt\w*|totaal|in totaal|complessivo|complessivamente|ogolem|lacznie|sammanlagt"
+        r"|i alt|no total|whole project|entire project|(whole|entire) (period|duration)|global|globale"
+        r"|(l'ensemble|toute la duree) d[eu]|gesamte[nr]? laufzeit|todo el periodo|toda la duracion"
+        r"|todo o periodo|toda a duracao|l'intero periodo|tutta la durata|hele looptijd|over (two|three|four|five|\d+) years"
+        r"|sur (deux|trois|quatre|cinq|\d+) ans)\b"),
+}
+
+
+# A line stating the total, as the importers pick the figure from it (importers.fields).
+_TOTAL_LINE = re.compile(r"^\W*(total|totale|totaal|gesamt\w*|insgesamt|in total|au total|en total)\b")
+
+
+def budget_basis(text: str | None) -> str | None:
+    """What the budget figure of a text covers ("GBP 950,000 per year" -> "year"), or None
+    when the text does not say. A line stating the total is where the figure comes from: its
+    basis is "total" unless that line says otherwise. Elsewhere a per-year, per-participant or
+    per-unit cue wins over a "total" one (a "total per year" is per year)."""
+    if not text:
+        return None
+    lines = [fold(line) for line in text.splitlines() if line.strip()]
+    total_line = next((line for line in lines if _TOTAL_LINE.match(line)), None)
+    if total_line is not None:
+        return _stated_basis(total_line) or "total"
+    return _stated_basis("\n".join(lines))
+
+
+def _stated_basis(folded: str) -> str | None:
+    for basis in ("year", "participant", "unit", "total"):
+        if _BASIS_CUES[basis].search(folded):
+            return basis
+    return None
+
+
+def basis_of(budget: dict | None) -> str | None:
+    """A stored budget's basis: as recorded, else read from its text (records stored before
+    the basis was a field)."""
+    if not budget:
+        return None
+    return budget.get("basis") or budget_basis(budget.get("text"))
+
+
+def yearly_amount(budget: dict | None, start_year: int | None, end_year: int | None
+                  ) -> float | None:
+    """The EUR figure of a budget per year of the initiative, where it can be worked out: a
+    per-year figure as it is; a total (or a figure of unstated basis, which sheets write as the
+    project's total) spread evenly over the years from start to end, both included. None for
+    per-unit and per-participant figures, and for a total with no known period."""
+    if not budget or budget.get("amount_eur") is None:
+        return None
+    basis = basis_of(budget)
+    amount = budget["amount_eur"]
+    if basis == "year":
+        return amount
+    if basis in ("unit", "participant"):
+        return None
+    if start_year and end_year and end_year >= start_year:
+        return round(amount / (end_year - start_year + 1), 2)
+    return None
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:([.,'’ ])\d{3})(?:\1\d{3})*")
+
+
+def read_amount(text: str, decimal: str = ".") -> float | None:
+    """An amount as a person types it, in a language whose decimal mark is `decimal`:
+    "50.000", "50,000", "50 000" and "50'000" are fifty thousand in any language (amounts of
+    money have no thousandths); "1,5" is one and a half where the comma is the decimal mark.
+    None when the text is not an amount."""
+    raw = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if _GROUPED.fullmatch(raw):
+        return float(re.sub(r"\D", "", raw))
+    whole, mark, cents = raw.rpartition(decimal)
+    grouped = _GROUPED.fullmatch(whole) if mark else None
+    if grouped and grouped.group(1) != decimal and cents.isdigit():     # "12,000.50"
+        return float(re.sub(r"\D", "", whole) + "." + cents)
+    raw = raw.replace(" ", "")
+    other = "," if decimal == "." else "."
+    if other in raw or raw.count(decimal) > 1:
+        return None
+    try:
+        value = float(raw.replace(decimal, "."))
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None

@@ -23,7 +23,7 @@ from marshmallow import (
 from kb.core.countries import is_country_code
 from kb.core.languages import LANGUAGES
 from kb.core.messages import field_label, say
-from kb.core.money import RATES_TO_EUR, to_eur
+from kb.core.money import BASES, RATES_TO_EUR, budget_basis, to_eur
 from kb.core.themes import theme_ids
 
 FORMATS = ("pdf", "docx")
@@ -43,6 +43,8 @@ class Budget:
     amount_eur: float | None
     text: str
     funding: list[str] = field(default_factory=list)
+    # What the figure covers (kb.core.money.BASES), None when the sheet does not say.
+    basis: str | None = None
 
 
 @dataclass
@@ -98,6 +100,8 @@ class BudgetSchema(_Strict):
     amount_eur = fields.Float(allow_none=True, load_default=None)
     text = fields.String(load_default="")
     funding = fields.List(fields.String(), load_default=list)
+    basis = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(
+        BASES, error=say("budget-basis-unknown", choices=", ".join(BASES))))
 
     @validates("currency")
     def _currency(self, value, **kwargs):
@@ -111,6 +115,9 @@ class BudgetSchema(_Strict):
 
     @post_load
     def _make(self, data, *, partial=False, **kwargs):
+        # Unless someone said otherwise, the basis is what the budget's text states.
+        if data.get("basis") is None and data.get("text"):
+            data["basis"] = budget_basis(data["text"])
         return data if partial else Budget(**data)
 
 

@@ -6,6 +6,7 @@
   var FOCUS_KEY = "kb-focus";
 
   document.addEventListener("DOMContentLoaded", function () {
+    sheetActions();
     var form = document.getElementById("search");
     if (!form) return;
     var filters = form.querySelector(".filters");
@@ -38,6 +39,27 @@
     restoreFocus(filters, toggle);
   });
 
+  // A sheet's Print and Share buttons: share through the system's dialog where there is one,
+  // else copy the permalink.
+  function sheetActions() {
+    document.querySelectorAll("button[data-action]").forEach(function (button) {
+      var action = button.getAttribute("data-action");
+      if (action === "share" && !navigator.share && !(navigator.clipboard && window.isSecureContext)) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (action === "print") { window.print(); return; }
+        var url = button.getAttribute("data-url");
+        if (navigator.share) {
+          navigator.share({ title: button.getAttribute("data-title"), url: url }).catch(function () {});
+        } else {
+          navigator.clipboard.writeText(url).then(function () {
+            button.textContent = button.getAttribute("data-copied");
+          });
+        }
+      });
+    });
+  }
+
   function restoreFocus(filters, toggle) {
     var focusId = sessionStorage.getItem(FOCUS_KEY);
     if (!focusId) return;
@@ -56,7 +78,7 @@
       box.hidden = false;
       var facet = box.closest(".facet");
       box.addEventListener("input", function () {
-        var needle = box.value.trim().toLowerCase();
+        var needle = folded(box.value.trim());
         var more = facet.querySelector("details.more");
         if (more && needle) more.open = true;
         facet.querySelectorAll("li[data-value]").forEach(function (item) {
@@ -68,6 +90,12 @@
         if (event.key === "Enter") event.preventDefault();
       });
     });
+  }
+
+  // The server folds the values the same way (kb.core.text.fold): "geneve" finds "Genève".
+  function folded(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/ß/g, "ss").replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/ø/g, "o").replace(/ł/g, "l");
   }
 
   // On a phone the filters fold away behind a button (CSS shows it on narrow screens only).

@@ -51,21 +51,57 @@ def browser_required() -> bool:
     return any(os.environ.get(name) for name in REQUIRE_ENVS)
 
 
+def awkward_records() -> dict[str, dict]:
+    """Hand-made sheets for what the generated ones never have: accented cities, a country with
+    no city, a budget per year and one per participant, a budget table kept with its line
+    breaks, an e-mail address too long for a phone's width."""
+    from tests.samples.records import make_record
+
+    return {
+        "geneve": make_record("Médiateurs de rue à Genève", city="Genève", country="CH",
+                              language="fr", themes=["mediation"]),
+        "zurich": make_record("Nachtlotsen in Zürich", city="Zürich", country="CH",
+                              language="de", themes=["nightlife"]),
+        "no city": make_record(
+            "National charter for safer night-time venues", city=None, country="FR",
+            themes=["nightlife"], contact={"name": "Charter team", "email":
+                                           "night-time-economy-charter-coordination-team"
+                                           "@interior-ministry-safety.example.org"},
+            budget={"amount": 830000, "currency": "EUR", "amount_eur": 830000.0,
+                    "text": "830.000 euros par an", "funding": [], "basis": "year"}),
+        "table": make_record(
+            "Youth outreach vans in Leeds", city="Leeds", country="GB", themes=["youth"],
+            start_year=2020, end_year=2023,
+            budget={"amount": 90000, "currency": "GBP", "amount_eur": 105300.0, "funding": [],
+                    "basis": "total",
+                    "text": "Item | 2021 | 2022\nStaff | 30,000 | 32,000\n"
+                            "Vans | 12,000 | 16,000\nTotal | 42,000 | 48,000"}),
+        "per participant": make_record(
+            "Mentoring for young offenders in Porto", city="Porto", country="PT",
+            themes=["youth"], start_year=2021, end_year=2022,
+            budget={"amount": 1200, "currency": "EUR", "amount_eur": 1200.0, "funding": [],
+                    "basis": "participant",
+                    "text": "1 200 EUR por participante"}),
+    }
+
+
 def build_knowledge_base(home: Path, demo_files: Path) -> int:
-    """Import the demo sheets and save generated ones; returns how many sheets are published."""
+    """Import the demo sheets and save generated and hand-made ones; returns how many sheets
+    are published."""
     from bench import synthetic
     from kb.service.importing import import_paths
     from kb.service.knowledge_base import KnowledgeBase
 
+    awkward = awkward_records()
     with KnowledgeBase(home) as kb:
         report = import_paths(kb, [demo_files])
         imported = report.counts()["imported"]
         assert imported == 12, report.summary()
         with kb.store.transaction():
-            for record in synthetic.records(SYNTHETIC_COUNT, seed=7):
+            for record in [*synthetic.records(SYNTHETIC_COUNT, seed=7), *awkward.values()]:
                 kb.save(record, "published", sync=False)
         kb.sync_index()
-    return imported + SYNTHETIC_COUNT
+    return imported + SYNTHETIC_COUNT + len(awkward)
 
 
 class Server:

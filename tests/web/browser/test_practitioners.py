@@ -1,0 +1,207 @@
+"""What a practitioner meets in a real browser (issue 14): the facet filter boxes, result lines
+and sheet pages without "None", the URLs people guess, a sheet page that leads back to its
+results, budgets that say what they cover, amounts read as people write them. Each check runs
+at desktop and phone widths, in English and French, with screenshots."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from kb.core.text import fold
+from tests.web.browser.test_browser import (HIT_LINKS, api, first_number, no_horizontal_scroll,
+                                            query, shown_total)
+
+SIZES = ("desktop", "phone")
+LANGUAGES = ("en", "fr")
+
+
+@pytest.fixture
+def ui(page, server, viewports, request):
+    """The page at the width and in the language of the test's parameters."""
+    size, language = request.param
+    page.set_viewport_size(viewports[size])
+    page.goto(f"/language/{language}?next=/")
+    assert page.locator("html").get_attribute("lang") == language
+    page.size, page.language = size, language
+    return page
+
+
+BOTH = pytest.mark.parametrize("ui", [(s, lang) for s in SIZES for lang in LANGUAGES],
+                               indirect=True, ids=lambda p: "-".join(p))
+
+
+def open_filters(page) -> None:
+    """On a phone the filters are folded behind a button."""
+    toggle = page.locator("#search .filters [aria-expanded]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+
+
+def visible_values(page, param: str) -> list[str]:
+    return page.locator(f"#facet-{param} li[data-value]").evaluate_all(
+        "items => items.filter(i => i.getClientRects().length > 0)"
+        ".map(i => i.querySelector('.value').textContent)")
+
+
+def id_of(server, title: str) -> str:
+    hits = api(server, "/api/search", {"limit": 100})["hits"]
+    return next(h["id"] for h in hits if h["title"] == title)
+
+
+# (1) The facet "Filter..." boxes
+
+@BOTH
+def test_the_facet_filter_shrinks_the_list_ignoring_accents(ui, shoot):
+    page = ui
+    page.goto("/")
+    open_filters(page)
+    box = page.locator("#facet-city .facet-filter")
+    assert box.is_visible()
+    every = page.locator("#facet-city li[data-value]").count()
+    assert every > 10
+    for typed, wanted in (("geneve", "Genève"), ("ZURICH", "Zürich")):
+        box.fill(typed)
+        shown = visible_values(page, "city")
+        assert wanted in shown, (typed, shown)
+        assert len(shown) < every
+        assert all(fold(typed) in fold(value) for value in shown), shown
+    shoot(page, f"facet-filter-{page.size}-{page.language}")
+    box.fill("")
+    assert len(visible_values(page, "city")) >= min(every, 8)
+
+
+# (2) No "None" on any page
+
+@BOTH
+def test_no_none_on_result_lines_or_sheet_pages(ui, server, shoot):
+    page = ui
+    title = "National charter for safer night-time venues"
+    page.goto("/?" + urlencode({"q": "charter night-time venues"}))
+    line = page.locator(".hit", has=page.locator(f"h3 a:text-is('{title}')")).locator(".meta")
+    assert line.count() == 1
+    assert "None" not in line.inner_text()
+    assert line.locator("span").first.inner_text() == "France"
+    for path in ("/", "/?q=charter", f"/sheets/{id_of(server, title)}", "/analysis",
+                 "/?country=FR&sort=title"):
+        page.goto(path)
+        assert "None" not in page.locator("body").inner_text(), path
+        no_horizontal_scroll(page)
+    shoot(page, f"no-city-results-{page.size}-{page.language}")
+
+
+# (3) URLs people guess, pages past the end, the sort order when browsing
+
+def test_search_is_served_at_slash_search_too(page, server):
+    response = page.goto("/search?q=night")
+    assert response.status == 200
+    assert page.locator("#q").input_value() == "night"
+    assert shown_total(page) == api(server, "/api/search", {"q": "night"})["total"]
+
+
+def test_a_page_past_the_end_shows_the_last_page(page, server):
+    total = api(server, "/api/search", {"q": "night"})["total"]
+    last = -(-total // 10)
+    response = page.goto("/?q=night&page=99")
+    assert response.status == 200
+    assert query(page.url)["page"] == [str(last)]
+    assert page.locator(HIT_LINKS).count() == total - (last - 1) * 10
+    assert page.locator(".pages [aria-current=page]").inner_text() == str(last)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_browsing_says_newest_first(page, server, language):
+    page.goto(f"/language/{language}?next=/")
+    browsing = page.locator("#sort option:checked").inner_text()
+    page.goto("/?q=night")
+    options = dict(page.locator("#sort option").evaluate_all(
+        "os => os.map(o => [o.value, o.textContent])"))
+    assert browsing == options["newest"] != options["relevance"]
+    assert page.locator("#sort").input_value() == "relevance"
+    # The newest sheets come first when browsing.
+    hits = api(server, "/api/search", {"sort": "newest"})["hits"]
+    page.goto("/")
+    assert [urlsplit(h).path.split("/")[-1] for h in page.locator(HIT_LINKS).evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")] == [h["id"] for h in hits]
+
+
+# (4) The sheet page
+
+@BOTH
+def test_a_sheet_leads_back_to_its_results(ui, server, shoot):
+    page = ui
+    page.goto("/?q=night&page=2")
+    page.locator(HIT_LINKS).first.click()
+    page.wait_for_url("**/sheets/**")
+    back = page.locator(".breadcrumb a[rel=up]")
+    assert "night" in back.inner_text()
+    back.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    assert query(page.url) == {"q": ["night"], "page": ["2"]}
+    # A sheet with no city: no dangling separator.
+    page.goto(f"/sheets/{id_of(server, 'National charter for safer night-time venues')}")
+    crumb = page.locator(".breadcrumb").inner_text().strip()
+    assert not crumb.endswith("›"), crumb
+    # Opened without a search, it leads to the search page.
+    assert page.locator(".breadcrumb a").first.get_attribute("href") == "/"
+
+
+@BOTH
+def test_sheet_page_on_a_phone_puts_the_facts_first_and_wraps_long_addresses(ui, server, shoot):
+    page = ui
+    page.goto(f"/sheets/{id_of(server, 'National charter for safer night-time venues')}")
+    no_horizontal_scroll(page)
+    email = page.locator(".panel a[href^='mailto:']")
+    assert email.bounding_box()["width"] <= page.viewport_size["width"]
+    panel_top = page.locator(".panel").bounding_box()["y"]
+    sections_top = page.locator(".sections").bounding_box()["y"]
+    if page.size == "phone":
+        assert panel_top < sections_top and panel_top < 600
+    else:
+        assert abs(panel_top - sections_top) < 50      # side by side
+    # Print and Share are there (the script shows them).
+    for action in ("print", "share"):
+        assert page.locator(f"button[data-action={action}]").is_visible(), action
+    shoot(page, f"sheet-no-city-{page.size}-{page.language}")
+
+
+def test_a_budget_table_is_shown_as_a_table(page, server, shoot):
+    page.goto(f"/sheets/{id_of(server, 'Youth outreach vans in Leeds')}")
+    table = page.locator("section.budget table")
+    assert table.count() == 1
+    assert table.locator("thead th").all_inner_texts() == ["Item", "2021", "2022"]
+    assert table.locator("tbody tr").count() == 3
+    assert "|" not in page.locator("section.budget").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    no_horizontal_scroll(page)
+
+
+# (6) Budgets say what they cover; amounts are read as people write them
+
+@BOTH
+def test_budgets_say_what_they_cover(ui, server, shoot):
+    page = ui
+    per_year = {"en": "per year", "fr": "par an"}[page.language]
+    per_participant = {"en": "per participant", "fr": "par participant"}[page.language]
+    page.goto("/?q=charter")
+    line = page.locator(".hit", has=page.locator("h3 a:text-is('National charter for safer "
+                                                  "night-time venues')")).locator(".budget-figure")
+    assert per_year in line.inner_text()
+    page.goto(f"/sheets/{id_of(server, 'Mentoring for young offenders in Porto')}")
+    assert per_participant in page.locator(".panel .budget-figure").inner_text()
+    shoot(page, f"sheet-budget-basis-{page.size}-{page.language}")
+
+
+@pytest.mark.parametrize("language, typed", [("en", "50,000"), ("en", "50.000"),
+                                             ("fr", "50 000"), ("fr", "50.000")])
+def test_the_budget_filter_reads_amounts_as_people_write_them(page, server, language, typed):
+    page.goto(f"/language/{language}?next=/")
+    page.locator("#budget_min").fill(typed)
+    page.locator("#budget_min").press("Enter")
+    page.wait_for_url(lambda url: "budget_min" in query(url))
+    expected = api(server, "/api/search", {"budget_min": "50000"})["total"]
+    assert expected < api(server, "/api/search", {"budget_min": "50"})["total"]
+    assert shown_total(page) == expected
+    chip = page.locator(".chips .chip").first.inner_text()
+    assert first_number(chip) == 50000, chip
