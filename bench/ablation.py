@@ -11,6 +11,7 @@ switch), so every figure comes from the same sheets, queries and judgments:
     no-spelling   no spelling correction
     no-dismax     a word found in several languages' fields adds up (instead of counting once,
                   with its document frequency over all of them)
+    no-window     sheets name a concept only by a term's exact words (no stems within a window)
     no-vectors    no search by meaning (KB_SEMANTIC=off): words, vocabularies, spelling only
     rerank-only   meaning re-ranks the words' matches but adds no sheet of its own
     vectors-only  the ranking by meaning alone (the words still decide which sheets match)
@@ -44,6 +45,7 @@ PATCHES = {
                   "    return m.Scoring('sum', list(_walk(query).leaves()))\n"
                   "m.scoring_terms = flat\n"
                   "import index.searching as s\ns.scoring_terms = flat\n"),
+    "no-window": "import index.schema as s\ns.concepts_near = lambda text, language: set()\n",
     "no-vectors": "import os\nos.environ['KB_SEMANTIC'] = 'off'\n",
     "rerank-only": "import index.searching as s\ns.MEANING_DEPTH = 0\n",
     "vectors-only": ("import index.searching as s\n_fuse = s.fuse\n"

@@ -24,7 +24,7 @@ from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from kb.core.languages import LANGUAGES
-from kb.core.thesaurus import concept_by_id
+from kb.core.thesaurus import concept_by_id, concepts
 from kb.core.text import FOLD_TABLE, fold_word
 
 SECTION_MARK = "\x1e"
@@ -179,3 +179,45 @@ def _stopwords(language: str) -> frozenset[str]:
     folded = {fold_word(word) for word in stopwords_for_language(language)}
     return frozenset(folded)
 
+
+
+# A concept's term of n words is named in a sheet when the stems of its words all occur within
+# n + CONCEPT_SLACK words of each other, in any order ("women facing violence" names "violence
+# against women"), stop words not counted.
+CONCEPT_SLACK = 2
+
+
+def concepts_near(text: str, language: str) -> set[str]:
+    """Ids of the concepts a text names in its own language, by the stems of their terms
+    within a short window (the thesaurus's exact matching misses inflections and word order)."""
+    stems = [token.text for token in text_analyzer(language)(text, mode="index")]
+    where: dict[str, list[int]] = {}
+    for position, stem in enumerate(stems):
+        where.setdefault(stem, []).append(position)
+    found: set[str] = set()
+    for first, terms in _concept_term_table(language).items():
+        starts = where.get(first)
+        if not starts:
+            continue
+        for concept_id, rest in terms:
+            if concept_id in found:
+                continue
+            span = len(rest) + 1 + CONCEPT_SLACK
+            if all(any(abs(p - q) < span for q in where.get(stem, ()) for p in starts)
+                   for stem in rest):
+                found.add(concept_id)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _concept_term_table(language: str) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Each concept term of a language as stems: its rarest-looking (longest) stem -> the
+    concept and the other stems."""
+    table: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for concept in concepts():
+        for stems in concept_stems(concept.id, language):
+            first = max(stems, key=len)
+            rest = list(stems)
+            rest.remove(first)
+            table.setdefault(first, []).append((concept.id, tuple(rest)))
+    return table

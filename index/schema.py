@@ -14,16 +14,17 @@ from typing import Any
 
 from whoosh import columns, fields
 
-from index.analysis import SECTION_MARK, plain_analyzer, text_analyzer
+from index.analysis import SECTION_MARK, concepts_near, plain_analyzer, text_analyzer
 from kb.core.countries import country_name
 from kb.core.facets import FACETS as FACET_TABLE
-from kb.core.thesaurus import concept_ids_in
+from kb.core.thesaurus import concept_ids_in, concepts
 from kb.core.languages import LANGUAGES
 from kb.core.text import fold
 
 # 4: words folded by kb.core.text (ligatures such as "ĳ", "ø", "ł" spelled out; casefold).
 # 5: the thesaurus grew to 97 concepts: each sheet's concepts field must be recomputed.
-SCHEMA_VERSION = 5
+# 6: concepts also found by their stems within a short window (index.analysis.concepts_near).
+SCHEMA_VERSION = 6
 _WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
@@ -94,6 +95,13 @@ def facet_values(record_id: str, status: str, record: dict[str, Any], added: str
     }
 
 
+def sheet_concepts(text: str, language: str) -> list[str]:
+    """The concepts a sheet names: terms of any language as written, and terms of its own
+    language by their stems within a short window; in the thesaurus's order."""
+    named = set(concept_ids_in(text)) | concepts_near(text, language)
+    return [concept.id for concept in concepts() if concept.id in named]
+
+
 def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
              added: str) -> dict[str, Any]:
     """The fields Whoosh indexes for one record (a draft may lack any of them)."""
@@ -116,7 +124,7 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
         "partners": "\n".join(record.get("partners") or []),
         "target_groups": "\n".join(record.get("target_groups") or []),
         "themes": " ".join(record.get("themes") or []),
-        "concepts": " ".join(concept_ids_in(doc_text)),
+        "concepts": " ".join(sheet_concepts(doc_text, language)),
         "language": language,
         # Words in the full text: the length BM25 normalises by (index.matching).
         FACETS: json.dumps(facet_values(record_id, status, record, added,

@@ -124,6 +124,8 @@ MESSAGES: dict[str, str] = {
     "budget-missing": N_("No budget figure was found."),
     "budget-unreadable": N_("The budget section gives no amount that could be read."),
     "evaluation-missing": N_("The sheet has no evaluation section."),
+    "row-unread": N_("The row %(label)s names no field of the sheet and was not read; copy its "
+                     "value into the right field by hand."),
     "near-duplicate": N_("Near-duplicate of sheet %(other)s: most of the wording is the same; "
                          "check whether both should be kept."),
 

@@ -118,6 +118,7 @@ class VectorUpkeep:
     # Commands
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        self._due = False          # done here: no detached process needed for it
         return catch_up(self.home, self.store, self.vectors, progress)
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis import LANGUAGES, SECTION_MARK, _chain, text_analyzer
+from index.analysis import LANGUAGES, SECTION_MARK, _chain, concepts_near, text_analyzer
+from index.schema import sheet_concepts
 from tests.samples.sheets import SHEETS, item_texts
 
 TRICKY = ("Straße, Œuvre; naïve façade — l'été à Saint-Étienne: 3 x 2 km, CO₂, "
@@ -45,3 +46,26 @@ def test_query_and_highlight_modes_use_the_chain():
     spans = [(t.startchar, t.endchar) for t in analyzer("la sécurité", chars=True,
                                                           mode="query", removestops=False)]
     assert spans == [(0, 2), (3, 11)]
+
+
+# Concepts named in a sheet by the stems of a term within a short window
+
+@pytest.mark.parametrize("language, text, concept", [
+    ("en", "Women facing violence in the street at night.", "gender-violence"),
+    ("fr", "Les médiateurs de nuit travaillent avec les bars.", "mediators"),
+    ("en", "The night mediators work with bars.", "mediators"),
+])
+def test_a_term_is_named_by_its_stems_in_any_order_nearby(language, text, concept):
+    assert concept in concepts_near(text, language)
+    assert concept in sheet_concepts(text, language)
+
+
+def test_stems_far_apart_do_not_name_a_term():
+    text = ("Women " + "and other residents " * 10 + "reported violence.")
+    assert "gender-violence" not in concepts_near(text, "en")
+
+
+def test_only_the_sheets_own_language_is_stemmed_and_exact_terms_still_count():
+    english = "Violence against women is the subject."
+    assert "gender-violence" not in concepts_near(english, "fr")
+    assert "gender-violence" in sheet_concepts(english, "fr")     # the exact English term
