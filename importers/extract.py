@@ -12,7 +12,7 @@ from collections import Counter
 
 from importers import fields
 from importers.blocks import Block, Document
-from importers.labels import SECTIONS, label_key, split_inline_label
+from importers.labels import PRIMARY, SECTIONS, cue_key, label_key, label_rank, split_inline_label
 from importers.language import detect_language
 from importers.text import clean
 from kb.core.countries import country_code
@@ -31,12 +31,23 @@ class _Sheet:
         self.meta: dict[str, list[str]] = {}
         self.sections: dict[str, list[str]] = {}
         self.extras: dict[str, list[str]] = {}
+        # Sections under a secondary label ("Results"): (section, heading) -> lines; they are
+        # the section only when no label proper names it (see labels.py).
+        self.secondary: dict[tuple[str, str], list[str]] = {}
         self.preamble: list[str] = []
         self.current: tuple[str, str] | None = None  # ("meta"|"section"|"extra", key)
         self.labels_seen = 0
+        self.unread: list[str] = []  # labels of metadata rows no vocabulary entry names
 
-    def open(self, key: str, value: str) -> None:
+    def open(self, key: str, value: str, rank: int = PRIMARY, heading: str = "") -> None:
         self.labels_seen += 1
+        if key in SECTIONS and rank != PRIMARY:
+            place = (key, _heading_text(heading) or key)
+            self.secondary.setdefault(place, [])
+            self.current = ("secondary", place)
+            if value:
+                self.append(value)
+            return
         if key == "title":
             self.title = self.title or clean(value) or None
             self.current = None
@@ -62,7 +73,8 @@ class _Sheet:
             self.preamble.append(text)
             return
         place, key = self.current
-        target = {"meta": self.meta, "section": self.sections, "extra": self.extras}[place]
+        target = {"meta": self.meta, "section": self.sections, "extra": self.extras,
+                  "secondary": self.secondary}[place]
         target[key].append(text)
 
 
@@ -84,11 +96,31 @@ def extract_record(document: Document, name: str) -> tuple[dict, list[Message]]:
     """The draft record (not yet validated) and the warnings for staff review."""
     sheet = _Sheet()
     body_size = _body_size(document.blocks)
-    for block in document.blocks:
+    for block in _without_page_header(document.blocks):
         _feed(sheet, block, body_size)
     if not sheet.sections and len(sheet.meta) < 2:
         raise NotASheet(say("not-a-sheet", name=name))
     return _draft(sheet, document)
+
+
+def _without_page_header(blocks: list[Block]) -> list[Block]:
+    """The blocks less a running header above the title ("Practice database · EFUS"): on a
+    one-page PDF it is not repeated, so the reader cannot tell it; here the title is the
+    largest text before the first label, and short lines above it in smaller type go."""
+    lead = []
+    for block in blocks[:8]:
+        if block.kind == "row" or label_key(block.text) or split_inline_label(block.text):
+            break
+        lead.append(block)
+    sized = [b for b in lead if b.size]
+    if len(sized) < 2:
+        return blocks
+    title = max(sized, key=lambda b: b.size or 0)
+    at = next(i for i, block in enumerate(lead) if block is title)
+    if at == 0 or any(not b.size or b.size >= title.size or len(b.text) > 120
+                      for b in blocks[:at]):
+        return blocks
+    return blocks[at:]
 
 
 def _body_size(blocks: list[Block]) -> float | None:
@@ -126,14 +158,18 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
         if sheet.title is None:
             sheet.title = text
             return
-    key = label_key(text)
-    if key is not None and (len(text) <= 40 or _is_heading(block, body_size)):
-        sheet.open(key, "")
+    found = label_rank(text)
+    if found is not None and (len(text) <= 40 or _is_heading(block, body_size)):
+        sheet.open(found[0], "", rank=found[1], heading=text)
+        return
+    asked = cue_key(text) if block.kind != "item" and _asks(text) else None
+    if asked is not None:
+        sheet.open(asked, "", rank=_CUE_RANK, heading=text)
         return
     inline = split_inline_label(text)
     if inline is not None and not (block.kind == "item" and inline[0] in SECTIONS):
-        key, _label, rest = inline
-        sheet.open(key, rest)
+        key, label, rest = inline
+        sheet.open(key, rest, rank=label_rank(label)[1], heading=label)
         return
     if _is_heading(block, body_size) and sheet.labels_seen:
         sheet.open_extra(text)
@@ -143,10 +179,33 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
         sheet.open_extra(lead_in.group(1))
         sheet.append(lead_in.group(2))
         return
-    if sheet.current and sheet.current[0] == "meta" and sheet.current[1] not in _LIST_META \
-            and len(text) > 200:
-        sheet.current = None  # a long paragraph after the metadata is not part of a value
+    if sheet.current and sheet.current[0] == "meta" and sheet.current[1] not in _LIST_META:
+        if len(text) > 200:
+            sheet.current = None  # a long paragraph after the metadata is not part of a value
+        elif (lead := _leading_label(text)) is not None:
+            # "Ciudad Sevilla" after "País | España": the next row of a box whose label and
+            # value were read as one line, not more of the country.
+            sheet.open(lead[0], lead[1])
+            return
     sheet.append(f"- {text}" if block.kind == "item" else text)
+
+
+# A section found by a question's words ranks as one under a secondary label: a sheet with
+# "Evaluation" and "What were the results?" keeps the second as an extra section.
+_CUE_RANK = 2
+_QUESTION_WORDS = 25
+
+
+def _asks(text: str, in_cell: bool = False) -> bool:
+    """A question or prompt standing as a heading: "3. What problem did the project
+    address?", "Who were the partners?", "Describe the activities:", or a table's label."""
+    words = len(text.split())
+    if text.endswith(("?", "？")) and words <= _QUESTION_WORDS:
+        return True
+    if text.endswith((":", "：")) and words <= (_QUESTION_WORDS if in_cell else 8):
+        return True
+    return (not in_cell and _NUMBERED.match(text) is not None and words <= 12
+            and not text.endswith((".", ";", ",")))
 
 
 def _title_like(block: Block, text: str) -> bool:
@@ -159,9 +218,13 @@ def _feed_row(sheet: _Sheet, block: Block) -> None:
     while len(cells) > 1 and not cells[-1]:
         cells.pop()
     if len(cells) >= 2:
-        key = label_key(cells[0])
-        if key is not None:
-            sheet.open(key, "\n".join(cells[1:]))
+        found = label_rank(cells[0])
+        if found is not None:
+            sheet.open(found[0], "\n".join(cells[1:]), rank=found[1], heading=cells[0])
+            return
+        asked = cue_key(cells[0]) if _asks(clean(cells[0]), in_cell=True) else None
+        if asked is not None:
+            sheet.open(asked, "\n".join(cells[1:]), rank=_CUE_RANK, heading=cells[0])
             return
         label, value = clean(cells[0]), "\n".join(cells[1:])
         if len(cells) == 2 and sheet.labels_seen and _label_like(label) and (
@@ -169,11 +232,29 @@ def _feed_row(sheet: _Sheet, block: Block) -> None:
             sheet.open_extra(label)  # a row of the sheet's table that no label names
             sheet.append(value)
             return
+        if (len(cells) == 2 and sheet.current and sheet.current[0] == "meta"
+                and _label_like(label) and len(value) <= 200):
+            # A metadata row no label names: not more of the value above it (that would
+            # garble both), and staff are told to copy it by hand.
+            sheet.current = None
+            sheet.unread.append(label)
+            return
         sheet.append(" | ".join(clean(c).replace("\n", " ") for c in cells))
         return
     if cells and cells[0]:
         for line in cells[0].splitlines():
             _feed(sheet, Block("paragraph", line), None)
+
+
+def _leading_label(text: str) -> tuple[str, str] | None:
+    """(metadata key, value) of a line opening with a metadata label and no colon."""
+    words = text.split()
+    for n in (3, 2, 1):
+        if len(words) > n:
+            key = label_key(" ".join(words[:n]))
+            if key is not None and key not in SECTIONS:
+                return key, " ".join(words[n:])
+    return None
 
 
 def _label_like(text: str) -> bool:
@@ -206,6 +287,14 @@ def _one_line(text: str | None) -> str | None:
 def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[Message]]:
     warnings: list[Message] = []
     sections = {key: _section_text(sheet.sections.get(key)) for key in SECTIONS}
+    for (key, heading), lines in sheet.secondary.items():
+        text = _section_text(lines)
+        if not text:
+            continue
+        if sheet.sections.get(key) and _section_text(sheet.sections[key]):
+            sheet.extras.setdefault(heading, []).extend(lines)
+        else:
+            sections[key] = f"{sections[key]}\n{text}" if sections[key] else text
     if not sections["context"] and sheet.preamble:
         sections["context"] = _section_text(sheet.preamble)
     all_text = document.text()
@@ -242,6 +331,8 @@ def _draft(sheet: _Sheet, document: Document) -> tuple[dict, list[Message]]:
 
     if not sections["evaluation"]:
         warnings.append(say("evaluation-missing"))
+    for label in sheet.unread:
+        warnings.append(say("row-unread", label=repr(label)))
 
     contact = fields.parse_contact(" ".join(filter(None, [_meta_text(sheet, "contact"),
                                                           _meta_text(sheet, "email")])))

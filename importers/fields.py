@@ -53,6 +53,11 @@ _AMOUNT_AFTER = re.compile(_NUM + _SCALE + r"(?:,-)?" + _SCALE_WORD_AFTER + r"\s
                            re.IGNORECASE)
 _TOTAL = re.compile(r"^\s*(total|totals|grand total|totale|gesamt|gesamtkosten|insgesamt|"
                     r"summe|totaal|totaal bedrag|total general|total geral)\b", re.IGNORECASE)
+# A total stated inside a line ("Seeds: 120 EUR / Tools: 250 EUR / Total: 770 EUR", "a total
+# of 195.000 euro"): its amount follows the word closely, with no sentence end between.
+_TOTAL_WORD = re.compile(r"\b(?:total|totals|grand total|totale|gesamt|gesamtkosten|insgesamt|"
+                         r"summe|totaal|total general|total geral|łącznie|razem|suma|"
+                         r"totalt|summa)\b[^.,;!?\n]{0,30}?(?=\S*\d)", re.IGNORECASE)
 _NOT_AVAILABLE = re.compile(r"not available|n/a|non disponible|no disponible|non disponibile|"
                             r"nicht verf[uü]gbar|n[aã]o dispon[ií]vel|niet beschikbaar|"
                             r"no separate budget|unknown|inconnu", re.IGNORECASE)
@@ -160,7 +165,12 @@ def parse_budget(text: str | None, country: str | None = None) -> dict | None:
                 break
     if chosen is None:
         amounts = find_amounts(text, country)
-        if amounts:
+        for total in _TOTAL_WORD.finditer(text):
+            after = [money for start, money in amounts if total.start() < start <= total.end() + 12]
+            if after:
+                chosen = after[0]
+                break
+        if chosen is None and amounts:
             chosen = amounts[0][1]
     if chosen is None:
         return None

@@ -1,133 +1,107 @@
 """The labels sheets use for their fields and sections, in the network's languages.
 
+The vocabulary is data (data/vocabulary.json): per field or section and per language, its
+labels, its secondary labels (words that name a section only when the sheet has no section
+under a label proper: "Results" when there is no "Evaluation") and its cues (words that make
+a question or prompt name it: "3. What problem did the project address?").
+
 Matching is on folded text (lower case, no accents), after removing numbering ("2.") and a
 final colon, so "ÉVALUATION", "4. Evaluation" and "Evaluación:" all name `evaluation`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from importlib import resources
 
 from kb.core.text import fold
 
-SECTIONS = ("context", "objectives", "activities", "budget", "evaluation")
-METADATA = ("title", "city", "country", "organisation", "themes", "keywords", "period",
-            "started", "partners", "target_groups", "contact", "email", "language")
 
-LABELS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "name of the practice", "practice", "project title", "project", "titre",
-              "nom du projet", "intitule", "titulo", "nombre del proyecto", "titolo",
-              "titolo del progetto", "titel", "projekttitel", "projektname", "titulo do projeto",
-              "projeto", "naam", "projectnaam", "naam van het project"),
-    "city": ("city", "town", "municipality", "place", "location", "local authority area",
-             "ville", "commune", "localite", "lieu", "ciudad", "municipio", "localidad",
-             "citta", "comune", "luogo", "stadt", "gemeinde", "ort", "kommune", "cidade",
-             "municipio", "concelho", "localidade", "stad", "gemeente", "plaats"),
-    "country": ("country", "pays", "pais", "paese", "nazione", "stato", "land", "staat"),
-    "organisation": (
-        "lead organisation", "lead organization", "organisation", "organization",
-        "lead agency", "organisation responsible", "responsible organisation", "promoter",
-        "lead partner", "implementing organisation", "owner", "run by", "porteur",
-        "porteur du projet", "organisme porteur", "structure porteuse", "organisme",
-        "maitre d'ouvrage", "entidad responsable", "entidad promotora", "organismo responsable",
-        "organizacion", "promotor", "ente promotore", "ente responsabile", "ente capofila",
-        "soggetto promotore", "organizzazione", "trager", "projekttrager", "federfuhrung",
-        "organisation", "verantwortlich", "entidade promotora", "entidade responsavel",
-        "organizacao", "organisatie", "uitvoerder", "trekker", "verantwoordelijke organisatie",
-        "initiatiefnemer"),
-    "themes": ("themes", "theme", "topic", "topics", "theme(s)", "thematic area", "field",
-               "thematique", "thematiques", "themes abordes", "domaine", "tematica", "tematicas",
-               "tema", "temas", "temi", "ambito", "area tematica", "thema", "themen",
-               "themenfeld", "themenbereich", "handlungsfeld", "thema's", "themas",
-               "onderwerp", "onderwerpen"),
-    "keywords": ("keywords", "key words", "tags", "mots-cles", "mots cles", "palabras clave",
-                 "parole chiave", "schlagworte", "schlusselworter", "stichworte",
-                 "palavras-chave", "palavras chave", "trefwoorden", "kernwoorden"),
-    "period": ("period", "duration", "dates", "timeframe", "time frame", "implementation period",
-               "periode", "duree", "dates", "periodo", "duracion", "fechas", "durata",
-               "laufzeit", "zeitraum", "dauer", "periodo de execucao", "duracao", "periode",
-               "looptijd", "duur"),
-    "started": ("started", "start", "start date", "launched", "since", "debut", "date de debut",
-                "lancement", "inicio", "fecha de inicio", "avvio", "data di inizio", "inizio",
-                "beginn", "start", "projektbeginn", "inicio", "data de inicio", "gestart",
-                "startdatum", "begin"),
-    "partners": ("partners", "partner", "partner organisations", "main partners", "partenaires",
-                 "partenaire", "socios", "socios del proyecto", "entidades colaboradoras",
-                 "colaboradores", "partner", "partners", "partner del progetto",
-                 "kooperationspartner", "partner", "beteiligte", "parceiros", "parceiro",
-                 "samenwerkingspartners", "partners"),
-    "target_groups": ("target groups", "target group", "target audience", "beneficiaries",
-                      "target population", "publics cibles", "public cible", "publics",
-                      "beneficiaires", "destinatarios", "poblacion destinataria",
-                      "grupos destinatarios", "beneficiarios", "destinatari", "beneficiari",
-                      "gruppi target", "zielgruppen", "zielgruppe", "publico-alvo",
-                      "publico alvo", "destinatarios", "doelgroepen", "doelgroep"),
-    "contact": ("contact", "contact person", "contacts", "contact details", "contact info",
-                "referent", "contacto", "persona de contacto", "referente", "contatto",
-                "contatti", "kontakt", "ansprechpartner", "ansprechperson", "ansprechpartnerin",
-                "contacto", "contato", "contactpersoon"),
-    "email": ("e-mail", "email", "courriel", "correo electronico", "correo", "posta elettronica"),
-    "language": ("language", "langue", "idioma", "lingua", "sprache", "taal"),
-    "context": ("context", "background", "context and problem", "the problem", "problem",
-                "situation", "rationale", "contexte", "contexte et enjeux", "problematique",
-                "contexto", "antecedentes", "contesto", "contesto e problema",
-                "ausgangslage", "kontext", "hintergrund", "ausgangssituation", "problemlage",
-                "contexto", "enquadramento", "context", "aanleiding", "achtergrond",
-                "probleemstelling"),
-    "objectives": ("objectives", "aims", "goals", "aims and objectives", "objective",
-                   "objectifs", "objectif", "buts", "objetivos", "objetivo", "finalidad",
-                   "obiettivi", "obiettivo", "finalita", "ziele", "zielsetzung", "ziel",
-                   "objetivos", "doelstellingen", "doelen", "doel", "doelstelling"),
-    "activities": ("activities", "actions", "activities and methods", "description",
-                   "implementation", "what was done", "methods", "approach", "measures",
-                   "activites", "actions menees", "mise en oeuvre", "deroulement",
-                   "actividades", "acciones", "desarrollo", "attivita", "azioni",
-                   "interventi", "massnahmen", "maßnahmen", "aktivitaten", "umsetzung",
-                   "vorgehen", "atividades", "actividades", "acoes", "accoes", "activiteiten",
-                   "aanpak", "uitvoering", "werkwijze"),
-    "budget": ("budget", "budget and funding", "funding", "costs", "cost", "financing",
-               "resources", "finances", "financement", "cout", "couts", "moyens",
-               "presupuesto", "financiacion", "coste", "costes", "costo", "costi",
-               "finanziamento", "risorse", "bilancio", "kosten", "finanzierung", "budget",
-               "haushalt", "mittel", "orcamento", "financiamento", "custos", "custo",
-               "begroting", "financiering", "kosten", "budget", "annual budget",
-               "budget annuel", "presupuesto anual", "budget annuale", "jahresbudget",
-               "budget pro jahr", "jahreskosten", "orcamento anual", "jaarbudget",
-               "jaarlijks budget", "jaarlijkse kosten", "cost of the project", "project cost"),
-    "evaluation": ("evaluation", "assessment", "impact", "evaluation and impact",
-                   "evaluation and results", "evaluation des resultats", "evaluation",
-                   "bilan", "evaluacion", "evaluacion y resultados", "valutazione",
-                   "valutazione dei risultati", "evaluation", "evaluierung", "wirkung",
-                   "bewertung", "avaliacao", "evaluatie", "evaluatie en resultaten",
-                   "beoordeling"),
-}
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict:
+    return json.loads(resources.files("importers").joinpath("data/vocabulary.json")
+                      .read_text("utf-8"))
 
-_NUMBERING = re.compile(r"^\s*(\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+|^\s*\d{1,2}\s+(?=\D)", re.IGNORECASE)
+
+SECTIONS: tuple[str, ...] = tuple(_vocabulary()["sections"])
+METADATA: tuple[str, ...] = tuple(key for key in _vocabulary()["keys"] if key not in SECTIONS)
+# Rank of a label: a label proper, or a secondary one (see the module's docstring).
+PRIMARY, SECONDARY = 1, 2
+
+_NUMBERING = re.compile(r"^\s*(\d{1,2}(\.\d{1,2})*|[ivx]{1,4}|[a-h])[.)]\s+|^\s*\d{1,2}(\.\d{1,2})*\s+(?=\D)",
+                        re.IGNORECASE)
 
 
 def normalise_label(text: str) -> str:
     """The comparable form of a label: numbering, colon and case removed."""
     text = _NUMBERING.sub("", text.strip())
-    text = text.strip().rstrip(":：").strip()
+    text = text.strip().rstrip(":：?").strip()
     return fold(text).replace("’", "'")
 
 
+def _words(phrases: dict[str, list[str]]) -> list[str]:
+    return [phrase for language in phrases.values() for phrase in language]
+
+
 @lru_cache(maxsize=1)
-def _index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    # Sections win over metadata for a shared word ("budget").
-    for key in (*SECTIONS, *METADATA):
-        for label in LABELS[key]:
-            index.setdefault(normalise_label(label), key)
+def _index() -> dict[str, tuple[str, int]]:
+    index: dict[str, tuple[str, int]] = {}
+    keys = _vocabulary()["keys"]
+    # Sections win over metadata for a shared word ("budget"), labels over secondary ones.
+    for rank, kind in ((PRIMARY, "labels"), (SECONDARY, "secondary")):
+        for key in (*SECTIONS, *METADATA):
+            for label in _words(keys[key].get(kind, {})):
+                form = normalise_label(label)
+                index.setdefault(form, (key, rank))
+                # A label broken inside a word by a narrow table cell ("Partner org anisations").
+                index.setdefault(form.replace(" ", ""), (key, rank))
     return index
+
+
+def label_rank(text: str) -> tuple[str, int] | None:
+    """(field or section, PRIMARY or SECONDARY) that a label names, or None."""
+    if not text or len(text) > 60:
+        return None
+    form = normalise_label(text)
+    return _index().get(form) or _index().get(form.replace(" ", ""))
 
 
 def label_key(text: str) -> str | None:
     """The field or section a label names, or None when it is not a known label."""
-    if not text or len(text) > 60:
-        return None
-    return _index().get(normalise_label(text))
+    found = label_rank(text)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=1)
+def _cues() -> list[tuple[str, tuple[str, ...], bool]]:
+    """(key, folded words, last word whole) for every cue."""
+    cues = []
+    for key, entry in _vocabulary()["keys"].items():
+        for cue in _words(entry.get("cues", {})):
+            cues.append((key, tuple(fold(cue).split()), cue.endswith(" ")))
+    return cues
+
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def cue_key(text: str) -> str | None:
+    """The field or section a question or prompt asks about ("Who were the partners?"):
+    the key whose cue comes first in it."""
+    words = [w.replace("’", "'") for w in _WORD.findall(fold(text))]
+    best: tuple[int, str] | None = None
+    for key, cue, whole in _cues():
+        n = len(cue)
+        for i in range(len(words) - n + 1):
+            if best is not None and i >= best[0]:
+                break
+            if all(words[i + k] == cue[k] for k in range(n - 1)) and (
+                    words[i + n - 1] == cue[-1] if whole else words[i + n - 1].startswith(cue[-1])):
+                best = (i, key)
+                break
+    return best[1] if best else None
 
 
 _INLINE = re.compile(r"^\s*((?:\d{1,2}[.)]\s*)?[^\W\d_][^:：]{0,45}?)\s*[:：]\s*(.*)$", re.DOTALL)

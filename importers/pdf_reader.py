@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
 from importers.blocks import Block, Document
+from importers.labels import label_key
 from importers.limits import Limits
 from importers.text import BULLET_CHARS, is_bullet_line, join_lines, resolve_hyphens, strip_bullet
 from kb.core.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
@@ -175,13 +176,16 @@ def _read_page(page, number: int) -> list[list[Piece]]:
     # columns, a run starting at the second column always starts a new segment.
     split = _column_split([[Piece(s.x, s.y, number, s.text.strip(), s.bold, s.size)
                             for s in line.segments[0]] for line in lines])
+    value_columns = _value_columns(lines)
     result = []
     for line in lines:
         runs = sorted(line.segments[0], key=lambda s: s.x)
         segments: list[list[Span]] = [[runs[0]]]
         for span in runs[1:]:
             last = segments[-1][-1]
-            crosses = split is not None and last.x < split - 4 <= span.x
+            crosses = (split is not None and last.x < split - 4 <= span.x
+                       or last.x < span.x - 10 and any(abs(span.x - x) <= 1.5
+                                                       for x in value_columns))
             if crosses or _gap(last, span) > max(span.size, last.size) * 1.6:
                 segments.append([span])
             else:
@@ -199,6 +203,20 @@ def _read_page(page, number: int) -> list[list[Piece]]:
         if pieces:
             result.append(pieces)
     return result
+
+
+def _value_columns(lines: list[Line]) -> list[float]:
+    """Where the values of a label | value table start: the x at which the second run of
+    several two-run lines with a short first run begins. A label that fills its cell leaves
+    no visible gap before its value, so the gap rule alone would join them."""
+    starts: dict[int, set[int]] = {}
+    for line in lines:
+        runs = sorted(line.segments[0], key=lambda s: s.x)
+        if len(runs) == 2 and len(runs[0].text.strip()) <= 40 and runs[1].x > runs[0].x + 20:
+            starts.setdefault(round(runs[1].x), set()).add(len(runs[0].text.strip()))
+    # Values aligned after labels of different lengths: a column, not two "Label: value"
+    # lines whose labels happen to be as long ("Country:", "Contact:").
+    return [float(x) for x, lengths in starts.items() if max(lengths) - min(lengths) >= 3]
 
 
 def _drop_running_text(pages: list[list[list[Piece]]]) -> list[list[list[Piece]]]:
@@ -361,6 +379,12 @@ def _paragraphs(pieces: list[Piece]) -> list[Block]:
 
     pending_bullet = False
     item_left = 0.0  # x of an item's bullet: a line starting there again is not a continuation
+    # Where lines of each font size end when they wrap: a title's lines are measured
+    # against the title's, the body's against the body's.
+    right_edges: dict[float, float] = {}
+    for p in pieces:
+        right_edges[p.size] = max(right_edges.get(p.size, 0.0), p.end)
+    left_edge = min((p.x for p in pieces), default=0.0)
     for piece in pieces:
         text = piece.text.strip()
         if text in BULLET_CHARS:  # a bullet glyph drawn apart from its text
@@ -386,6 +410,9 @@ def _paragraphs(pieces: list[Piece]) -> list[Block]:
             or piece.bold != previous.bold and not _continues(previous, piece)
             or _starts_label(piece) and not previous.text.rstrip().endswith((",", "-"))
             or kind == "item" and same_page and piece.x <= item_left + 2
+            or same_page and _broken_on_purpose(previous, piece, left_edge,
+                                                right_edges[previous.size])
+            or _own_line_label(previous, piece)
         )
         if new:
             flush()
@@ -394,6 +421,26 @@ def _paragraphs(pieces: list[Piece]) -> list[Block]:
         lines.append(piece)
     flush()
     return blocks
+
+
+def _broken_on_purpose(previous: Piece, piece: Piece, left: float, right: float) -> bool:
+    """The line ended where its writer pressed Enter: the next line's first word would have
+    fitted after it, so no wrapping put it there ("Context" above its text, budget lines in
+    a PDF where headings have the body's font). Widths are estimates, hence the margin."""
+    if _continues(previous, piece):
+        return False
+    first_word = piece.text.split(" ", 1)[0]
+    room = right - previous.end
+    return room > (len(first_word) + 1) * piece.size * GLYPH_WIDTH + (right - left) * 0.12
+
+
+def _own_line_label(previous: Piece, piece: Piece) -> bool:
+    """A section's name alone on a line is a heading, whatever its font: it starts a
+    paragraph after a finished sentence and ends its own."""
+    if label_key(previous.text) is not None:
+        return True
+    return (label_key(piece.text) is not None
+            and previous.text.rstrip()[-1:] in tuple(".!?:;)"))
 
 
 def _continues(previous: Piece, piece: Piece) -> bool:

@@ -85,9 +85,33 @@ def _count_hits(text: str) -> Counter:
 
 
 def themes_from_wording(text: str) -> list[str]:
-    """Theme ids named by a sheet's theme line ("Thématique : vie nocturne" -> ["nightlife"])."""
-    found = _count_hits(text)
-    return [theme_id for theme_id in vocabulary() if found[theme_id]]
+    """Theme ids named by a sheet's theme line ("Thématique : vie nocturne" -> ["nightlife"]).
+
+    A theme's label, written whole, names that theme only: "Médiation sociale et justice
+    restaurative" is mediation, although "justice restaurative" alone also names
+    reintegration. Other wordings count wherever they occur.
+    """
+    words = _words(text)
+    used = [False] * len(words)
+    found: set[str] = set()
+    for theme_id, label in _label_patterns():
+        n = len(label)
+        for i in range(len(words) - n + 1):
+            if not any(used[i:i + n]) and all(words[i + k].startswith(label[k])
+                                              for k in range(n)):
+                found.add(theme_id)
+                used[i:i + n] = [True] * n
+    rest = " ".join(word if not used[i] else "|" for i, word in enumerate(words))
+    found |= {theme_id for theme_id, count in _count_hits(rest).items() if count}
+    return [theme_id for theme_id in vocabulary() if theme_id in found]
+
+
+@lru_cache(maxsize=1)
+def _label_patterns() -> list[tuple[str, tuple[str, ...]]]:
+    """(theme id, folded words) of every theme label of two words or more, longest first."""
+    labels = {(theme.id, tuple(_words(label))) for theme in vocabulary().values()
+              for label in theme.labels.values()}
+    return sorted((p for p in labels if len(p[1]) >= 2), key=lambda p: -len(p[1]))
 
 
 def infer_themes(text: str, *, limit: int = 3) -> list[str]:
