@@ -79,13 +79,15 @@ class Lexicon:
             self._reader.close()
             self._reader = None
 
-    def starting_with(self, prefix: str) -> list[str]:
-        """The words beginning with `prefix`, at most MAX_PREFIX_WORDS of them."""
+    def starting_with(self, prefix: str, limit: int = MAX_PREFIX_WORDS) -> list[str]:
+        """The words beginning with `prefix`, at most `limit` (and MAX_PREFIX_WORDS) of them,
+        the shortest first when there are more."""
         if self._reader is None:
             return []
+        limit = min(limit, MAX_PREFIX_WORDS)
         words = _texts(self._reader.expand_prefix(WORD, prefix))
-        if len(words) > MAX_PREFIX_WORDS:
-            words = sorted(words, key=lambda w: (len(w), w))[:MAX_PREFIX_WORDS]
+        if len(words) > limit:
+            words = sorted(words, key=lambda w: (len(w), w))[:limit]
         return words
 
     def within(self, word: str, distance: int) -> list[str]:

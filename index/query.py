@@ -5,6 +5,14 @@ rank higher), "phrases", AND/OR/NOT, parentheses, field:term for the fields in
 schema.FIELD_ALIASES, and prefix* (three letters at least). A query the parser cannot make
 sense of falls back to its plain words: a search box never answers with an error.
 
+What a query costs is bounded, whoever types it: the parser knows no ranges, wildcards or
+fuzzy terms (their brackets and signs are not syntax), a field name it does not list is a
+word, a phrase is searched only in fields that keep positions, and the prefixes of one query
+share MAX_EXPANSIONS words or terms between them (the shortest first). Phrases are checked
+word position by word position, sheet by sheet: the first MAX_PHRASES phrases of a query of
+at most MAX_PHRASE_WORDS words each are phrases, any other "phrase" finds its words, all
+required.
+
 Questions and pasted paragraphs work as typed: punctuation, hyphens and apostrophes split
 words ("night-time", "women's", "l'éclairage"), a "Word:" that names no field is a word, and
 stop words are dropped only after the thesaurus has looked at the words, so terms such as
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -24,6 +33,7 @@ from whoosh.qparser import (
     FieldAliasPlugin,
     MultifieldParser,
     PrefixPlugin,
+    RangePlugin,
     WildcardPlugin,
 )
 from whoosh.qparser.common import QueryParserError
@@ -38,6 +48,18 @@ from kb.core.text import fold
 
 MAX_QUERY_CHARS = 500
 MIN_PREFIX = 3
+# Words (from the lexicon) or terms (of a field) all the prefixes of one query expand to:
+# each prefix gets its share, so that forty prefixes cost what one does.
+MAX_EXPANSIONS = 600
+# The fields a parsed query may search: those users name, the languages' text fields and
+# what index.query itself writes (concepts, themes, the lexicon's words).
+SEARCHED_FIELDS = frozenset({*FIELD_ALIASES.values(), *TEXT_FIELDS, "concepts", "themes",
+                             "words"})
+# Each phrase costs tens of milliseconds at 10,000 sheets (positions read sheet by sheet).
+MAX_PHRASES = 2
+MAX_PHRASE_WORDS = 8
+# The query nodes evaluated at a cost bounded by the words typed.
+_BOUNDED = (wq.Term, wq.Phrase, wq.Prefix, wq.And, wq.Or, wq.Not, wq.AndNot, wq.AndMaybe)
 # Quoted phrases, field prefixes, parentheses, operators and words, in the order typed.
 _TOKEN = re.compile(r'"[^"]*"?|\w+:|[()]|[^\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -75,6 +97,7 @@ def parse(text: str, schema) -> ParsedQuery:
         parsed = _prune(parser.parse(expand(tidy(text)), normalize=False))
         if _is_broken(parsed):
             raise QueryParserError("nothing searchable")
+        _check(parsed, schema)
         return ParsedQuery(_guard(parsed), words)
     except (QueryParserError, ValueError, TypeError, IndexError):
         pass
@@ -175,8 +198,12 @@ def expand(text: str) -> str:
     position = 0
     field_before = False
     operand = False                               # the next word is an AND's or NOT's
+    phrases = 0
     for index, match in enumerate(_TOKEN.finditer(text)):
         token = match.group()
+        if token.startswith('"'):
+            phrases += 1
+            token = _bounded_phrase(token, phrases)
         separator = text[position:match.start()]
         position = match.end()
         if token.endswith(":") and not _is_field(token):
@@ -184,7 +211,7 @@ def expand(text: str) -> str:
         if token in ("(", ")") and not grouping:
             continue
         plain = (not field_before and token not in _OPERATORS and token not in ("(", ")")
-                 and not token.startswith('"') and not token.endswith(":"))
+                 and not match.group().startswith('"') and not token.endswith(":"))
         if plain and _PREFIX.fullmatch(token):
             # Prefixes are matched against the words as written, not their stems.
             prefix = f"words:{token}" if len(token) > MIN_PREFIX else token
@@ -218,6 +245,14 @@ def expand(text: str) -> str:
         field_before = token.endswith(":")
     close_group()
     return "".join(out).strip()
+
+
+def _bounded_phrase(token: str, number: int) -> str:
+    """The phrase as typed, or its words all required when it is one too many or too long."""
+    words = _WORD.findall(token)
+    if number <= MAX_PHRASES and len(words) <= MAX_PHRASE_WORDS:
+        return token
+    return "(" + " AND ".join(words) + ")" if words else '""'
 
 
 def _is_plain_next(tokens: list[str], index: int) -> bool:
@@ -275,7 +310,9 @@ def _parser(schema) -> MultifieldParser:
 
 def _new_parser(schema) -> MultifieldParser:
     parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
+    # Ranges and wildcards expand to every term they span (seconds over all text fields).
     parser.remove_plugin_class(WildcardPlugin)
+    parser.remove_plugin_class(RangePlugin)
     parser.add_plugin(PrefixPlugin())
     aliases: dict[str, list[str]] = {}
     for alias, field in FIELD_ALIASES.items():
@@ -286,9 +323,12 @@ def _new_parser(schema) -> MultifieldParser:
 
 
 def _prune(node: wq.Query) -> wq.Query:
-    """Drop the empty groups Whoosh leaves for words that analyse to nothing ("()", "x"),
+    """Drop the empty groups and phrases Whoosh leaves for words that analyse to nothing
+    ("()", "x", '"x y"'),
     without the rest of normalize(), which merges nested ORs into one."""
     if not isinstance(node, wq.CompoundQuery):
+        if isinstance(node, wq.Phrase) and not node.words:
+            return wq.NullQuery                   # a phrase of words analysed to nothing
         if isinstance(node, wq.Not):
             inner = _prune(node.query)
             return wq.NullQuery if inner is wq.NullQuery else wq.Not(inner, boost=node.boost)
@@ -308,6 +348,38 @@ def _is_broken(parsed: wq.Query) -> bool:
     """Nothing left to search: Whoosh dropped every part it could not read."""
     parsed = parsed.normalize()
     return isinstance(parsed, type(wq.NullQuery)) or next(parsed.leaves(), None) is None
+
+
+def _check(parsed: wq.Query, schema) -> None:
+    """Refuse (as a parse error, so the plain words are searched) what the search could not
+    run, or not at a bounded cost: a node of another kind, a field no one may search, and
+    a phrase where the field keeps no positions (theme:"a b")."""
+    for node in _nodes(parsed):
+        if not isinstance(node, _BOUNDED) and node is not wq.NullQuery:
+            raise QueryParserError(f"{type(node).__name__} is not searched")
+        fieldname = getattr(node, "fieldname", None)
+        if node.is_leaf() and fieldname not in SEARCHED_FIELDS:
+            raise QueryParserError(f"{fieldname} is not searched")
+        if isinstance(node, wq.Phrase) and not schema[fieldname].format.supports("positions"):
+            raise QueryParserError(f"{fieldname} has no positions")
+
+
+def _nodes(node: wq.Query):
+    yield node
+    if not node.is_leaf():
+        for child in node.children():
+            yield from _nodes(child)
+
+
+class BoundedPrefix(wq.Prefix):
+    """A prefix of a field (title:secu*) expanding to at most `limit` of its terms."""
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0, limit: int = 0):
+        super().__init__(fieldname, text, boost=boost)
+        self.limit = limit
+
+    def _btexts(self, ixreader):
+        return islice(super()._btexts(ixreader), self.limit)
 
 
 def _guard(parsed: wq.Query) -> wq.Query:
@@ -330,10 +402,14 @@ def widen_words(parsed: ParsedQuery, lexicon: Lexicon) -> ParsedQuery:
     """
     if parsed.query is None:
         return parsed
+    prefixes = sum(isinstance(node, wq.Prefix) for node in _nodes(parsed.query))
+    share = max(1, MAX_EXPANSIONS // max(1, prefixes))
 
     def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Prefix) and node.fieldname != "words":
+            return BoundedPrefix(node.fieldname, node.text, node.boost, limit=share)
         if isinstance(node, (wq.Prefix, wq.Term)) and node.fieldname == "words":
-            words = (lexicon.starting_with(node.text) if isinstance(node, wq.Prefix)
+            words = (lexicon.starting_with(node.text, share) if isinstance(node, wq.Prefix)
                      else [node.text])
             terms = dict.fromkeys(term for word in words for term in stems(word))
             if not terms:
