@@ -4,15 +4,20 @@ exports of its whole result set as CSV and JSON, streamed."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
-from kb.core.facets import BAND_ORDER, NO_BUDGET
+from kb.core.budgets import KINDS, Entry, comparable
+from kb.core.facets import BAND_ORDER, NO_BUDGET, budget_band
+from kb.core.text import fold
 from kb.core.search_args import SearchRequest
 from kb.service.backup import CSV_COLUMNS, csv_row
 from web import charts, i18n
@@ -29,9 +34,29 @@ def page() -> Any:
         search = search_request(request.args, worded=True)
     except BadParameter as exc:
         return render_template("analysis.html", error=exc, data=None, search=SearchRequest()), 400
-    data = knowledge_base().analyse(search)
+    shared = knowledge_base()
+    data = shared.analyse(search)
+    # Budgets compared per year need each sheet's basis and period: read from the records.
+    budgets = comparable(Entry.of(item.record) for item in shared.rows(search))
     return render_template("analysis.html", error=None, data=data, search=search,
-                           description=describe(search), **_charts(data))
+                           budgets=budgets, description=describe(search),
+                           kinds=_kinds(budgets), **_charts(data, budgets))
+
+
+# Each kind of budget figure, as the page names it (kb.core.budgets.KINDS).
+KIND_WORDS = {
+    "per-year": _l("Stated per year: counted as stated"),
+    "spread-total": _l("Totals over a known period: divided by its years"),
+    "total-no-period": _l("Totals with no known period: not compared"),
+    "per-participant": _l("Per participant: shown apart"),
+    "per-unit": _l("Per unit: shown apart"),
+    "no-budget": _l("No budget figure"),
+}
+
+
+def _kinds(budgets: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"kind": kind, "label": KIND_WORDS[kind], "count": budgets["kinds"][kind],
+             "stats": budgets["apart"].get(kind)} for kind in KINDS]
 
 
 def describe(search: SearchRequest) -> str:
@@ -51,8 +76,8 @@ def describe(search: SearchRequest) -> str:
     return _("For the current search: %(description)s.", description="; ".join(parts))
 
 
-def _charts(data: dict[str, Any]) -> dict[str, Any]:
-    bands = {b["value"]: b["count"] for b in data["facets"]["budget_band"]}
+def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
+    bands = Counter(budget_band(amount) for amount in budgets["yearly_amounts"])
     histogram = [(i18n.facet_label("budget_band", band), bands.get(band, 0))
                  for band in BAND_ORDER if band != NO_BUDGET]
     years = {int(b["value"]): b["count"] for b in data["facets"]["start_year"]
@@ -60,18 +85,20 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
     per_year = ([(str(year), years.get(year, 0)) for year in range(min(years), max(years) + 1)]
                 if years else [])
     by_theme = sorted(((i18n.theme_label(theme), stats) for theme, stats
-                       in data["budget_by_theme"].items()), key=lambda row: -row[1]["total"])
-    by_country = sorted(((i18n.facet_label("country", code), stats) for code, stats
-                         in data["budget_by_country"].items()), key=lambda row: -row[1]["total"])
+                       in budgets["by_theme"].items()), key=lambda row: -row[1]["total"])
+    by_country = sorted(((i18n.facet_label("country", code) if code else _("Country not given"),
+                          stats) for code, stats in budgets["by_country"].items()),
+                        key=lambda row: -row[1]["total"])
     return {
-        "histogram": histogram, "per_year": per_year, "no_budget": bands.get(NO_BUDGET, 0),
+        "histogram": histogram, "per_year": per_year,
         "by_theme": by_theme, "by_country": by_country,
         "histogram_svg": charts.horizontal_bars(
-            histogram, _("Sheets by budget band (EUR)"), lambda v: i18n.number(v)),
+            histogram, _("Sheets by yearly budget band (EUR per year)"), i18n.number),
         "years_svg": charts.columns(per_year, _("Sheets by start year")),
+        # Every theme: a chart that drops some would hide them.
         "theme_svg": charts.horizontal_bars(
-            [(label, stats["total"]) for label, stats in by_theme[:15]],
-            _("Total budget by theme (EUR)"), i18n.number),
+            [(label, stats["total"]) for label, stats in by_theme],
+            _("Yearly budgets by theme, added up (EUR per year)"), i18n.number),
     }
 
 
@@ -93,7 +120,7 @@ def export_csv() -> Response:
             yield _drain(buffer)
 
     return Response(stream_with_context(lines()), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="practice-sheets.csv"'})
+        "Content-Disposition": f'attachment; filename="{export_name(search, "csv")}"'})
 
 
 @blueprint.get("/export.json")
@@ -112,7 +139,18 @@ def export_json() -> Response:
         yield "\n]\n"
 
     return Response(stream_with_context(parts()), mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="practice-sheets.json"'})
+        "Content-Disposition": f'attachment; filename="{export_name(search, "json")}"'})
+
+
+def export_name(search: SearchRequest, extension: str) -> str:
+    """practice-sheets-<the search's words and filters>-<date>.csv: downloads of different
+    searches do not overwrite each other (ASCII only, so every browser keeps it)."""
+    words = [search.q, *(value for values in search.selections.values()
+                         for value in sorted(values))]
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(" ".join(words)).encode("ascii", "ignore")
+                  .decode()).strip("-")[:60].strip("-")
+    return "-".join(part for part in ("practice-sheets", slug, datetime.date.today().isoformat())
+                    if part) + f".{extension}"
 
 
 def _drain(buffer: io.StringIO) -> str:

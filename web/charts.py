@@ -9,7 +9,8 @@ from markupsafe import Markup, escape
 
 WIDTH = 640
 BAR_GAP = 4
-LABEL_WIDTH = 240     # horizontal bars: room for the labels on the left
+LABEL_WIDTH = 240     # horizontal bars: room for the labels on the left, at least
+MAX_LABEL_WIDTH = 400
 ROW_HEIGHT = 22
 COLUMN_AREA = 180     # vertical bars: height of the plotting area
 
@@ -19,18 +20,21 @@ def horizontal_bars(items: list[tuple[str, float]], title: str, value_text=str) 
     if not items:
         return Markup("")
     top = max(value for _, value in items) or 1
-    room = WIDTH - LABEL_WIDTH - 80
+    # Room for the longest label in full (about 7 units a character at 12 px), within reason.
+    label_width = min(MAX_LABEL_WIDTH, max(LABEL_WIDTH, 7 * max(len(l) for l, _ in items) + 12))
+    width = label_width + WIDTH - LABEL_WIDTH
+    room = width - label_width - 100
     height = len(items) * ROW_HEIGHT + 8
-    parts = [_open(WIDTH, height, title)]
+    parts = [_open(width, height, title)]
     for row, (label, value) in enumerate(items):
         y = 4 + row * ROW_HEIGHT
         length = max(1.0, room * value / top) if value else 0
         parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" class="chart-label">'
-            f'{escape(_short(label))}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" '
+            f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" class="chart-label">'
+            f'{escape(_short(label))}<title>{escape(label)}</title></text>'
+            f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" '
             f'height="{ROW_HEIGHT - BAR_GAP - 2}" class="chart-bar"/>'
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 15}" class="chart-value">'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" class="chart-value">'
             f'{escape(value_text(value))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -70,5 +74,5 @@ def _open(width: int, height: int, title: str) -> str:
             f'<title>{escape(title)}</title>')
 
 
-def _short(label: str, room: int = 34) -> str:
+def _short(label: str, room: int = 55) -> str:
     return label if len(label) <= room else label[:room - 1] + "…"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -16,6 +17,7 @@ from marshmallow import ValidationError
 
 from kb.core.errors import LoadError
 from kb.service.knowledge_base import KnowledgeBase
+from kb.core.money import basis_of, yearly_amount
 from kb.core.record import RecordSchema, load_draft
 from kb.service import versions
 from kb.service.store import STATUSES, StoredRecord, canonical_json
@@ -23,7 +25,7 @@ from kb.service.store import STATUSES, StoredRecord, canonical_json
 CSV_COLUMNS = (
     "id", "status", "title", "city", "country", "organisation", "language", "themes",
     "themes_inferred", "keywords", "start_year", "end_year", "budget_amount", "budget_currency",
-    "budget_eur", "budget_text", "budget_funding", "partners", "target_groups", "contact_name",
+    "budget_eur", "budget_basis", "budget_eur_per_year", "budget_text", "budget_funding", "partners", "target_groups", "contact_name",
     "contact_email", "context", "objectives", "activities", "evaluation", "extra_sections",
     "source_filename", "source_sha256", "source_format", "imported", "updated", "version",
 )
@@ -60,7 +62,10 @@ def csv_row(item: StoredRecord) -> list[Any]:
         "keywords": joined(record.get("keywords") or []),
         "start_year": record.get("start_year"), "end_year": record.get("end_year"),
         "budget_amount": budget.get("amount"), "budget_currency": budget.get("currency"),
-        "budget_eur": budget.get("amount_eur"), "budget_text": budget.get("text"),
+        "budget_eur": budget.get("amount_eur"), "budget_basis": basis_of(budget),
+        "budget_eur_per_year": yearly_amount(budget, record.get("start_year"),
+                                             record.get("end_year")),
+        "budget_text": budget.get("text"),
         "budget_funding": joined(budget.get("funding") or []),
         "partners": joined(record.get("partners") or []),
         "target_groups": joined(record.get("target_groups") or []),
@@ -76,13 +81,23 @@ def csv_row(item: StoredRecord) -> list[Any]:
     return [spreadsheet_safe(values[column]) for column in CSV_COLUMNS]
 
 
+# A list item's bullet at the start of a line ("- ", "* ", "▪ "...): written as "•", which a
+# spreadsheet shows as it is, where a leading "-" would be read as a formula.
+_BULLET_LINE = re.compile(r"^[ \t]*[-*▪‣◦–][ \t]+", re.MULTILINE)
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """A cell a spreadsheet shows as text: sheet text starting with = + - @ would otherwise be
-    run as a formula when the CSV is opened (CSV injection)."""
+    run as a formula when the CSV is opened (CSV injection). Bullets become "•" first, so a
+    list needs no guard; whole amounts are written without ".0"."""
     if value is None:
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        value = _BULLET_LINE.sub("• ", value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
     return value
 
 

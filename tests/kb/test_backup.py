@@ -23,7 +23,8 @@ from tests.samples.records import french_record, make_record
 CSV_HEADER = [
     "id", "status", "title", "city", "country", "organisation", "language", "themes",
     "themes_inferred", "keywords", "start_year", "end_year", "budget_amount", "budget_currency",
-    "budget_eur", "budget_text", "budget_funding", "partners", "target_groups", "contact_name",
+    "budget_eur", "budget_basis", "budget_eur_per_year", "budget_text", "budget_funding",
+    "partners", "target_groups", "contact_name",
     "contact_email", "context", "objectives", "activities", "evaluation", "extra_sections",
     "source_filename", "source_sha256", "source_format", "imported", "updated", "version",
 ]
@@ -87,8 +88,10 @@ def test_csv_export(populate, kb):
     assert fr["title"] == "Médiation de nuit « Lumière » à Saint-Étienne"
     assert fr["context"] == ("Des rixes près des bars inquiétaient les habitants.\n"
                              "Deuxième ligne: ça bouge.")
+    # Whole amounts without ".0"; what the figure covers, and the figure per year.
     assert (fr["budget_amount"], fr["budget_currency"], fr["budget_eur"]) == (
-        "50000.0", "GBP", "58500.0")
+        "50000", "GBP", "58500")
+    assert (fr["budget_basis"], fr["budget_eur_per_year"]) == ("year", "58500")
     assert fr["themes"] == "mediation; nightlife"
     assert fr["partners"] == "Préfecture de la Loire; Bailleurs sociaux"
     assert json.loads(fr["extra_sections"]) == french_record()["extra_sections"]

@@ -854,6 +854,21 @@ ANALYSED = [[], [("country", "GB")], [("theme", "youth")], [("year_from", "2016"
             ("budget_max", "500000")], [("q", "night")]]
 
 
+def per_year(record: dict[str, Any]) -> float | None:
+    """The budget in EUR per year as the analysis page must count it: a per-year figure as
+    it is, a total (or a figure of unstated basis) over the years from start to end; none for
+    per-unit and per-participant figures, or a total with no period."""
+    budget = record.get("budget") or {}
+    if budget.get("amount_eur") is None or budget.get("basis") in ("unit", "participant"):
+        return None
+    if budget.get("basis") == "year":
+        return budget["amount_eur"]
+    start, end = record.get("start_year"), record.get("end_year")
+    if start and end and end >= start:
+        return budget["amount_eur"] / (end - start + 1)
+    return None
+
+
 @pytest.mark.parametrize("params", ANALYSED, ids=lambda p: urlencode(p) or "all")
 def test_analysis_figures_agree_with_the_records(client, corpus, params):
     _, ids = api_ids(client, params)
@@ -863,24 +878,28 @@ def test_analysis_figures_agree_with_the_records(client, corpus, params):
     doc = page(client, "/analysis", params)
     figures = [first_number(f.text_content())
                for f in doc.xpath(f"//ul[{has_class('figures')}]//*[{has_class('figure')}]")]
-    amounts = [eur(r) for r in records if eur(r) is not None]
+    amounts = [per_year(r) for r in records if per_year(r) is not None]
+    assert amounts, "the corpus must have budgets to compare"
     assert figures[0] == len(records)
     assert figures[1] == len(amounts)
-    assert close_enough(figures[2:5], [sum(amounts), statistics.median(amounts),
-                                       min(amounts)])       # min – max: the first is read
+    assert close_enough(figures[2:4], [statistics.median(amounts), min(amounts)])
     by_theme: dict[str, list[float]] = {}
     by_country: dict[str, list[float]] = {}
     for record in records:
-        if eur(record) is None:
+        if per_year(record) is None:
             continue
         for theme in record["themes"]:
-            by_theme.setdefault(vocabulary()[theme].label("en"), []).append(eur(record))
-        by_country.setdefault(country_name(record["country"]), []).append(eur(record))
+            by_theme.setdefault(vocabulary()[theme].label("en"), []).append(per_year(record))
+        country = country_name(record["country"]) if record.get("country") else "Country not given"
+        by_country.setdefault(country, []).append(per_year(record))
     for section, expected in (("h-theme", by_theme), ("h-country", by_country)):
         shown = stats_table(doc, section)
         assert set(shown) == set(expected), section
         for label, amounts_of in expected.items():
             assert close_enough(shown[label], expected_stats(amounts_of)), (label, shown[label])
+    # Every sheet is counted once in the table of what the budgets cover.
+    kinds = doc.xpath("//table[contains(@class, 'kinds')]/tbody/tr")
+    assert sum(first_number(row.xpath("string(./td[1])")) for row in kinds) == len(records)
 
 
 def test_analysis_charts_are_inline_svg_with_tables(client):
@@ -963,6 +982,37 @@ def test_csv_export_neutralises_formulas(hostile, client, corpus):
     for row in csv_rows(client, [])[1]:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@")), value
+
+
+def test_csv_export_writes_lists_and_amounts_as_a_spreadsheet_shows_them(client, corpus):
+    _, rows = csv_rows(client, [])
+    bulleted = [row for row in rows if any(line.startswith(("- ", "* ", "▪ "))
+                                           for key in ("objectives", "activities", "context")
+                                           for line in (corpus.records[row["id"]].record[key]
+                                                        or "").splitlines())]
+    assert bulleted, "the corpus must have sheets with bullet lists"
+    for row in bulleted:
+        for key in ("objectives", "activities", "context"):
+            assert not row[key].startswith("'"), row[key][:40]
+            assert not re.search(r"(?m)^[-*▪] ", row[key]), row[key][:80]
+    for row in rows:
+        for key in ("budget_amount", "budget_eur", "budget_eur_per_year"):
+            assert not row[key].endswith(".0"), (key, row[key])
+        record = corpus.records[row["id"]].record
+        assert row["budget_basis"] == ((record.get("budget") or {}).get("basis") or "")
+
+
+def test_export_files_are_named_after_the_search_and_the_day(client):
+    import datetime
+    today = datetime.date.today().isoformat()
+    for path, params, name in (
+            ("/export.csv", [], f"practice-sheets-{today}.csv"),
+            ("/export.csv", [("q", "Vie nocturne"), ("country", "FR")],
+             f"practice-sheets-vie-nocturne-fr-{today}.csv"),
+            ("/export.json", [("theme", "youth")], f"practice-sheets-youth-{today}.json")):
+        with client.get(url(path, params)) as response:
+            _, options = parse_options_header(response.headers["Content-Disposition"])
+            assert options["filename"] == name
 
 
 @pytest.mark.parametrize("params", [[], [("theme", "youth"), ("sort", "oldest")],
