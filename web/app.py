@@ -29,6 +29,9 @@ DEFAULTS = {
     "DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(HERE / "translations"),
     "TRUST_PROXY": False,
+    # With TRUST_PROXY: the addresses the proxy connects from; X-Forwarded-* headers from any
+    # other address are dropped (a client reaching the server directly picks no address).
+    "TRUSTED_PROXIES": ("127.0.0.1", "::1"),
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,     # a working day
@@ -59,6 +62,24 @@ class SafeJSONProvider(DefaultJSONProvider):
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
+class TrustedProxyFix:
+    """ProxyFix for the requests that came through the configured proxy only."""
+    FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+                 "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX", "HTTP_FORWARDED")
+
+    def __init__(self, wsgi_app: Any, proxies: tuple[str, ...] | list[str]):
+        self.direct = wsgi_app
+        self.proxied = ProxyFix(wsgi_app, x_for=1, x_proto=1, x_host=1)
+        self.proxies = frozenset(proxies)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REMOTE_ADDR") in self.proxies:
+            return self.proxied(environ, start_response)
+        for key in self.FORWARDED:
+            environ.pop(key, None)
+        return self.direct(environ, start_response)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.json = SafeJSONProvider(app)
@@ -72,7 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.session_interface = auth.SessionCookies()
     if app.config["TRUST_PROXY"]:
         # Behind a reverse proxy: its X-Forwarded-Proto says whether the user came by HTTPS.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)
     app.register_blueprint(search.blueprint)

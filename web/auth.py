@@ -1,8 +1,10 @@
 """Staff sign-in: who is signed in, the guard on every write route, and the session cookie.
 
 The session is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure whenever the request
-came over HTTPS, directly or through a proxy trusted with --behind-proxy). It holds only the
-staff name; an account removed with `kb user remove` is signed out at its next request.
+came over HTTPS, directly or through a proxy trusted with --behind-proxy). It holds the staff
+name and a random token whose session the store keeps (kb.service.users): signing out ends
+it there, so a copy of the cookie taken before opens nothing after; an account removed with
+`kb user remove` is signed out at its next request.
 The secret that signs it lives in the knowledge base's home (created on first use), so every
 worker process and every restart share it.
 """
@@ -16,10 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
+from kb.service.users import Users
 from web.errors import json_error, wants_json
 from web.knowledge import knowledge_base
 
@@ -50,11 +53,35 @@ class SessionCookies(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
+def _lifetime() -> float:
+    return current_app.permanent_session_lifetime.total_seconds()
+
+
+def begin_session(users: Users, name: str) -> None:
+    """A new session for `name` (none of an old cookie is kept: no session fixation)."""
+    session.clear()
+    session["user"] = name
+    session["token"] = users.open_session(name, _lifetime())
+    session.permanent = True
+
+
+def end_session(users: Users) -> None:
+    token = session.get("token")
+    if isinstance(token, str):
+        users.close_session(token)
+    session.clear()
+
+
 def current_user() -> str | None:
-    """The signed-in staff name, or None (also when the account was removed since)."""
+    """The signed-in staff name, or None (also when the session was ended by signing out,
+    has expired, or the account was removed since)."""
     if "staff_user" not in g:
-        name = session.get("user")
-        g.staff_user = name if name and knowledge_base().user_exists(name) else None
+        name, token = session.get("user"), session.get("token")
+        g.staff_user = None
+        if isinstance(name, str) and isinstance(token, str):
+            with knowledge_base().locked() as kb:
+                if Users(kb.store).session_user(token, _lifetime()) == name:
+                    g.staff_user = name
         if name and g.staff_user is None:
             session.clear()
     return g.staff_user

@@ -6,13 +6,12 @@ import io
 import math
 from typing import Any
 
-from flask import (Blueprint, Response, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from kb.service.audit import AuditLog
 from kb.service.users import Users
-from web.auth import current_user, staff_required
+from web.auth import begin_session, current_user, end_session, staff_required
 from web.knowledge import knowledge_base
 from web.urls import local_path
 
@@ -52,21 +51,19 @@ def sign_in() -> Any:
             users.failed(name, address)
             return render_template("staff/sign_in.html", target=target, name=name, error=_(
                 "Wrong name or password.")), 401
-        users.succeeded(name)
+        users.succeeded(name, address)
         AuditLog(kb.store).record(name, "sign-in", detail=address)
-    session.clear()                      # a new session: no fixation of an old one
-    session["user"] = name
-    session.permanent = True
+        begin_session(users, name)
     return redirect(target)
 
 
 @blueprint.post("/sign-out")
 def sign_out() -> Any:
     name = current_user()
-    if name:
-        with knowledge_base().locked() as kb:
+    with knowledge_base().locked() as kb:
+        if name:
             AuditLog(kb.store).record(name, "sign-out")
-    session.clear()
+        end_session(Users(kb.store))
     flash(_("You are signed out."))
     return redirect(url_for("search.page"))
 

@@ -86,6 +86,13 @@ CREATE TABLE IF NOT EXISTS sign_in_failures (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sign_in_failures_at ON sign_in_failures (at);
+-- Signed-in staff sessions: the cookie names one, and signing out ends it here, so a copy
+-- of the cookie opens nothing afterwards.
+CREATE TABLE IF NOT EXISTS staff_sessions (
+    token_hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit_log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,

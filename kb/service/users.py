@@ -7,7 +7,9 @@ see the same ones.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import time
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,8 +19,11 @@ from kb.service.store import Store, now
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,63}")
 MIN_PASSWORD = 10
-# More failed sign-ins than this for one name, or from one address, within the window: wait.
+# More failed sign-ins than this for one name from one address within the window: that name
+# waits, from that address only (so that nobody can lock a colleague out from elsewhere).
 MAX_FAILURES = 5
+# Failures from one address, whatever the names tried: the whole address waits.
+MAX_ADDRESS_FAILURES = 20
 FAILURE_WINDOW = 15 * 60.0
 # A hash of a password nobody has: checked when the name is unknown, so that the answer
 # takes as long as for a known name (no telling which names exist).
@@ -47,6 +52,7 @@ class Users:
         with self.store.transaction():
             if not self.store.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise UserError(f"No user {name!r}; `kb user list` shows them.")
+            self.store.execute("DELETE FROM staff_sessions WHERE name = ?", (name,))
 
     def exists(self, name: str) -> bool:
         return self.store.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
@@ -62,18 +68,44 @@ class Users:
         matches = check_password_hash(row[0] if row else _DUMMY_HASH, password)
         return bool(row) and matches
 
+    # Sessions: the cookie carries a random token, the store only its hash (a copy of the
+    # database opens no session).
+
+    def open_session(self, name: str, lifetime: float) -> str:
+        token = secrets.token_urlsafe(32)
+        with self.store.transaction():
+            self.store.execute("DELETE FROM staff_sessions WHERE created < ?",
+                               (time.time() - lifetime,))
+            self.store.execute("INSERT INTO staff_sessions (token_hash, name, created) "
+                               "VALUES (?, ?, ?)", (_hash(token), name, time.time()))
+        return token
+
+    def session_user(self, token: str, lifetime: float) -> str | None:
+        """The name the session was opened for, while it is open, unexpired and the account
+        still exists."""
+        row = self.store.execute(
+            "SELECT s.name FROM staff_sessions s JOIN users u ON u.name = s.name "
+            "WHERE s.token_hash = ? AND s.created > ?",
+            (_hash(token), time.time() - lifetime)).fetchone()
+        return row[0] if row else None
+
+    def close_session(self, token: str) -> None:
+        with self.store.transaction():
+            self.store.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (_hash(token),))
+
     # Throttling
 
     def blocked_for(self, name: str, address: str) -> float:
         """Seconds before `name` may try again from `address` (0: now)."""
         since = time.time() - FAILURE_WINDOW
         worst = 0.0
-        for column, value in (("name", name), ("address", address)):
+        for where, values, limit in (("name = ? AND address = ?", (name, address), MAX_FAILURES),
+                                     ("address = ?", (address,), MAX_ADDRESS_FAILURES)):
             times = [row[0] for row in self.store.execute(
-                f"SELECT at FROM sign_in_failures WHERE {column} = ? AND at > ? ORDER BY at",
-                (value, since))]
-            if len(times) >= MAX_FAILURES:
-                worst = max(worst, times[-MAX_FAILURES] + FAILURE_WINDOW - time.time())
+                f"SELECT at FROM sign_in_failures WHERE {where} AND at > ? ORDER BY at",
+                (*values, since))]
+            if len(times) >= limit:
+                worst = max(worst, times[-limit] + FAILURE_WINDOW - time.time())
         return max(0.0, worst)
 
     def failed(self, name: str, address: str) -> None:
@@ -83,6 +115,11 @@ class Users:
             self.store.execute("INSERT INTO sign_in_failures (name, address, at) VALUES (?, ?, ?)",
                                (name, address, time.time()))
 
-    def succeeded(self, name: str) -> None:
+    def succeeded(self, name: str, address: str) -> None:
         with self.store.transaction():
-            self.store.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,))
+            self.store.execute("DELETE FROM sign_in_failures WHERE name = ? AND address = ?",
+                               (name, address))
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

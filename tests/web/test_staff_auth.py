@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from kb.service.audit import AuditLog
 from kb.cli.main import main
 from kb.service.knowledge_base import KnowledgeBase
-from kb.service.users import MAX_FAILURES, Users
+from kb.service.users import MAX_ADDRESS_FAILURES, MAX_FAILURES, Users
 from web.app import create_app
 
 
@@ -112,6 +112,72 @@ def test_sign_out_ends_the_session(sign_in, token, client):
     response = client.post("/staff/sign-out", data={"csrf_token": token(client, "/staff/")})
     assert response.status_code == 302
     assert client.get("/staff/").status_code == 302
+
+
+def test_a_cookie_copied_before_sign_out_opens_nothing_after(sign_in, token, app, client):
+    sign_in(client)
+    copied = client.get_cookie("session").value
+    assert client.get("/staff/").status_code == 200
+    client.post("/staff/sign-out", data={"csrf_token": token(client, "/staff/")})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/staff/").status_code == 302
+
+
+def test_a_session_ends_on_the_server_after_its_lifetime(sign_in, password, home):
+    app = create_app({"KB_HOME": home, "TESTING": True, "PERMANENT_SESSION_LIFETIME": 1})
+    client = app.test_client()
+    sign_in(client)
+    assert client.get("/staff/").status_code == 200
+    with KnowledgeBase(home) as kb:     # as if the session had been opened two seconds ago
+        kb.store.execute("UPDATE staff_sessions SET created = created - 2")
+    assert client.get("/staff/").status_code == 302
+    app.extensions["knowledge_base"].close()
+
+
+def client_from(app, address: str, **environ: str):
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=address, **environ)
+    return client
+
+
+def test_failures_from_one_address_lock_no_one_out_from_another(sign_in, app):
+    attacker = client_from(app, "203.0.113.9")
+    for _ in range(MAX_FAILURES + 1):
+        sign_in(attacker, password="guess")
+    assert sign_in(attacker).status_code == 429
+    colleague = client_from(app, "198.51.100.7")
+    assert sign_in(colleague).status_code == 302
+
+
+def test_an_address_trying_many_names_waits(sign_in, app):
+    attacker = client_from(app, "203.0.113.9")
+    for number in range(MAX_ADDRESS_FAILURES):
+        assert sign_in(attacker, name=f"name{number}", password="guess").status_code == 401
+    assert sign_in(attacker, name="other", password="guess").status_code == 429
+
+
+def test_forwarded_addresses_count_only_from_the_configured_proxy(sign_in, home):
+    app = create_app({"KB_HOME": home, "TESTING": True, "TRUST_PROXY": True})
+    direct = client_from(app, "203.0.113.9")
+    for number in range(MAX_ADDRESS_FAILURES):
+        direct.environ_base["HTTP_X_FORWARDED_FOR"] = f"10.0.{number}.1"
+        sign_in(direct, name=f"name{number}", password="guess")
+    direct.environ_base["HTTP_X_FORWARDED_FOR"] = "10.9.9.9"
+    assert sign_in(direct, name="other", password="guess").status_code == 429
+    # Through the proxy (loopback here), the forwarded address is the client's.
+    proxied = client_from(app, "127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert sign_in(proxied, name="other", password="guess").status_code == 401
+    app.extensions["knowledge_base"].close()
+
+
+@pytest.mark.parametrize("target", ["/staff/audit\r\nSet-Cookie: x=1", "/staff/\nx",
+                                    "/staff/\x00", "/staff/\ta"])
+def test_a_target_with_control_characters_goes_to_the_staff_home(sign_in, client, target):
+    response = sign_in(client, next=target.encode().decode("unicode_escape"))
+    assert response.status_code == 302
+    assert response.location.endswith("/staff/")
+    assert "x=1" not in response.headers.get("Set-Cookie", "")
 
 
 def test_a_removed_account_is_signed_out(sign_in, client, home):
