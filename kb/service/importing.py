@@ -9,8 +9,10 @@ archived, rejected ones too, with the reason in the store and in the report.
 
 from __future__ import annotations
 
+import errno
 import queue
 import shutil
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -36,6 +38,15 @@ INDEX_EVERY = 200
 # Near the end of an import the index catches up in ever smaller steps (down to this many
 # records), so that little is left to index once the last file is parsed.
 INDEX_AT_LEAST = 25
+# A full disk or quota: every later write would fail too.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether a write failed for want of space (the archive's OSError, SQLite's own)."""
+    if isinstance(exc, OSError):
+        return exc.errno in _FULL
+    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
 
 
 @dataclass
@@ -131,6 +142,7 @@ class _Session:
         self.unindexed = 0
         self.expected: int | None = None     # files to parse, when known
         self.taken = 0
+        self.full: str | None = None         # the disk filled: why the rest is not stored
 
     def emit(self, outcome: FileOutcome) -> None:
         self.report.add(outcome)
@@ -159,9 +171,15 @@ class _Session:
             if sha256 in self.seen_files or self._still_current(known):
                 self.emit(self._unchanged(submission, sha256, known))
                 continue
+            try:
+                path = self._parse_path(submission, number, named)
+            except OSError as exc:          # gone since it was read
+                self.emit(FileOutcome(submission.name, "rejected", error_kind="unreadable",
+                                      error_message=say("file-unreadable", name=submission.name,
+                                                        reason=exc.strerror or str(exc))))
+                continue
             self.seen_files.add(sha256)
-            pending.append(_Pending(submission, sha256, size,
-                                    self._parse_path(submission, number, named)))
+            pending.append(_Pending(submission, sha256, size, path))
         return pending
 
     def _still_current(self, known: FileRow | None) -> bool:
@@ -193,10 +211,36 @@ class _Session:
         return target
 
     def take(self, item: _Pending, result: ParseResult) -> None:
+        """Store one parsed file; what goes wrong with it is its outcome, never the batch's
+        (a file that vanished since it was read is rejected, the rest goes on)."""
         self.taken += 1
         name = item.submission.name
+        if self.full is None:
+            try:
+                self._take(item, result)
+                return
+            except (OSError, sqlite3.OperationalError) as exc:
+                if not disk_full(exc):
+                    raise
+                self.full = (f"No space left on the disk of {self.kb.home}: free some space "
+                             "and run the import again (what was imported before is kept).")
+                self.report.index_message = self.full
+        self.emit(FileOutcome(name, "rejected", sha256=item.sha256, error_kind="store",
+                              error_message=self.full))
+
+    def _take(self, item: _Pending, result: ParseResult) -> None:
+        name = item.submission.name
         if not self.options.dry_run:
-            self.kb.archive.add_file(item.path, item.sha256)
+            try:
+                self.kb.archive.add_file(item.path, item.sha256)
+            except OSError as exc:
+                if disk_full(exc):
+                    raise
+                self.emit(FileOutcome(name, "rejected", sha256=item.sha256,
+                                      error_kind="unreadable",
+                                      error_message=say("file-unreadable", name=name,
+                                                        reason=exc.strerror or str(exc))))
+                return
         if result.record is not None:
             outcome = self._record(item, result.record.to_dict(), result.warnings, "published")
         elif isinstance(result.error, InvalidRecord) and self.options.draft and result.error.draft:
@@ -291,6 +335,12 @@ class _Session:
             self.report.index_message = (
                 f"{exc.message} The imported records are stored and queued; the next kb command "
                 "that writes (or `kb check --repair`) indexes them.")
+        except OSError as exc:
+            if not disk_full(exc):
+                raise
+            self.report.index_message = (
+                f"No space left on the disk of {self.kb.home} to index the imported records: "
+                "they are stored and queued; free some space and run `kb check --repair`.")
 
 
 def reimport(kb: KnowledgeBase, record_ids: list[str] | None = None,

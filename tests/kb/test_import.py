@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import errno
 import json
 import zipfile
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from click.testing import CliRunner, Result
 from importers.report import ImportReport
 from kb.service import importing
 from kb.cli.main import main
+from kb.core.search_args import SearchRequest
+from kb.service.archive import Archive
 from kb.service.knowledge_base import KnowledgeBase
 from tests.samples.render import render
 from tests.samples.sheets import sheet as demo_sheet
@@ -261,3 +264,89 @@ def test_the_index_catches_up_in_shrinking_steps_towards_the_end(tmp_path):
                 flushed_at.append(taken)
                 session.unindexed = 0
     assert flushed_at == [200, 400, 600, 800, 900, 950, 975, 1000]
+
+
+# Faults of one file, and of the disk (issue 15)
+
+CITIES = ("Ghent", "Lyon", "Porto", "Turin", "Graz")
+
+
+@pytest.fixture
+def five_sheets(variant, sheet_docx, tmp_path) -> list[Path]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = []
+    for city in CITIES:
+        path = folder / f"{city.lower()}.docx"
+        path.write_bytes(sheet_docx(variant(f"Night mediators in {city}", city)))
+        paths.append(path)
+    return paths
+
+
+def vanishing(monkeypatch, before_parse: set[str], after_parse: set[str]) -> None:
+    """Files deleted while the import runs: before the workers parse them, or after (between
+    the parse and the archive)."""
+    real = importing.iter_results
+
+    def results(paths, *args, **kwargs):
+        for path in paths:
+            if Path(path).name in before_parse:
+                Path(path).unlink()
+        iterator = real(paths, *args, **kwargs)
+        try:
+            for result in iterator:
+                if Path(result.file).name in after_parse:
+                    Path(result.file).unlink()
+                yield result
+        finally:
+            iterator.close()
+    monkeypatch.setattr(importing, "iter_results", results)
+
+
+def test_a_file_that_vanishes_during_import_is_that_files_outcome(five_sheets, home,
+                                                                  monkeypatch):
+    vanishing(monkeypatch, before_parse={"lyon.docx"}, after_parse={"turin.docx"})
+    with KnowledgeBase(home) as kb:
+        report = importing.import_paths(kb, [five_sheets[0].parent],
+                                        importing.ImportOptions(workers=1))
+        outcomes = {Path(item.file).name: item for item in report.files}
+        assert set(outcomes) == {path.name for path in five_sheets}
+        assert {name: item.outcome for name, item in outcomes.items()} == {
+            "ghent.docx": "imported", "lyon.docx": "rejected", "porto.docx": "imported",
+            "turin.docx": "rejected", "graz.docx": "imported"}
+        assert outcomes["turin.docx"].error_kind == "unreadable"
+        assert "turin.docx cannot be read" in str(outcomes["turin.docx"].error_message)
+        # The others are stored and indexed: nothing waits for the next write.
+        assert kb.check().consistent
+        found = kb.search(SearchRequest(q="mediators"))
+        assert sorted(hit["city"] for hit in found["hits"]) == ["Ghent", "Graz", "Porto"]
+
+
+def test_kb_import_reports_a_vanished_file_and_goes_on(five_sheets, home, monkeypatch):
+    vanishing(monkeypatch, before_parse=set(), after_parse={"porto.docx"})
+    result = import_run(home, str(five_sheets[0].parent))
+    assert "Traceback" not in result.output
+    assert "5 file(s): 4 imported" in result.output
+    assert "Rejected by kind: unreadable 1" in result.output
+    assert len(records_of(home)) == 4
+
+
+def test_a_full_disk_stops_storing_and_says_so(five_sheets, home, monkeypatch):
+    # The disk fills when the third original is archived.
+    real = Archive.add_file
+    calls = []
+
+    def full_after_two(self, source, sha256=None):
+        calls.append(source)
+        if len(calls) >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, source, sha256)
+    monkeypatch.setattr(Archive, "add_file", full_after_two)
+    result = import_run(home, str(five_sheets[0].parent))
+    assert "Traceback" not in result.output, result.output
+    assert "No space left on the disk of" in result.output
+    assert "5 file(s): 2 imported" in result.output
+    stored = records_of(home)
+    assert len(stored) == 2
+    with KnowledgeBase(home) as kb:
+        assert kb.check().consistent
