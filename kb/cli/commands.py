@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,11 @@ def kb_command(function: Callable) -> Callable:
                 return function(kb, *args, **kwargs)
         except KbError as exc:
             raise click.ClickException(exc.message) from exc
+        except sqlite3.DatabaseError as exc:
+            # A database damaged since it was opened: say what to do, not a traceback.
+            raise click.ClickException(
+                f"The knowledge base database in {ctx.obj['home']} cannot be read ({exc}); "
+                "run `kb check` to see what is wrong.") from exc
     return wrapper
 
 

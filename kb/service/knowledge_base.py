@@ -28,7 +28,7 @@ from index.highlight import snippet
 from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import SearchIndex, SearchResult
 from index.vectors import VectorStore
-from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound
+from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound, StoreError
 from kb.core.facets import labelled
 from kb.core.messages import say
 from kb.core.record import RecordSchema, flat_messages
@@ -302,8 +302,19 @@ class KnowledgeBase:
             self.vector_upkeep.written()
         return count
 
+    def check_store(self) -> None:
+        """Refuse a database SQLite finds damaged: comparing or repairing the index from it
+        would drop the sheets it can no longer read."""
+        problems = self.store.integrity_problems()
+        if problems:
+            raise StoreError(
+                f"The database {self.store.path} is damaged (SQLite's integrity check: "
+                f"{problems[0]}); nothing was changed: copy the folder {self.home} aside, then "
+                "restore the database from a backup (`kb load` reads a `kb export`).")
+
     def check(self, repair: bool = False) -> CheckReport:
         """Compare store and index; with `repair`, rewrite what differs."""
+        self.check_store()
         try:
             indexed = self.index.stamps()
         except IndexDamaged:

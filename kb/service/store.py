@@ -225,6 +225,14 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def integrity_problems(self, limit: int = 10) -> list[str]:
+        """What SQLite's integrity check finds wrong in the database file ([]: nothing)."""
+        try:
+            rows = [row[0] for row in self._db.execute(f"PRAGMA integrity_check({int(limit)})")]
+        except sqlite3.DatabaseError as exc:          # too damaged to be checked at all
+            return [str(exc)]
+        return [] if rows == ["ok"] else rows
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A write transaction (nested calls join the outer one)."""
