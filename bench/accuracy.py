@@ -4,7 +4,10 @@ Runs `kb parse` over shared/samples/corpus (or parses in this process with --dir
 the `kb` command is not installed), scores the JSON lines with shared/samples/score.py, prints
 its table, then one summary line and any section the importer left empty.
 
-    python bench/accuracy.py [--direct] [--samples DIR]
+    python bench/accuracy.py [--direct] [--samples DIR] [--corpus DIR]
+
+--corpus DIR scores another corpus laid out the same way (DIR/corpus and DIR/truth), such as
+bench/unseen (python bench/unseen/generate.py writes it), with the shared samples' score.py.
 """
 
 from __future__ import annotations
@@ -28,14 +31,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES,
                         help=f"the samples folder (default: {DEFAULT_SAMPLES})")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="score DIR/corpus against DIR/truth instead of the samples' own")
     parser.add_argument("--direct", action="store_true",
                         help="parse in this process instead of running `kb parse`")
     args = parser.parse_args()
     samples = args.samples.resolve()
-    corpus, score = samples / "corpus", samples / "score.py"
-    if not corpus.is_dir() or not score.is_file():
-        print(f"error: no sample corpus at {samples} (expected corpus/ and score.py there); "
-              "pass --samples DIR.", file=sys.stderr)
+    scored_dir = args.corpus.resolve() if args.corpus else samples
+    corpus, score = scored_dir / "corpus", samples / "score.py"
+    truth_dir = scored_dir / "truth"
+    if not corpus.is_dir() or not score.is_file() or not truth_dir.is_dir():
+        print(f"error: no corpus/ and truth/ at {scored_dir} or no score.py at {samples}; "
+              "pass --samples DIR (or --corpus DIR).", file=sys.stderr)
         return 2
     files = sorted(path for path in corpus.iterdir() if path.is_file())
     lines = parse_direct(files) if args.direct else parse_with_cli(files)
@@ -45,7 +52,8 @@ def main() -> int:
         predictions = Path(tmp) / "predictions.jsonl"
         predictions.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n"
                                        for line in lines), encoding="utf-8")
-        scored = subprocess.run([sys.executable, str(score), str(predictions)],
+        scored = subprocess.run([sys.executable, str(score), str(predictions),
+                                 "--truth", str(truth_dir)],
                                 capture_output=True, text=True)
     print(scored.stdout, end="")
     if scored.returncode != 0:
@@ -59,7 +67,7 @@ def main() -> int:
     print()
     print(f"field accuracy: {accuracy:.1%} (target {TARGET:.0%}): "
           f"{'met' if accuracy >= TARGET else 'NOT met'}")
-    missing = missing_sections(lines, samples / "truth")
+    missing = missing_sections(lines, truth_dir)
     if missing:
         print(f"sections found: NO, {len(missing)} empty where the sheet has one: "
               + ", ".join(missing))

@@ -12,7 +12,8 @@ from collections import Counter
 
 from importers import fields
 from importers.blocks import Block, Document
-from importers.labels import PRIMARY, SECTIONS, cue_key, label_key, label_rank, split_inline_label
+from importers.labels import (PRIMARY, SECTIONS, cue_key, is_prompt, label_key, label_rank,
+                              split_inline_label)
 from importers.language import detect_language
 from importers.text import clean
 from kb.core.countries import country_code
@@ -98,7 +99,7 @@ def extract_record(document: Document, name: str) -> tuple[dict, list[Message]]:
     body_size = _body_size(document.blocks)
     for block in _without_page_header(document.blocks):
         _feed(sheet, block, body_size)
-    if not sheet.sections and len(sheet.meta) < 2:
+    if not sheet.sections and not sheet.secondary and len(sheet.meta) < 2:
         raise NotASheet(say("not-a-sheet", name=name))
     return _draft(sheet, document)
 
@@ -162,7 +163,14 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
     if found is not None and (len(text) <= 40 or _is_heading(block, body_size)):
         sheet.open(found[0], "", rank=found[1], heading=text)
         return
-    asked = cue_key(text) if block.kind != "item" and _asks(text) else None
+    # A question may ask for a fact ("In which country?"); a numbered or colon heading names
+    # a section ("4. Was andere Städte lernen können" is no city).
+    asks_fact = text.endswith(("?", "？")) or is_prompt(text)
+    asked = (cue_key(text, among=None if asks_fact else SECTIONS)
+             if block.kind != "item" and _asks(text) else None)
+    if asked is None and _is_heading(block, body_size) and len(text.split()) <= _HEADING_WORDS:
+        # Only a section: a heading such as "Was andere Städte lernen können" is no city.
+        asked = cue_key(text, among=SECTIONS)
     if asked is not None:
         sheet.open(asked, "", rank=_CUE_RANK, heading=text)
         return
@@ -194,6 +202,9 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
 # "Evaluation" and "What were the results?" keeps the second as an extra section.
 _CUE_RANK = 2
 _QUESTION_WORDS = 25
+# A heading by its typography that no label names is a section when its words have a cue
+# ("Situación de partida"): headings are short, sentences that happen to be bold are not.
+_HEADING_WORDS = 6
 
 
 def _asks(text: str, in_cell: bool = False) -> bool:
@@ -204,8 +215,9 @@ def _asks(text: str, in_cell: bool = False) -> bool:
         return True
     if text.endswith((":", "：")) and words <= (_QUESTION_WORDS if in_cell else 8):
         return True
-    return (not in_cell and _NUMBERED.match(text) is not None and words <= 12
-            and not text.endswith((".", ";", ",")))
+    if words > 12 or text.endswith((".", ";", ",")):
+        return False
+    return is_prompt(text) or not in_cell and _NUMBERED.match(text) is not None
 
 
 def _title_like(block: Block, text: str) -> bool:
@@ -227,6 +239,12 @@ def _feed_row(sheet: _Sheet, block: Block) -> None:
             sheet.open(asked, "\n".join(cells[1:]), rank=_CUE_RANK, heading=cells[0])
             return
         label, value = clean(cells[0]), "\n".join(cells[1:])
+        if sheet.title is None and not sheet.labels_seen and not sheet.preamble:
+            # A header table (logo | title) above the first label: its longest cell.
+            title = max((clean(c) for c in cells), key=len)
+            if 0 < len(title) <= 250 and "\n" not in title:
+                sheet.title = title
+                return
         if len(cells) == 2 and sheet.labels_seen and _label_like(label) and (
                 len(value) > 80 or "\n" in value):
             sheet.open_extra(label)  # a row of the sheet's table that no label names

@@ -87,12 +87,14 @@ def _cues() -> list[tuple[str, tuple[str, ...], bool]]:
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
-def cue_key(text: str) -> str | None:
+def cue_key(text: str, among: tuple[str, ...] | None = None) -> str | None:
     """The field or section a question or prompt asks about ("Who were the partners?"):
-    the key whose cue comes first in it."""
+    the key (of `among`, default all) whose cue comes first in it."""
     words = [w.replace("’", "'") for w in _WORD.findall(fold(text))]
     best: tuple[int, str] | None = None
     for key, cue, whole in _cues():
+        if among is not None and key not in among:
+            continue
         n = len(cue)
         for i in range(len(words) - n + 1):
             if best is not None and i >= best[0]:
@@ -102,6 +104,18 @@ def cue_key(text: str) -> str | None:
                 best = (i, key)
                 break
     return best[1] if best else None
+
+
+@lru_cache(maxsize=1)
+def _prompts() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(fold(p).split()) for language in _vocabulary()["prompts"].values()
+                 for p in language)
+
+
+def is_prompt(text: str) -> bool:
+    """An instruction to the applicant: "Please describe the activities", "Décrivez ..."."""
+    words = _WORD.findall(fold(_NUMBERING.sub("", text.strip())))
+    return any(tuple(words[:len(p)]) == p for p in _prompts())
 
 
 _INLINE = re.compile(r"^\s*((?:\d{1,2}[.)]\s*)?[^\W\d_][^:：]{0,45}?)\s*[:：]\s*(.*)$", re.DOTALL)

@@ -239,3 +239,48 @@ def test_a_secondary_word_stays_an_extra_section_beside_the_section_it_could_nam
     record, _ = parse_bytes(_word_file(body), "garden.docx")
     assert record.evaluation == EVALUATION
     assert record.extra_sections == {"Results": "Twelve beds were built."}
+
+
+def test_an_application_form_as_a_table_of_questions_and_answers():
+    document = WordDocument()
+    document.add_paragraph(TITLE)
+    table = document.add_table(rows=0, cols=2)
+    for question, answer in (
+            ("Which city or municipality?", "Leipzig"), ("In which country?", "Germany"),
+            ("When did it run?", "2019 - 2021"), ("Who were the partners?", "Youth club; Police"),
+            ("What problem did the project address?", CONTEXT), ("What were its aims?", OBJECTIVES),
+            ("Please describe the activities", ACTIVITIES),
+            ("How much did it cost and who paid?", "Total: 770 EUR"),
+            ("How was it evaluated?", EVALUATION)):
+        row = table.add_row().cells
+        row[0].text, row[1].text = question, answer
+    buffer = io.BytesIO()
+    document.save(buffer)
+    record, _ = parse_bytes(buffer.getvalue(), "form.docx")
+    assert (record.city, record.country, record.start_year, record.end_year) == (
+        "Leipzig", "DE", 2019, 2021)
+    assert record.partners == ["Youth club", "Police"]
+    assert (record.context, record.objectives, record.activities, record.evaluation) == (
+        CONTEXT, OBJECTIVES, ACTIVITIES, EVALUATION)
+    assert record.budget.amount == 770
+
+
+def test_the_title_in_a_header_table_beside_the_logo():
+    document = WordDocument()
+    header = document.add_table(rows=1, cols=2)
+    header.cell(0, 0).text, header.cell(0, 1).text = "[logo] City of Leipzig", TITLE
+    for text in ("City: Leipzig", "Context", CONTEXT, "Objectives", OBJECTIVES, "Activities",
+                 ACTIVITIES, "Evaluation", EVALUATION):
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    record, _ = parse_bytes(buffer.getvalue(), "garden.docx")
+    assert record.title == TITLE
+
+
+def test_a_numbered_heading_with_a_city_word_is_no_city():
+    body = [TITLE, "City: Leipzig", "1. Context", CONTEXT, "2. Objectives", OBJECTIVES,
+            "3. Activities", ACTIVITIES, "4. Evaluation", EVALUATION,
+            "5. What other cities can learn", "Start small."]
+    record, _ = parse_bytes(_word_file(body), "garden.docx")
+    assert record.city == "Leipzig"
