@@ -101,12 +101,16 @@ def server_options(function):
 def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: int | None,
           threads: int) -> None:
     """Serve the web app: search, sheet pages, comparison, analysis, JSON API, staff pages."""
+    from kb.core.errors import KbError
     from kb.service.knowledge_base import KnowledgeBase
 
-    with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
-                       vector_builds="detached") as kb:
-        _bring_index_up_to_date(kb)
-        kb.vector_upkeep.written()        # vectors an interrupted catch-up left to make
+    try:
+        with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
+                           vector_builds="detached") as kb:
+            _bring_index_up_to_date(kb)
+            kb.vector_upkeep.written()        # vectors an interrupted catch-up left to make
+    except KbError as exc:                    # before any worker starts: one message
+        raise click.ClickException(exc.message) from exc
     run(ctx.obj["home"], host, port, workers, threads, behind_proxy)
 
 

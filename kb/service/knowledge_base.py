@@ -66,6 +66,24 @@ class CheckReport:
                 "stale": self.stale, "pending": self.pending, "vectors": self.vectors.as_json()}
 
 
+def refuse_lost_store(home: Path) -> None:
+    """A home whose index or archive holds sheets but whose database is gone (or empty) has
+    lost its source of truth: opening it would make an empty one, and the next check or
+    write would then empty the index too. Say so instead, and change nothing."""
+    database = home / "kb.sqlite3"
+    if database.is_file() and database.stat().st_size:
+        return
+    held = [what for what, folder in (("an index", home / "index"),
+                                      ("an archive of originals", home / "originals"))
+            if folder.is_dir() and any(path.is_file() for path in folder.rglob("*"))]
+    if held:
+        state = "empty" if database.is_file() else "missing"
+        raise StoreError(
+            f"The database {database} is {state} while {home} holds {' and '.join(held)}: "
+            "nothing was changed; restore kb.sqlite3 from a backup (`kb load` reads a "
+            "`kb export`), or give the right --home.")
+
+
 class KnowledgeBase:
     def __init__(self, home: Path | str | None = None, *,
                  lock_timeout: float = writing.DEFAULT_LOCK_TIMEOUT,
@@ -73,6 +91,7 @@ class KnowledgeBase:
         """`vector_builds`: how vectors follow writes (kb.service.vectors.MODES)."""
         self.home = Path(home) if home is not None else default_home()
         self.home.mkdir(parents=True, exist_ok=True)
+        refuse_lost_store(self.home)
         self.store = Store(self.home / "kb.sqlite3")
         self.archive = Archive(self.home / "originals")
         self.index_root = self.home / "index"
