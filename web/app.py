@@ -18,6 +18,7 @@ from kb.core.money import basis_of
 from kb.service.knowledge_base import default_home
 from web import analysis, api, auth, batches, errors, i18n, review, search, sheets, staff
 from web.knowledge import SharedKnowledgeBase
+from web.params import SEARCH_PARAMS
 from web.templating import paragraphs, search_url, sheet_url
 from web.urls import local_path
 
@@ -112,7 +113,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         basis_of=basis_of, basis_words=i18n.BASIS_WORDS,
         language_name=i18n.language_name, theme_label=i18n.theme_label,
         ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url,
-        sheet_url=sheet_url,
+        sheet_url=sheet_url, search_params=SEARCH_PARAMS,
         current_user=auth.current_user, staff_links=STAFF_LINKS)
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["snippet_html"] = lambda pieces: Markup(snippet_html(pieces))

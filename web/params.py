@@ -31,6 +31,8 @@ PARAM_OF_FACET = {facet.name: facet.param for facet in FACETS}
 RANGE_PARAMS = RANGE_ARGS
 SEARCH_PARAMS = ("q", *FACET_PARAMS, *RANGE_PARAMS, "sort", "verbatim")
 AMOUNT_PARAMS = ("budget_min", "budget_max")
+# The sheets picked for comparison, carried by the search page's links (not a search parameter).
+PICK = "pick"
 # How a message names a parameter (msgids: translated when the message is worded).
 PARAM_WORDS = {"budget_min": N_("The minimum budget"), "budget_max": N_("The maximum budget"),
                "year_from": N_("The earliest start year"), "year_to": N_("The latest start year"),

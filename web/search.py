@@ -12,7 +12,7 @@ from flask_babel import gettext as _, ngettext
 from kb.core.search_args import MAX_QUERY_LENGTH, SORTS, SearchRequest
 from kb.core.facets import FACETS
 from kb.core.text import fold
-from web import i18n
+from web import i18n, sheets
 from web.knowledge import knowledge_base
 from web.templating import search_url
 from kb.core.errors import BadParameter
@@ -45,9 +45,12 @@ def page() -> Any:
     # stays "relevance", so words typed next are ranked by relevance).
     browsing = not search.q.strip() and search.sort != "newest"
     sorts = tuple(s for s in SORTS if s != "newest") if browsing else SORTS
+    picked = sheets.tray(sheets.picks(request.args))
+    problem = request.args.get("tray")
     return render_template(
         "search.html", search=search, result=result, error=error, sorts=sorts,
-        browsing=browsing,
+        browsing=browsing, tray=picked, picked={item.id for item in picked},
+        tray_message=sheets.tray_message(problem, len(picked)),
         facets=_facets(result), chips=_chips(search),
         pages=_pages(result, search), facet_shown=FACET_SHOWN,
     ), 400 if error else 200

@@ -9,7 +9,7 @@ from typing import Any
 from flask import request, url_for
 from markupsafe import Markup
 
-from web.params import changed, search_args
+from web.params import PICK, changed, search_args
 
 _BULLET = re.compile(r"[-•*▪‣◦–]\s+")
 _CELL = re.compile(r"\S\s*\|\s*\S")
@@ -21,6 +21,11 @@ def search_url(endpoint: str = "search.page", *, drop: tuple[str, str | None] | 
     unless given: a new filter starts on page 1)."""
     replace.setdefault("page", None)
     args = changed(search_args(request.args), drop=drop, **replace)
+    if endpoint == "search.page":
+        # The sheets picked for comparison stay picked from page to page (web.sheets.PICK).
+        for record_id in dict.fromkeys(request.args.getlist(PICK)):
+            if drop != (PICK, record_id):
+                args.add(PICK, record_id)
     return url_for(endpoint, **args.to_dict(flat=False))
 
 

@@ -790,8 +790,21 @@ def test_compare_puts_sheets_side_by_side(client, corpus, count):
     doc = page(client, "/compare", [("id", rid) for rid in chosen])
     ids, rows = columns_of(doc)
     assert ids == chosen
-    assert len(rows) == 8 and all(len(row) == count for row in rows)
-    context, objectives, activities, budget, evaluation, period, themes, city = rows
+    # Facts first, then the money, then the sheets' text.
+    assert doc.xpath("//table[contains(@class, 'compare')]/tbody/tr/@data-field") == [
+        "place", "period", "themes", "organisation", "target_groups", "partners", "budget",
+        "context", "objectives", "activities", "evaluation"]
+    assert len(rows) == 11 and all(len(row) == count for row in rows)
+    (city, period, themes, organisation, target_groups, partners, budget, context, objectives,
+     activities, evaluation) = rows
+    for column, rid in enumerate(chosen):
+        record = corpus.records[rid].record
+        if record.get("organisation"):
+            assert squeeze(record["organisation"]) in squeeze(organisation[column])
+        for value in record.get("partners") or []:
+            assert squeeze(value) in squeeze(partners[column])
+        for value in record.get("target_groups") or []:
+            assert squeeze(value) in squeeze(target_groups[column])
     for column, rid in enumerate(chosen):
         record = corpus.records[rid].record
         for key, row in zip(SECTIONS, (context, objectives, activities, evaluation)):

@@ -7,6 +7,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     sheetActions();
+    keepPicks();
     var form = document.getElementById("search");
     if (!form) return;
     var filters = form.querySelector(".filters");
@@ -38,6 +39,39 @@
     filterLongFacets(form);
     restoreFocus(filters, toggle);
   });
+
+  // Ticks for comparison stay in the URL (pick=...), so they survive paging, filters and
+  // sorting: the address, the page links and the search form follow each tick.
+  function keepPicks() {
+    var search = document.getElementById("search");
+    if (!search || !document.getElementById("compare")) return;
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (box.name !== "pick" || box.getAttribute("form") !== "compare") return;
+      var here = new URL(window.location.href);
+      var picks = here.searchParams.getAll("pick").filter(function (id) { return id !== box.value; });
+      if (box.checked) picks.push(box.value);
+      here.searchParams.delete("tray");
+      withPicks(here, picks);
+      window.history.replaceState(null, "", here.toString());
+      document.querySelectorAll(".pages a, .chips a").forEach(function (link) {
+        var target = new URL(link.href);
+        withPicks(target, picks);
+        link.href = target.toString();
+      });
+      search.querySelectorAll("input[type=hidden][name=pick]").forEach(function (old) { old.remove(); });
+      picks.forEach(function (id) {
+        var keep = document.createElement("input");
+        keep.type = "hidden"; keep.name = "pick"; keep.value = id;
+        search.appendChild(keep);
+      });
+    });
+  }
+
+  function withPicks(url, picks) {
+    url.searchParams.delete("pick");
+    picks.forEach(function (id) { url.searchParams.append("pick", id); });
+  }
 
   // A sheet's Print and Share buttons: share through the system's dialog where there is one,
   // else copy the permalink.

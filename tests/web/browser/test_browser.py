@@ -243,14 +243,14 @@ def test_open_a_sheet_then_a_similar_initiative(page, server):
 
 def test_compare_two_results(page, server):
     page.goto("/?q=night")
-    picks = page.locator('.hits .hit input[type=checkbox][name=id][form=compare]')
+    picks = page.locator('.hits .hit input[type=checkbox][name=pick][form=compare]')
     assert picks.count() >= 2
     chosen = [picks.nth(i).get_attribute("value") for i in (0, 1)]
     picks.nth(0).check()
     picks.nth(1).check()
     page.locator('#search button[type=submit][form=compare]').click()
     page.wait_for_url("**/compare?**")
-    assert query(page.url)["id"] == chosen
+    assert query(page.url)["pick"] == chosen
     table = page.locator("table.compare")
     header = table.locator("thead th[scope=col]")
     assert header.count() == 2

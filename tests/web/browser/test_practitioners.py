@@ -205,3 +205,65 @@ def test_the_budget_filter_reads_amounts_as_people_write_them(page, server, lang
     assert shown_total(page) == expected
     chip = page.locator(".chips .chip").first.inner_text()
     assert first_number(chip) == 50000, chip
+
+
+# (5) Compare: a tray that survives paging, messages in place, a phone layout that reads
+
+def picks_in(page) -> list[str]:
+    return query(page.url).get("pick", [])
+
+
+def tick_result(page, index: int) -> str:
+    box = page.locator(".hits .hit input[type=checkbox][name=pick]").nth(index)
+    box.check()
+    return box.get_attribute("value")
+
+
+@BOTH
+def test_compare_keeps_its_tray_across_pages(ui, server, shoot):
+    page = ui
+    page.goto("/?q=night")
+    first = tick_result(page, 0)
+    assert picks_in(page) == [first]
+    page.locator(".pages a[rel=next]").click()
+    page.wait_for_url(lambda url: query(url).get("page") == ["2"])
+    assert picks_in(page) == [first]
+    assert page.locator("#tray li").count() == 1
+    second = tick_result(page, 0)
+    assert picks_in(page) == [first, second]
+    shoot(page, f"compare-tray-{page.size}-{page.language}")
+    page.locator(".tools button[form=compare]").click()
+    page.wait_for_url("**/compare?**")
+    heads = page.locator("table.compare thead th[scope=col] a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    assert sorted(heads) == sorted([f"/sheets/{first}", f"/sheets/{second}"])
+    no_horizontal_scroll(page)
+    if page.size == "phone":
+        # Field by field: each sheet's value as wide as the screen, not a 140 px column.
+        widths = page.locator("table.compare tbody td").evaluate_all(
+            "cells => cells.map(c => c.getBoundingClientRect().width)")
+        assert min(widths) > 300, widths
+    shoot(page, f"compare-{page.size}-{page.language}")
+    # Back to the results, the search kept.
+    page.locator(".breadcrumb a[rel=up]").click()
+    page.wait_for_url(lambda url: query(url).get("q") == ["night"])
+
+
+@pytest.mark.parametrize("how_many", [0, 1, 5])
+def test_too_few_or_too_many_picks_say_so_in_place(page, server, how_many):
+    page.goto("/?q=night")
+    chosen = [tick_result(page, i) for i in range(min(how_many, 4))]
+    if how_many == 5:
+        page.locator(".pages a[rel=next]").click()
+        page.wait_for_url(lambda url: query(url).get("page") == ["2"])
+        chosen.append(tick_result(page, 0))
+    page.locator(".tools button[form=compare]").click()
+    page.wait_for_url(lambda url: "tray" in query(url))
+    assert urlsplit(page.url).path == "/"
+    assert query(page.url)["q"] == ["night"]
+    assert page.locator("#tray [role=alert]").is_visible()
+    assert page.locator("#tray li").count() == how_many
+    assert sorted(picks_in(page)) == sorted(chosen)
+    ticked = page.locator(".hits input[name=pick]:checked").evaluate_all(
+        "boxes => boxes.map(b => b.value)")
+    assert set(ticked) <= set(chosen) and (ticked or how_many == 0)
