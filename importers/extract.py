@@ -190,7 +190,7 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
     if sheet.current and sheet.current[0] == "meta" and sheet.current[1] not in _LIST_META:
         if len(text) > 200:
             sheet.current = None  # a long paragraph after the metadata is not part of a value
-        elif (lead := _leading_label(text)) is not None:
+        elif sheet.meta.get(sheet.current[1]) and (lead := _leading_label(text)) is not None:
             # "Ciudad Sevilla" after "País | España": the next row of a box whose label and
             # value were read as one line, not more of the country.
             sheet.open(lead[0], lead[1])

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
 from importers.blocks import Block, Document
-from importers.labels import label_key
+from importers.labels import label_key, split_inline_label
 from importers.limits import Limits
 from importers.text import BULLET_CHARS, is_bullet_line, join_lines, resolve_hyphens, strip_bullet
 from kb.core.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
@@ -258,6 +258,12 @@ def _blocks(lines: list[list[Piece]]) -> list[Block]:
     for i, line in enumerate(lines[:first_right + 1]):
         if any(p.x < split - 4 and p.end > split + 20 for p in line):
             start = i + 1
+    # A wrapped title's last line is short, but it is still the title's, not the column's.
+    while (0 < start < first_right and len(lines[start]) == 1 and len(lines[start - 1]) == 1
+           and lines[start][0].size == lines[start - 1][0].size
+           and lines[start][0].bold == lines[start - 1][0].bold
+           and lines[start][0].size > min(p.size for line in lines for p in line)):
+        start += 1
     head, body = lines[:start], lines[start:]
     left = [[p for p in line if p.x < split - 4] for line in body]
     right = [[p for p in line if p.x >= split - 4] for line in body]
@@ -408,7 +414,8 @@ def _paragraphs(pieces: list[Piece]) -> list[Block]:
             or same_page and previous.y - piece.y > pitch.get(previous.size, previous.size * 1.3) * 1.45
             or abs(piece.size - previous.size) > 0.6
             or piece.bold != previous.bold and not _continues(previous, piece)
-            or _starts_label(piece) and not previous.text.rstrip().endswith((",", "-"))
+            or (_starts_label(piece) or split_inline_label(piece.text) is not None)
+            and not previous.text.rstrip().endswith((",", "-"))
             or kind == "item" and same_page and piece.x <= item_left + 2
             or same_page and _broken_on_purpose(previous, piece, left_edge,
                                                 right_edges[previous.size])
