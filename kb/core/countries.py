@@ -60,26 +60,35 @@ ALIASES = {
 }
 
 
+# Sheets also come from members writing in other EU languages ("Polska", "Sverige"): their
+# country names are read too, after the network's languages (which win a shared spelling).
+OTHER_NAME_LANGUAGES = ("pl", "sv", "da", "fi", "cs", "sk", "sl", "hr", "hu", "ro", "bg", "el",
+                        "et", "lv", "lt")
+
+
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Every known name of every country (folded) -> alpha-2 code."""
     names: dict[str, str] = {}
-    catalogs = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-                for lang in TRANSLATED_LANGUAGES]
-    for country in pycountry.countries:
-        code = country.alpha_2
-        forms = {country.name, getattr(country, "common_name", None),
-                 getattr(country, "official_name", None)}
-        for form in list(forms):
-            if form:
-                forms.update(catalog.gettext(form) for catalog in catalogs)
-        for form in forms:
-            if form:
-                names.setdefault(fold(form), code)
-                # "Netherlands, Kingdom of the" -> also "netherlands"
-                names.setdefault(fold(form.split(",")[0]), code)
-        names.setdefault(code.lower(), code)
-        names.setdefault(country.alpha_3.lower(), code)
+    network = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+               for lang in TRANSLATED_LANGUAGES]
+    others = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+              for lang in OTHER_NAME_LANGUAGES]
+    for catalogs in (network, others):
+        for country in pycountry.countries:
+            code = country.alpha_2
+            forms = {country.name, getattr(country, "common_name", None),
+                     getattr(country, "official_name", None)}
+            for form in list(forms):
+                if form:
+                    forms.update(catalog.gettext(form) for catalog in catalogs)
+            for form in forms:
+                if form:
+                    names.setdefault(fold(form), code)
+                    # "Netherlands, Kingdom of the" -> also "netherlands"
+                    names.setdefault(fold(form.split(",")[0]), code)
+            names.setdefault(code.lower(), code)
+            names.setdefault(country.alpha_3.lower(), code)
     names.update(ALIASES)
     return names
 

@@ -284,3 +284,11 @@ def test_a_numbered_heading_with_a_city_word_is_no_city():
             "5. What other cities can learn", "Start small."]
     record, _ = parse_bytes(_word_file(body), "garden.docx")
     assert record.city == "Leipzig"
+
+
+@pytest.mark.parametrize("line, code", [("Kraj: Polska", "PL"), ("Land: Sverige", "SE"),
+                                        ("Maa: Suomi", None), ("Country: Suomi", "FI")])
+def test_country_names_in_other_eu_languages(line, code):
+    body = [TITLE, line, "Context", CONTEXT, "Objectives", OBJECTIVES, "Activities", ACTIVITIES]
+    record, _ = parse_bytes(_word_file(body), "garden.docx")
+    assert record.country == code
