@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import (Blueprint, Response, current_app, render_template, request,
+                   stream_with_context, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from kb.core.budgets import KINDS, Entry, comparable
@@ -135,7 +135,8 @@ def export_json() -> Response:
             entry = {"id": item.id, "url": url_for("sheets.sheet", record_id=item.id,
                                                     _external=True),
                      "record": item.record, "updated": item.updated, "version": item.version}
-            yield ("," if number else "") + "\n" + json.dumps(entry, ensure_ascii=False)
+            # As the API writes JSON: <, > and & escaped, so sheet text stays inert.
+            yield ("," if number else "") + "\n" + current_app.json.dumps(entry)
         yield "\n]\n"
 
     return Response(stream_with_context(parts()), mimetype="application/json", headers={

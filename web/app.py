@@ -47,7 +47,11 @@ SECURITY_HEADERS = {
                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    # frame-ancestors above, for browsers that predate it.
+    "X-Frame-Options": "DENY",
 }
+# Over HTTPS (directly or through the trusted proxy): browsers keep to HTTPS for a year.
+HSTS = "max-age=31536000"
 
 
 class SafeJSONProvider(DefaultJSONProvider):
@@ -128,6 +132,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def secure(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
         return response

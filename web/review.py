@@ -112,8 +112,9 @@ def sheet(record_id: str) -> Any:
 @staff_required
 def original(record_id: str) -> Any:
     path, filename, mimetype = knowledge_base().original(record_id, published_only=False)
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename,
-                     max_age=0)
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "private, no-store"     # a draft's: kept nowhere
+    return response
 
 
 # Editing

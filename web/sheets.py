@@ -44,8 +44,10 @@ def _from_search() -> str | None:
 @blueprint.get("/sheets/<record_id>/original")
 def original(record_id: str) -> Any:
     path, filename, mimetype = knowledge_base().original(record_id)
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename,
-                     max_age=3600)
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename)
+    # Asked again each time: a sheet sent back to draft is gone at once, from every cache.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @blueprint.get("/compare")

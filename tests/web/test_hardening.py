@@ -1,0 +1,42 @@
+"""Web hardening of issue 15: frame and transport headers, exports as inert as the API, and
+originals that no cache keeps after a sheet goes back to draft."""
+
+from __future__ import annotations
+
+import pytest
+
+from web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def app(corpus):
+    application = create_app({"KB_HOME": corpus.home, "TESTING": True})
+    yield application
+    application.extensions["knowledge_base"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_pages_may_not_be_framed(client):
+    assert client.get("/").headers["X-Frame-Options"] == "DENY"
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://kb.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_export_json_escapes_markup_as_the_api_does(client, hostile):
+    body = client.get("/export.json").get_data(as_text=True)
+    assert "<script>" not in body and "<img" not in body
+    assert "\\u003cscript\\u003e" in body
+
+
+def test_a_public_original_is_asked_again_each_time(client, corpus):
+    with client.get(f"/sheets/{corpus.demo_id('demo01')}/original") as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-cache"
