@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from kb.core.errors import BadParameter, NotFound
@@ -54,6 +54,11 @@ def csrf_error(exc: CSRFError) -> Any:
 
 
 def http_error(exc: HTTPException) -> Any:
+    if isinstance(exc, SecurityError):
+        # A Host not in TRUSTED_HOSTS: no URL of this site can be built for it, so no page.
+        # Plain English: which language the caller reads is unknown for a host not served.
+        return Response("This site does not answer to that host name.\n", 400,
+                        mimetype="text/plain")
     title, message = exc.name, exc.description
     if exc.code == 404:
         title = _("Page not found")

@@ -23,7 +23,7 @@ THREADS_PER_WORKER = 4
 
 
 def run(home: Path, host: str, port: int, workers: int | None, threads: int,
-        behind_proxy: bool = False) -> None:
+        behind_proxy: bool = False, host_names: tuple[str, ...] = ()) -> None:
     from gunicorn.app.base import BaseApplication
 
     from web.app import create_app
@@ -50,7 +50,9 @@ def run(home: Path, host: str, port: int, workers: int | None, threads: int,
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app({"KB_HOME": home, "TRUST_PROXY": behind_proxy})
+            # The Host header names the site in feed links and export URLs: only these.
+            return create_app({"KB_HOME": home, "TRUST_PROXY": behind_proxy,
+                               "TRUSTED_HOSTS": list(host_names) or None})
 
     Server().run()
 
@@ -85,6 +87,10 @@ def server_options(function):
         click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True),
         click.option("--behind-proxy", is_flag=True, help="Trust the X-Forwarded-For/-Proto/"
                      "-Host headers of a reverse proxy (for HTTPS there: secure cookies)."),
+        click.option("--host-name", "host_names", multiple=True, metavar="NAME",
+                     help="A name the site is reached by (kb.example.org); requests for any "
+                     "other Host answer 400, so links in feeds and exports name this site "
+                     "[default: any]. Repeat for more."),
         click.option("--workers", type=click.IntRange(1, 64), default=None,
                      help="Worker processes [default: one per core]."),
         click.option("--threads", type=click.IntRange(1, 64), default=THREADS_PER_WORKER,
@@ -98,8 +104,8 @@ def server_options(function):
 @click.command()
 @server_options
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: int | None,
-          threads: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool,
+          host_names: tuple[str, ...], workers: int | None, threads: int) -> None:
     """Serve the web app: search, sheet pages, comparison, analysis, JSON API, staff pages."""
     from kb.core.errors import KbError
     from kb.service.knowledge_base import KnowledgeBase
@@ -111,7 +117,7 @@ def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers:
             kb.vector_upkeep.written()        # vectors an interrupted catch-up left to make
     except KbError as exc:                    # before any worker starts: one message
         raise click.ClickException(exc.message) from exc
-    run(ctx.obj["home"], host, port, workers, threads, behind_proxy)
+    run(ctx.obj["home"], host, port, workers, threads, behind_proxy, host_names)
 
 
 def _bring_index_up_to_date(kb: Any) -> None:
@@ -125,8 +131,8 @@ def _bring_index_up_to_date(kb: Any) -> None:
 @click.command()
 @server_options
 @click.pass_context
-def demo(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: int | None,
-         threads: int) -> None:
+def demo(ctx: click.Context, host: str, port: int, behind_proxy: bool,
+         host_names: tuple[str, ...], workers: int | None, threads: int) -> None:
     """Build a demo knowledge base from the project's sample sheets and serve it.
 
     The demo lives in ./kb-demo unless --home is given; running it again reuses it.
@@ -147,4 +153,4 @@ def demo(ctx: click.Context, host: str, port: int, behind_proxy: bool, workers: 
             report = import_paths(kb, [folder])
             kb.vector_upkeep.catch_up()
     click.echo(f"Demo knowledge base in {home}: {report.summary()}")
-    run(home, host, port, workers, threads, behind_proxy)
+    run(home, host, port, workers, threads, behind_proxy, host_names)

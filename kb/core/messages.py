@@ -158,6 +158,10 @@ MESSAGES: dict[str, str] = {
                       "first, or submit the original Word file."),
     "word-damaged": N_("%(name)s is damaged and cannot be read as a Word document (%(reason)s); "
                        "open it in Word, save it again as .docx and resubmit."),
+    "odt-damaged": N_("%(name)s is damaged and cannot be read as an OpenDocument text (%(reason)s); "
+                      "save it again in LibreOffice, or as .docx or PDF, and submit it again."),
+    "odt-entities": N_("%(name)s declares XML entities, which no office suite writes; save it "
+                       "again in LibreOffice, or as .docx or PDF, and submit it again."),
     "word-damaged-zip": N_("%(name)s is a damaged zip archive; save the document again from "
                            "Word and submit it again."),
     "word-no-main-part": N_("%(name)s is a Word package whose main document part is missing; "

@@ -40,3 +40,25 @@ def test_a_public_original_is_asked_again_each_time(client, corpus):
     with client.get(f"/sheets/{corpus.demo_id('demo01')}/original") as response:
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-cache"
+
+
+@pytest.fixture
+def named_site(corpus):
+    application = create_app({"KB_HOME": corpus.home, "TESTING": True,
+                              "TRUSTED_HOSTS": ["kb.example"]})
+    yield application.test_client()
+    application.extensions["knowledge_base"].close()
+
+
+@pytest.mark.parametrize("path", ["/feed.atom", "/export.csv", "/export.json", "/"])
+def test_a_foreign_host_header_names_no_link(named_site, path):
+    assert named_site.get(path, headers={"Host": "evil.example"}).status_code == 400
+    good = named_site.get(path, headers={"Host": "kb.example"})
+    assert good.status_code == 200
+    assert "//evil.example/" not in good.get_data(as_text=True)    # a sheet names it as text
+
+
+def test_feed_and_export_links_name_the_configured_site(named_site):
+    feed = named_site.get("/feed.atom", headers={"Host": "kb.example"}).get_data(as_text=True)
+    rows = named_site.get("/export.csv", headers={"Host": "kb.example"}).get_data(as_text=True)
+    assert "http://kb.example/sheets/" in feed and "http://kb.example/sheets/" in rows
