@@ -74,7 +74,7 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
 
 
 def sniff_format(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Return "pdf" or "docx" from the content; raise an ImportFailure for anything else."""
+    """Return "pdf", "docx" or "odt" from the content; raise an ImportFailure for anything else."""
     return sniff(data, name, limits)[0]
 
 
@@ -84,7 +84,8 @@ def sniff(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS
     if not data:
         raise UnreadableFile(say("file-empty", name=name))
     if data.startswith(ZIP_MAGICS):
-        return "docx", _inspect_zip(data, name, limits)
+        package = _inspect_zip(data, name, limits)
+        return ("odt", None) if package is OPENDOCUMENT_TEXT else ("docx", package)
     if data.startswith(CFB_MAGIC):
         raise _cfb_error(data, name)
     if PDF_MAGIC in data[:PDF_HEADER_WINDOW]:
@@ -103,6 +104,8 @@ def docx_package(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS,
     """
     if package is None:
         package = _inspect_zip(data, name, limits)
+    if package is OPENDOCUMENT_TEXT:
+        raise _opendocument_error(ODF_TEXT_MIMETYPE, name)
     if package.content_type == WORD_DOCUMENT_TYPE and package.related:
         return data
     out = io.BytesIO()
@@ -133,6 +136,10 @@ class WordPackage:
     rels: etree._Element | None
 
 
+# What _inspect_zip finds for an OpenDocument text: not a Word package, read by its own reader.
+OPENDOCUMENT_TEXT = WordPackage("content.xml", ODF_TEXT_MIMETYPE.decode(), False, None, None)
+
+
 def _inspect_zip(data: bytes, name: str, limits: Limits) -> WordPackage:
     """Check a zip's structure and sizes, and find its Word main part, without inflating it."""
     damaged = say("zip-damaged-word", name=name)
@@ -147,7 +154,10 @@ def _inspect_zip(data: bytes, name: str, limits: Limits) -> WordPackage:
         _check_names(archive, infos, name, damaged)
         names = {info.filename for info in infos}
         if "mimetype" in names:
-            raise _opendocument_error(_read_part(archive, "mimetype", name, damaged), name)
+            mimetype = _read_part(archive, "mimetype", name, damaged)
+            if mimetype.strip() == ODF_TEXT_MIMETYPE:
+                return OPENDOCUMENT_TEXT  # sizes checked above; importers.odt_reader reads it
+            raise _opendocument_error(mimetype, name)
         content_types = _parse_part(archive, "[Content_Types].xml", names, name, damaged)
         rels = _parse_part(archive, "_rels/.rels", names, name, damaged)
         main, related = _main_part(rels, content_types, names, name)

@@ -13,6 +13,7 @@ from importers import guard
 from importers.blocks import Document
 from importers.extract import extract_record
 from importers.limits import DEFAULT_LIMITS, Limits
+from importers.odt_reader import read_odt
 from importers.pdf_reader import read_pdf
 from importers.word_reader import read_docx
 from kb.core.errors import ImportFailure, InvalidRecord, TooLarge, UnreadableFile
@@ -60,8 +61,11 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
     if len(data) > limits.max_bytes:
         raise TooLarge(_too_large(name, len(data), limits))
     fmt, package = guard.sniff(data, name, limits)
-    return (read_pdf(data, name, limits) if fmt == "pdf"
-            else read_docx(data, name, limits, package))
+    if fmt == "pdf":
+        return read_pdf(data, name, limits)
+    if fmt == "odt":
+        return read_odt(data, name, limits)
+    return read_docx(data, name, limits, package)
 
 
 def record_of(document: Document, data: bytes, filename: str) -> tuple[Record, list[Message]]:

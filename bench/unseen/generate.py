@@ -2,7 +2,7 @@
 
 Content: 28 sheets of the judged collection (bench/relevance/sheets, four per language) and
 four written here in Polish and Swedish (polish_swedish.json). Each sheet is rendered in two
-of eight layout families, none of them one of the seven layouts of ../shared/samples or of
+of nine layout families, none of them one of the seven layouts of ../shared/samples or of
 tests/samples, with more than one tool:
 
     pdf-canvas-plain    reportlab canvas, one font and size: headings are plain lines,
@@ -18,6 +18,8 @@ tests/samples, with more than one tool:
                         of contents, metadata as a key | value table at the end
     pdf-factsheet       fpdf2: a coloured title band, a key facts box of two columns of
                         "Label value" cells, headings in a larger non-bold size
+    odt-writer          odfdo (OpenDocument text, as LibreOffice writes): outline headings
+                        with other words, facts as a key | value table after the title
 
 Section headings use other words than the samples (Background, Aims, What we did, Costs,
 Outcomes ... and their equivalents), differently in each family. Beside each file, in
@@ -221,7 +223,7 @@ WORDS = {
 META = ("city", "country", "organisation", "themes", "period", "partners", "target_groups",
         "contact")
 FAMILIES = ("pdf-canvas-plain", "pdf-fpdf-sidebar", "pdf-form-questions", "pdf-raw-colon",
-            "docx-gdocs", "docx-form-table", "docx-end-table", "pdf-factsheet")
+            "docx-gdocs", "docx-form-table", "docx-end-table", "pdf-factsheet", "odt-writer")
 
 
 # ---------------------------------------------------------------------------- content
@@ -555,6 +557,37 @@ def docx_end_table(sheet: dict, variant: int) -> bytes:
     return _save(document)
 
 
+def odt_writer(sheet: dict, variant: int) -> bytes:
+    """OpenDocument text: Title, a facts table, outline headings, lists for bullet items."""
+    from odfdo import Document as OdfDocument, Header, List, Paragraph as OdfParagraph, Table
+
+    words = WORDS[sheet["language"]]
+    document = OdfDocument("text")
+    document.body.clear()
+    document.body.append(OdfParagraph(sheet["title"], style="Title"))
+    facts = list(meta_values(sheet).items())
+    table = Table("Facts", width=2, height=len(facts))
+    for row, (key, value) in enumerate(facts):
+        table.set_value((0, row), words[key])
+        table.set_value((1, row), value)
+    document.body.append(table)
+    for key in SECTIONS:
+        document.body.append(Header(1, heading(sheet, key, variant + 1)))
+        items: list[str] = []
+        for kind, text in paragraphs(sheet["sections"][key]) + [("end", "")]:
+            if kind == "li":
+                items.append(text)
+                continue
+            if items:
+                document.body.append(List(items))
+                items = []
+            if kind == "p":
+                document.body.append(OdfParagraph(text))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 # ---------------------------------------------------------------------------- helpers
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -585,6 +618,7 @@ RENDERERS = {
     "docx-form-table": (docx_form_table, ".docx"),
     "docx-end-table": (docx_end_table, ".docx"),
     "pdf-factsheet": (pdf_factsheet, ".pdf"),
+    "odt-writer": (odt_writer, ".odt"),
 }
 
 
@@ -597,7 +631,7 @@ def render(out: Path) -> int:
     count = 0
     for index, (stem, sheet) in enumerate(load()):
         # Each sheet in two families, four apart, so every language meets several families.
-        for family in (FAMILIES[index % 8], FAMILIES[(index + 4) % 8]):
+        for family in (FAMILIES[index % len(FAMILIES)], FAMILIES[(index + 4) % len(FAMILIES)]):
             function, suffix = RENDERERS[family]
             name = f"{stem}--{family}"
             (corpus / f"{name}{suffix}").write_bytes(function(sheet, index))

@@ -118,9 +118,10 @@ def random_bytes() -> bytes:
 @pytest.mark.parametrize("name, data, error, phrase", [
     ("empty.pdf", b"", UnreadableFile, "empty"),
     ("truncated.docx", docx_bytes()[:300], UnreadableFile, "damaged or incomplete zip"),
-    ("sheet.odt", make_zip({"mimetype": b"application/vnd.oasis.opendocument.text",
+    # An .odt is read (tests/importers/test_odt.py); other OpenDocument files are not sheets.
+    ("sheet.ods", make_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
                             "content.xml": b"<office:document-content/>"},
-                           zipfile.ZIP_STORED), UnsupportedFormat, ".odt"),
+                           zipfile.ZIP_STORED), UnsupportedFormat, "OpenDocument file"),
     ("budget.docx", make_zip({
         "[Content_Types].xml": content_types({"xl/workbook.xml": XLSX_TYPE}),
         "_rels/.rels": package_rels("xl/workbook.xml"),
