@@ -136,6 +136,8 @@ def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, worke
             "go on (files already imported are skipped, and the index catches up).") from None
     if not report.files and not report.ignored:
         progress.finish()
+        if report_path:  # an empty zip still gets its (empty) report: a script reads it
+            report.write(Path(report_path))
         raise click.ClickException("No PDF, Word or zip files found in the given paths.")
     _finish_import(report, report_path, progress)
 
