@@ -60,7 +60,16 @@ def _kinds(budgets: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def describe(search: SearchRequest) -> str:
-    """The search in words: “youth”; Themes: Nightlife, Sport and social integration; ..."""
+    """The search in a sentence: For the current search: “youth”; Themes: Nightlife; ..."""
+    words = search_words(search)
+    if not words:
+        return _("For all published sheets.")
+    return _("For the current search: %(description)s.", description=words)
+
+
+def search_words(search: SearchRequest) -> str:
+    """The search in words: “youth”; Themes: Nightlife, Sport and social integration; ...
+    (empty for all sheets)."""
     parts = [_("“%(query)s”", query=search.q)] if search.q else []
     for facet, values in search.selections.items():
         labels = sorted(i18n.facet_label(facet, value) for value in values)
@@ -71,9 +80,7 @@ def describe(search: SearchRequest) -> str:
               "year_from": _("Starting in %(year)s or later", year=search.year_from),
               "year_to": _("Starting in %(year)s or earlier", year=search.year_to)}
     parts.extend(text for name, text in ranges.items() if getattr(search, name) is not None)
-    if not parts:
-        return _("For all published sheets.")
-    return _("For the current search: %(description)s.", description="; ".join(parts))
+    return "; ".join(parts)
 
 
 def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:

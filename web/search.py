@@ -13,6 +13,7 @@ from kb.core.search_args import MAX_QUERY_LENGTH, SORTS, SearchRequest
 from kb.core.facets import FACETS
 from kb.core.text import fold
 from web import i18n, sheets
+from web.analysis import search_words
 from web.knowledge import knowledge_base
 from web.templating import search_url
 from kb.core.errors import BadParameter
@@ -119,8 +120,13 @@ def feed() -> Response:
     search = search_request(request.args)
     search.sort = "added"
     items = list(islice(knowledge_base().rows(search), FEED_SIZE))
-    body = render_template("feed.xml", items=items, updated=max(
+    body = render_template("feed.xml", items=items, searched=search_words(search),
+                           updated=max(
         (item.updated for item in items), default="1970-01-01T00:00:00+00:00"),
         self_url=request.url, page_url=url_for("search.page", _external=True,
                                                **request.args.to_dict(flat=False)))
-    return Response(body, mimetype="application/atom+xml")
+    # A browser shows an Atom type as raw text; as XML it applies the feed's stylesheet (a
+    # readable page). Feed readers ask for Atom, or for anything, and get it.
+    wanted = request.accept_mimetypes.best_match(("application/atom+xml", "text/html"))
+    return Response(body, mimetype="application/xml" if wanted == "text/html"
+                    else "application/atom+xml")

@@ -153,6 +153,9 @@ MESSAGES: dict[str, str] = {
                              "practice sheet is a few pages, split the document."),
     "pdf-damaged": N_("%(name)s is damaged and cannot be read as a PDF (%(reason)s); export it "
                       "again from the original document."),
+    "pdf-too-many-fields": N_("%(name)s is a form with %(count)s fields, over the limit of "
+                              "%(limit)s for a practice sheet; submit the filled sheet as a PDF "
+                              "printed from the form, or as .docx."),
     "pdf-no-pages": N_("%(name)s has no pages; export it again from the original document."),
     "pdf-scanned": N_("%(name)s has no text layer (it seems to be scanned); run OCR on it "
                       "first, or submit the original Word file."),

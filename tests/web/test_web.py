@@ -1265,3 +1265,26 @@ def test_two_apps_on_two_homes_see_their_own_sheets(make_budget, make_sheet, tmp
     finally:
         for application in apps.values():
             close_app(application)
+
+
+def test_each_feed_is_named_after_its_search_and_reads_in_a_browser(client):
+    titles = {}
+    for params in ([], [("q", "youth")], [("country", "GB")], [("q", "youth"), ("country", "GB")]):
+        root, _ = feed_entries(client, params)
+        titles[urlencode(params)] = root.findtext("a:title", namespaces=ATOM)
+        assert root.findtext("a:subtitle", namespaces=ATOM)
+    assert len(set(titles.values())) == 4, titles
+    assert "youth" in titles["q=youth"] and "United Kingdom" in titles["country=GB"]
+    body = client.get("/feed.atom").get_data(as_text=True)
+    assert '<?xml-stylesheet type="text/xsl" href="/static/feed.xsl"?>' in body
+    # A browser (asking for HTML) gets it as XML, which it shows through the stylesheet.
+    browsing = client.get("/feed.atom", headers={"Accept": "text/html,application/xml;q=0.9"})
+    assert browsing.mimetype == "application/xml"
+    with client.get("/static/feed.xsl") as response:
+        assert response.status_code == 200
+
+
+def test_an_empty_result_lists_no_empty_facets_and_pages_link_the_staff_sign_in(client):
+    doc = page(client, "/", [("q", "zzqxwv")])
+    assert not doc.xpath("//fieldset[contains(@class, 'facet')]")
+    assert doc.xpath("//footer//a[@href='/staff/sign-in']")

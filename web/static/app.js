@@ -8,6 +8,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     sheetActions();
     keepPicks();
+    slashToSearch();
     var form = document.getElementById("search");
     if (!form) return;
     var filters = form.querySelector(".filters");
@@ -71,6 +72,20 @@
   function withPicks(url, picks) {
     url.searchParams.delete("pick");
     picks.forEach(function (id) { url.searchParams.append("pick", id); });
+  }
+
+  // "/" anywhere but in a field goes to the search box, as on many search sites.
+  function slashToSearch() {
+    var box = document.getElementById("q");
+    if (!box) return;
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      if (event.key !== "/" || typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      event.preventDefault();
+      box.focus();
+      box.select();
+    });
   }
 
   // A sheet's Print and Share buttons: share through the system's dialog where there is one,
