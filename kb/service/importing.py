@@ -13,7 +13,6 @@ import errno
 import queue
 import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from kb.core.record import load_draft
 from kb.service import versions
 from kb.service.archive import sha256_of
 from kb.service.knowledge_base import KnowledgeBase
+from kb.service.leftovers import work_folder
 from kb.service.store import FileRow, StoredRecord, content_hash, now
 
 INDEX_EVERY = 200
@@ -71,9 +71,7 @@ def import_paths(kb: KnowledgeBase, paths: Iterable[str | Path],
                  on_file: Callable[[FileOutcome], None] | None = None) -> ImportReport:
     """Import every sheet found under `paths`; `on_total` hears the file count, `on_file` each outcome."""
     report = ImportReport(dry_run=options.dry_run)
-    scratch = kb.home / "tmp"
-    scratch.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix="import-") as workdir:
+    with work_folder(kb.home, "import-") as workdir:
         collection = collect(paths, Path(workdir) / "extracted", options.limits)
         report.ignored = collection.ignored
         if on_total:
@@ -355,9 +353,7 @@ def reimport(kb: KnowledgeBase, record_ids: list[str] | None = None,
     items = ([kb.get(rid) for rid in record_ids] if record_ids
              else list(kb.store.records()))
     session = _Session(kb, options, report, on_file)
-    scratch = kb.home / "tmp"
-    scratch.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix="reimport-") as workdir:
+    with work_folder(kb.home, "reimport-") as workdir:
         todo: list[tuple[StoredRecord, Path]] = []
         for number, item in enumerate(items):
             name = (item.record.get("source") or {}).get("filename") or item.id

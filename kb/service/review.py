@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from importers.limits import DEFAULT_LIMITS, Limits
 from importers.parse import IMPORTER_VERSION, ParseResult, read_document, read_file, record_of
 from kb.core.errors import ImportFailure, InvalidRecord, KbError, NoOriginal
 from kb.core.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
+from kb.service.leftovers import work_folder
 from kb.service.store import StoredRecord, content_hash
 
 if TYPE_CHECKING:       # workers import this module to parse: they need no index
@@ -206,9 +206,7 @@ def reparse(kb: KnowledgeBase, items: list[StoredRecord], limits: Limits = DEFAU
     """Run the current importers on each record's archived original, in worker processes
     (those `cache` has read already are not read again); nothing is stored. One Reparse per
     item, in order."""
-    scratch = kb.home / "tmp"
-    scratch.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix="review-") as workdir:
+    with work_folder(kb.home, "review-") as workdir:
         todo: list[Path] = []
         missing: dict[int, Reparse] = {}
         known: dict[int, SourceResult] = {}
