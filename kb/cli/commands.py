@@ -20,7 +20,13 @@ from kb.core.search_args import MAX_LIMIT, SORTS, SearchRequest
 from kb.core.errors import BadParameter, KbError
 from kb.core.facets import FACET_NAMES, FACET_OF_PARAM, FACETS
 from kb.core.search_args import RANGE_ARGS, load_search_args
+from kb.service import leftovers
 from kb.service.knowledge_base import KnowledgeBase
+
+
+# Commands that only read: they never make a home (a write such as import may).
+READ_ONLY = frozenset({"search", "show", "similar", "stats", "check", "export", "user_list",
+                       "audit"})
 
 
 def kb_command(function: Callable) -> Callable:
@@ -28,6 +34,12 @@ def kb_command(function: Callable) -> Callable:
     @functools.wraps(function)
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        home = Path(ctx.obj["home"])
+        if function.__name__ in READ_ONLY and not home.exists():
+            # A mistyped --home would otherwise be created, empty, and searched.
+            raise click.ClickException(
+                f"There is no knowledge base at {home}: check --home (or KB_HOME); "
+                "`kb import` or `kb load` makes a new one.")
         try:
             # Vectors follow a command's writes in a process of their own (kb.service.vectors).
             with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
@@ -413,10 +425,18 @@ def check(kb: KnowledgeBase, repair: bool, as_json: bool) -> None:
     """Compare the index with the store; exit status 1 when they differ."""
     report = kb.check(repair=repair)
     after = kb.check() if repair else report
+    found = leftovers.leftovers(kb.home)
+    if repair:
+        leftovers.remove(found)
     if as_json:
-        echo_json({"before": report.as_json(), "after": after.as_json()} if repair
+        echo_json({"before": report.as_json(), "after": after.as_json(),
+                   "leftovers_removed": [str(path) for path in found]} if repair
                   else report.as_json())
     else:
+        if found:
+            click.echo(f"{'Removed' if repair else 'Found'} {len(found)} leftover(s) of killed "
+                       f"runs (scratch folders, partial archive writes)"
+                       + ("." if repair else "; `kb check --repair` removes them."))
         for label, ids in (("missing from the index", report.missing),
                            ("in the index but not the store", report.extra),
                            ("indexed from an older version", report.stale),

@@ -81,3 +81,13 @@ def test_kb_stats_json_counts(invoke, populate, kb, home, clock):
     assert data["budget"]["total"] == 120000.0 + 58500.0 + 1260000.0
     countries = {bucket["value"]: bucket["count"] for bucket in data["facets"]["country"]}
     assert countries == {"BE": 1, "ES": 1, "FR": 1}
+
+
+@pytest.mark.parametrize("command", [["search", "x"], ["stats"], ["export"], ["check"],
+                                     ["show", "x"], ["user", "list"], ["audit"]])
+def test_a_read_command_on_a_mistyped_home_makes_no_home(invoke, tmp_path, command):
+    typo = tmp_path / "kb-dtaa"
+    result = invoke(typo, *command)
+    assert result.exit_code == 1
+    assert "There is no knowledge base at" in result.output and "--home" in result.output
+    assert not typo.exists()
