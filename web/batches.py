@@ -13,7 +13,9 @@ bulk import as `kb import`; each batch has a page with its progress, then its re
 from __future__ import annotations
 
 import io
+import re
 import shutil
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -22,7 +24,6 @@ from flask import (Blueprint, Response, current_app, jsonify, redirect, render_t
                    request, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 
 from importers.limits import MB
 from importers.report import OUTCOMES, FileOutcome, ImportReport
@@ -42,6 +43,9 @@ RECENT = 30
 # Seconds between two looks at a running batch (the page's refresh, the script's polling).
 POLL_SECONDS = 3
 ACCEPT = ".pdf,.docx,.zip"
+# A saved upload's name on disk: most file systems take 255 bytes; the rest is the folder's.
+MAX_NAME_BYTES = 200
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 OUTCOME_LABELS = {
     "imported": _l("imported"),
     "updated": _l("updated"),
@@ -217,14 +221,18 @@ def _given_name(filename: str) -> str:
 
 
 def _safe_name(name: str) -> str:
-    """A name safe on disk that keeps the file's extension (the importer reads it)."""
-    suffix = PurePosixPath(name).suffix.lower()
+    """A name safe on disk that keeps the file's extension (the importer reads it) and its
+    letters in any script (the record names its file by it, as `kb import` does): separators,
+    control and reserved characters become "_", and a name too long for a file system is cut
+    (a 3,000-character name is no storage failure)."""
+    name = unicodedata.normalize("NFC", name)
+    suffix = PurePosixPath(name).suffix
     suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ""
-    safe = secure_filename(name)
-    if not safe or PurePosixPath(safe).suffix.lower() != suffix or safe.startswith("."):
-        stem = secure_filename(PurePosixPath(name).stem) or "upload"
-        safe = stem + suffix
-    return safe
+    stem = name[:-len(suffix)] if suffix else name
+    stem = _UNSAFE.sub("_", stem).strip(" .") or "upload"
+    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
 
 
 def _load(batch_id: str) -> tuple[Batch, ImportReport | None]:

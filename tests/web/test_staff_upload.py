@@ -434,10 +434,32 @@ def test_an_upload_over_the_size_limit_gets_a_clear_page(upload, sign_in, token,
 
 @pytest.mark.parametrize("sent, name, saved", [
     ("C:\\Users\\eva\\Desktop\\ghent.docx", "ghent.docx", "ghent.docx"),   # old browsers
-    ("Сводка безопасности.docx", "Сводка безопасности.docx", "upload.docx"),
+    # Letters of any script are kept on disk, so the record names the file as sent.
+    ("Сводка безопасности.docx", "Сводка безопасности.docx", "Сводка безопасности.docx"),
+    ("Sécurité urbaine – Montréal.docx", "Sécurité urbaine – Montréal.docx",
+     "Sécurité urbaine – Montréal.docx"),
+    ("名前.docx", "名前.docx", "名前.docx"),
+    ("a:b*c?.pdf", "a:b*c?.pdf", "a_b_c_.pdf"),
     ("..", "..", "upload"),
+    (".hidden.pdf", ".hidden.pdf", "hidden.pdf"),
     ("report.PDF", "report.PDF", "report.PDF"),
 ])
 def test_names_as_given_and_as_saved(sent, name, saved):
     assert _given_name(sent) == name
     assert _safe_name(name) == saved
+
+
+@pytest.mark.parametrize("name", ["Sécurité urbaine – Montréal.docx", "名前.docx",
+                                  "n" * 3000 + ".docx"])
+def test_an_uploaded_file_keeps_its_name_in_the_record(upload, client, home, name):
+    response = upload(client, [(sample("demo02"), name)])
+    assert response.status_code in (200, 202, 302, 303), response.status_code
+    batch = wait(client, batch_id_of(response))
+    [item] = batch["files"]
+    assert item["outcome"] == "imported"
+    with KnowledgeBase(home) as kb:
+        saved = kb.get(item["record_id"]).record["source"]["filename"]
+    if len(name) < 100:
+        assert saved == name
+    else:                   # cut to what a file system takes, the extension kept
+        assert saved.startswith("nnnn") and saved.endswith(".docx")
