@@ -25,8 +25,10 @@ from kb.core.errors import KbError
 
 # The parts of a sheet that say what it is about; evaluation and budget add little meaning.
 VECTOR_FIELDS = ("objectives", "context", "activities")
-# Characters of a sheet given to the model: a sheet's first pages say what it is about.
-VECTOR_CHARS = 6000
+# Characters of a sheet given to the model: its title, objectives and the start of its context
+# say what it is about. The cost grows with the text; the quality did not (bench/relevance:
+# the same nDCG@10 of the vectors alone from 800 to 6,000 characters).
+VECTOR_CHARS = 2000
 BUSY_MS = 30_000
 
 _SCHEMA = """
