@@ -29,6 +29,7 @@ class _Sheet:
 
     def __init__(self) -> None:
         self.title: str | None = None
+        self.title_guessed = False  # taken from the first line, not a style or a label
         self.meta: dict[str, list[str]] = {}
         self.sections: dict[str, list[str]] = {}
         self.extras: dict[str, list[str]] = {}
@@ -50,7 +51,10 @@ class _Sheet:
                 self.append(value)
             return
         if key == "title":
-            self.title = self.title or clean(value) or None
+            # A labelled title beats a first line taken as the title ("Application form").
+            if clean(value) and (self.title is None or self.title_guessed):
+                self.title = clean(value)
+                self.title_guessed = False
             self.current = None
             return
         place = "section" if key in SECTIONS else "meta"
@@ -158,6 +162,7 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
                                  and not sheet.preamble and _title_like(block, text)):
         if sheet.title is None:
             sheet.title = text
+            sheet.title_guessed = block.kind != "title"
             return
     found = label_rank(text)
     if found is not None and (len(text) <= 40 or _is_heading(block, body_size)):

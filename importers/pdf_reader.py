@@ -99,6 +99,7 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         page_pieces = []
         for number, page in enumerate(pages, start=1):
             page_pieces.append(_read_page(page, number))
+        form_rows = _form_rows(reader, name)
     except (FileNotDecryptedError, DependencyError) as exc:
         raise EncryptedFile(say("pdf-encrypted", name=name)) from exc
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError,
@@ -114,6 +115,9 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         blocks.extend(page_blocks)
         page_texts.append("\n".join(b.text if b.kind != "row" else " | ".join(b.cells)
                                     for b in page_blocks))
+    # A fillable form's answers are in its fields, not in the page's text: they follow the
+    # page's text as label | value rows, so the printed questions stay where they are.
+    blocks.extend(form_rows)
     if not any(b.text.strip() or any(b.cells) for b in blocks):
         raise NoTextLayer(say("pdf-scanned", name=name))
     blocks = _merge_across_pages(blocks)
@@ -124,6 +128,32 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         block.cells = [texts.pop(0) for _ in block.cells]
     return Document(blocks=blocks, format="pdf", pages=count,
                     page_texts=resolve_hyphens(page_texts))
+
+
+# A practice sheet's form has a few dozen fields; thousands are a crafted or mistaken file.
+MAX_FORM_FIELDS = 2000
+
+
+def _form_rows(reader: PdfReader, name: str) -> list[Block]:
+    """The filled text fields of an AcroForm as rows: (its tooltip or name | its value)."""
+    root = reader.trailer["/Root"]
+    form = root.get("/AcroForm")
+    if form is None:
+        return []
+    form = form.get_object()
+    fields = form.get("/Fields") or []
+    if len(fields) > MAX_FORM_FIELDS:
+        raise TooLarge(say("pdf-too-many-fields", name=name, count=len(fields),
+                           limit=MAX_FORM_FIELDS))
+    rows = []
+    for field_name, field_ in (reader.get_fields() or {}).items():
+        value = field_.get("/V")
+        if field_.get("/FT") != "/Tx" or not isinstance(value, str) or not value.strip():
+            continue
+        label = str(field_.get("/TU") or field_name.rsplit(".", 1)[-1]).replace("_", " ")
+        text = value.replace("\r", "\n").strip()
+        rows.append(Block("row", f"{label} | {text}", cells=[label.strip(), text]))
+    return rows
 
 
 def _opens_without_password(reader: PdfReader) -> bool:
