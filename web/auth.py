@@ -72,6 +72,12 @@ def end_session(users: Users) -> None:
     session.clear()
 
 
+def load_user() -> None:
+    """Before each request: who is signed in, looked up once while the knowledge base is free
+    (a view may render a page while it holds the knowledge base's lock)."""
+    current_user()
+
+
 def current_user() -> str | None:
     """The signed-in staff name, or None (also when the session was ended by signing out,
     has expired, or the account was removed since)."""

@@ -281,3 +281,12 @@ def test_audit_actions_are_checked(home):
     with KnowledgeBase(home) as kb:
         with pytest.raises(ValueError):
             AuditLog(kb.store).record("alice", "teleport")
+
+
+def test_a_wrong_password_while_signed_in_answers(sign_in, token, client):
+    # The sign-in page renders while the knowledge base is locked: who is signed in must be
+    # known before, or the page would wait for the lock forever.
+    sign_in(client)
+    response = client.post("/staff/sign-in", data={
+        "name": "alice", "password": "not the password", "csrf_token": token(client, "/staff/")})
+    assert response.status_code == 401
