@@ -75,35 +75,51 @@ def label_key(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> list[tuple[str, tuple[str, ...], bool]]:
-    """(key, folded words, last word whole) for every cue."""
-    cues = []
+def _cues() -> tuple[dict[str, list[tuple[str, tuple[str, ...], bool]]], list]:
+    """(key, folded words, last word whole) for every cue, by the first three letters of its
+    first word (cues whose first word is shorter apart), in the vocabulary's key order."""
+    by_start: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
+    short = []
     for key, entry in _vocabulary()["keys"].items():
         for cue in _words(entry.get("cues", {})):
-            cues.append((key, tuple(fold(cue).split()), cue.endswith(" ")))
-    return cues
+            words = tuple(fold(cue).split())
+            item = (key, words, cue.endswith(" "))
+            if len(words[0]) >= 3:
+                by_start.setdefault(words[0][:3], []).append(item)
+            else:
+                short.append(item)
+    return by_start, short
 
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def _matches(words: list[str], i: int, cue: tuple[str, ...], whole: bool) -> bool:
+    n = len(cue)
+    if i + n > len(words):
+        return False
+    if any(words[i + k] != cue[k] for k in range(n - 1)):
+        return False
+    return words[i + n - 1] == cue[-1] if whole else words[i + n - 1].startswith(cue[-1])
 
 
 def cue_key(text: str, among: tuple[str, ...] | None = None) -> str | None:
     """The field or section a question or prompt asks about ("Who were the partners?"):
     the key (of `among`, default all) whose cue comes first in it."""
     words = [w.replace("’", "'") for w in _WORD.findall(fold(text))]
-    best: tuple[int, str] | None = None
-    for key, cue, whole in _cues():
-        if among is not None and key not in among:
-            continue
-        n = len(cue)
-        for i in range(len(words) - n + 1):
-            if best is not None and i >= best[0]:
-                break
-            if all(words[i + k] == cue[k] for k in range(n - 1)) and (
-                    words[i + n - 1] == cue[-1] if whole else words[i + n - 1].startswith(cue[-1])):
-                best = (i, key)
-                break
-    return best[1] if best else None
+    by_start, short = _cues()
+    order = _key_order()
+    for i, word in enumerate(words):
+        found = [key for key, cue, whole in by_start.get(word[:3], []) + short
+                 if (among is None or key in among) and _matches(words, i, cue, whole)]
+        if found:
+            return min(found, key=order.index)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _key_order() -> list[str]:
+    return list(_vocabulary()["keys"])
 
 
 @lru_cache(maxsize=1)
