@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from whoosh import fields
 from whoosh import query as wq
 from whoosh.qparser import (
     AndGroup,
@@ -309,7 +310,11 @@ def _parser(schema) -> MultifieldParser:
 
 
 def _new_parser(schema) -> MultifieldParser:
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
+    # The parser knows only the fields a query may search: any other name ("facets:",
+    # "stamp:", "id:") is text to it, whatever the way it reaches the parser.
+    searched = fields.Schema(**{name: schema[name] for name in schema.names()
+                                if name in SEARCHED_FIELDS})
+    parser = MultifieldParser(list(TEXT_FIELDS), searched, group=AndGroup)
     # Ranges and wildcards expand to every term they span (seconds over all text fields).
     parser.remove_plugin_class(WildcardPlugin)
     parser.remove_plugin_class(RangePlugin)

@@ -38,7 +38,7 @@ def test_no_query_expands_to_a_range_wildcard_or_fuzzy_term(text):
         assert all(issubclass(kind, BOUNDED) for kind in kinds), kinds
 
 
-@pytest.mark.parametrize("text", ["stamp:x", "id:abc", "facets:x", "text_en:word",
+@pytest.mark.parametrize("text", ["stamp:x", "id:abc", "facets:x", "text_en:word", "CITY::facets:0",
                                   'theme:"a b"', 'concepts:"x y"', 'language:"en fr"'])
 def test_only_the_documented_fields_are_searched(text):
     parsed = parse(text, make_schema())
