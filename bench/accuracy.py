@@ -24,6 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SAMPLES = REPO.parent / "shared" / "samples"
 TARGET = 0.97
+# Sheets in layouts and wordings the importer was not written for (issue 13).
+UNSEEN_TARGET = 0.95
 SECTIONS = ("context", "objectives", "activities", "evaluation")
 
 
@@ -64,9 +66,10 @@ def main() -> int:
         print("error: no OVERALL line in score.py's output", file=sys.stderr)
         return 2
     accuracy = float(overall.group(1))
+    target = UNSEEN_TARGET if args.corpus else TARGET
     print()
-    print(f"field accuracy: {accuracy:.1%} (target {TARGET:.0%}): "
-          f"{'met' if accuracy >= TARGET else 'NOT met'}")
+    print(f"field accuracy: {accuracy:.1%} (target {target:.0%}): "
+          f"{'met' if accuracy >= target else 'NOT met'}")
     missing = missing_sections(lines, truth_dir)
     if missing:
         print(f"sections found: NO, {len(missing)} empty where the sheet has one: "
