@@ -274,12 +274,15 @@ def _search_text(result: dict[str, Any], request: SearchRequest) -> str:
                      f"(--verbatim searches {request.q!r} as typed)")
     if result["suggestion"]:
         lines.append(f"Did you mean: {result['suggestion']}?")
+    if result.get("nearest"):
+        lines.append("No sheet contains these words: these are the sheets nearest in meaning.")
     for hit in result["hits"]:
         place = ", ".join(filter(None, [hit["city"], hit["country"]]))
         period = f"{hit['start_year'] or '?'}–{hit['end_year'] or ''}" if hit["start_year"] else ""
         budget = f"{hit['budget_eur']:,.0f} EUR" if hit["budget_eur"] is not None else ""
         lines.append("")
-        lines.append(f"{hit['title'] or '(no title yet)'}  [{hit['id']}]")
+        found_by = "  (found by meaning)" if hit.get("by_meaning") else ""
+        lines.append(f"{hit['title'] or '(no title yet)'}  [{hit['id']}]{found_by}")
         lines.append("    " + " · ".join(filter(None, [place, hit["language"], period, budget,
                                                     ", ".join(hit["themes"])])))
         text = snippet_text(hit["snippet"])

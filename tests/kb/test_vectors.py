@@ -15,6 +15,7 @@ import pytest
 from index import embedding
 from index.vectors import VectorStore, vector_text
 from kb.service.knowledge_base import KnowledgeBase
+from tests.index.test_semantic import BEEHIVES
 from tests.samples.records import make_record
 
 KB = [sys.executable, "-m", "kb.cli"]
@@ -129,3 +130,17 @@ def test_kb_import_returns_before_the_vectors_and_the_background_makes_them(tmp_
 def test_kb_vectors_says_when_meaning_is_off(tmp_path):
     done = kb_cli(tmp_path / "kb", "vectors", env={**os.environ, embedding.SETTING: "off"})
     assert done.returncode == 0 and "Semantic retrieval is off" in done.stdout
+
+
+def test_kb_search_says_when_the_hits_are_the_nearest_by_meaning(tmp_path, semantic):
+    env = {**os.environ, embedding.SETTING: embedding.DEFAULT_MODEL}
+    home = tmp_path / "kb"
+    with KnowledgeBase(home, vector_builds="inline") as kb:
+        kb.save(BEEHIVES)
+    done = kb_cli(home, "search", "--verbatim", "pszczoły i miód", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "these are the sheets nearest in meaning" in done.stdout
+    assert "Rooftop beehives tended by young offenders" in done.stdout
+    assert "(found by meaning)" in done.stdout
+    words = kb_cli(home, "search", "beekeeping", env=env)
+    assert "(found by meaning)" not in words.stdout and "nearest" not in words.stdout
