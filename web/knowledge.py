@@ -36,6 +36,9 @@ class SharedKnowledgeBase:
     def __init__(self, home: Path | str):
         self.kb = KnowledgeBase(home)
         self._lock = threading.Lock()
+        # The embedding model takes a second to load: load it now, not in the first search.
+        threading.Thread(target=self.kb.vector_upkeep.embedder, daemon=True,
+                         name="kb-model-load").start()
         # The importers' readings of the originals staff review (kb.service.review).
         self.sources = SourceCache()
 
