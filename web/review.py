@@ -28,8 +28,10 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from importers.limits import DEFAULT_LIMITS
+from kb.core.countries import country_code
 from kb.core.errors import InvalidRecord, NotFound
 from kb.core.languages import LANGUAGES
+from kb.core.money import BASES, budget_basis, read_amount
 from kb.core.record import message_paths, validated
 from kb.core.themes import vocabulary
 from kb.service.audit import AuditLog
@@ -40,6 +42,7 @@ from web.auth import current_user, staff_required
 from web.errors import json_error
 from web.i18n import worded
 from web.knowledge import knowledge_base
+from web.params import decimal_mark
 
 blueprint = Blueprint("review", __name__)
 STAFF_LINK = ("review.queue", _l("Review queue"))
@@ -54,6 +57,7 @@ FIELD_LABELS = {
     "evaluation": _l("Evaluation"), "extra_sections": _l("Other sections"),
     "budget": _l("Budget"), "budget.amount": _l("Budget amount"),
     "budget.currency": _l("Budget currency"), "budget.amount_eur": _l("Budget in EUR"),
+    "budget.basis": _l("What the budget covers"),
     "budget.text": _l("Budget as written"), "budget.funding": _l("Funding"),
     "partners": _l("Partners"), "target_groups": _l("Target groups"),
     "contact": _l("Contact"), "contact.name": _l("Contact name"),
@@ -172,7 +176,7 @@ def _edit_page(item: StoredRecord, values: dict[str, Any],
         summary=[(_error_field(path), field_label(path), text)
                  for path, texts in errors.items() for text in texts],
         conflict=conflict, publishing=publishing, languages=LANGUAGES,
-        themes=list(vocabulary()))
+        themes=list(vocabulary()), bases=BASES)
 
 
 def form_values(record: dict[str, Any]) -> dict[str, Any]:
@@ -188,6 +192,9 @@ def form_values(record: dict[str, Any]) -> dict[str, Any]:
     values["budget_amount"] = _text(budget.get("amount"))
     values["budget_currency"] = budget.get("currency") or ""
     values["budget_text"] = budget.get("text") or ""
+    # Shown only when staff chose it: otherwise the text says what the figure covers.
+    values["budget_basis"] = (budget.get("basis") or "") if budget.get("basis") != \
+        budget_basis(budget.get("text")) else ""
     values["budget_funding"] = "\n".join(budget.get("funding") or [])
     values["contact_name"] = contact.get("name") or ""
     values["contact_email"] = contact.get("email") or ""
@@ -199,8 +206,8 @@ def form_values_from(form: MultiDict) -> dict[str, Any]:
     """What was typed, shown again as it was when the form comes back with errors."""
     values = {name: form.get(name, "") for name in (
         *ONE_LINE, "country", "language", *SECTIONS, *LINE_LISTS, "start_year", "end_year",
-        "budget_amount", "budget_currency", "budget_text", "budget_funding", "contact_name",
-        "contact_email")}
+        "budget_amount", "budget_currency", "budget_basis", "budget_text", "budget_funding",
+        "contact_name", "contact_email")}
     values["themes"] = form.getlist("themes")
     extras = list(zip(form.getlist("extra_heading"), form.getlist("extra_text")))
     values["extras"] = [pair for pair in extras if pair[0].strip() or pair[1].strip()] + [("", "")]
@@ -218,7 +225,9 @@ def record_from_form(form: MultiDict, stored: dict[str, Any], status: str
         if name in ONE_LINE:
             value = " ".join(value.split())
         if name == "country":
-            value = value.upper()
+            # A name in any of the importer's languages ("Portugal", "Allemagne"), or a code;
+            # what is neither stays as typed, for the schema to name the problem.
+            value = country_code(value) or value.upper()
         if value:
             data[name] = value
         elif name not in REQUIRED:
@@ -241,11 +250,15 @@ def record_from_form(form: MultiDict, stored: dict[str, Any], status: str
         elif heading and text:
             extras[heading] = text
     data["extra_sections"] = extras
-    budget = {"amount": form.get("budget_amount", "").strip() or None,
+    typed = form.get("budget_amount", "").strip()
+    # "12,000" or "12 000" as people write amounts; what is not an amount goes on as typed.
+    amount = read_amount(typed, decimal_mark()) if typed else None
+    budget = {"amount": (amount if amount is not None else typed) or None,
               "currency": form.get("budget_currency", "").strip().upper() or None,
               "text": _multiline(form.get("budget_text", "")),
               "funding": _lines(form.get("budget_funding", ""))}
-    data["budget"] = budget if any(budget.values()) else None
+    basis = form.get("budget_basis", "").strip() or None
+    data["budget"] = {**budget, "basis": basis} if any(budget.values()) else None
     contact = {"name": " ".join(form.get("contact_name", "").split()) or None,
                "email": form.get("contact_email", "").strip() or None}
     data["contact"] = contact if any(contact.values()) else None

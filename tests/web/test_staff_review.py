@@ -286,6 +286,34 @@ def test_a_valid_edit_is_saved_searchable_at_once_and_audited(edit, staff, app, 
     assert '"objectives"' in entry.detail and '"budget"' in entry.detail
 
 
+@pytest.mark.parametrize("language, country, amount", [
+    ("en", "Portugal", "12,000"), ("en", "portugal", "12000"), ("fr", "Portugal", "12 000"),
+    ("fr", "PT", "12.000"), ("en", "pt", "12,000.00")])
+def test_the_form_accepts_what_the_importer_accepts(edit, staff, app, language, country, amount):
+    """Country names as the importer reads them and amounts as people write them."""
+    staff.set_cookie("lang", language)
+    item = demo(app, "demo03")
+    response = edit(staff, item, country=country, budget_amount=amount, budget_currency="EUR")
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    after = kb_of(app).store.get(item.id).record
+    assert after["country"] == "PT"
+    assert after["budget"]["amount"] == 12_000 and after["budget"]["amount_eur"] == 12_000
+
+
+def test_staff_can_say_what_a_budget_covers_and_the_form_keeps_it(edit, staff, app):
+    item = demo(app, "demo03")
+    response = edit(staff, item, budget_amount="45000", budget_currency="EUR",
+                    budget_text="45,000 EUR", budget_basis="year")
+    assert response.status_code == 302
+    after = kb_of(app).store.get(item.id)
+    assert after.record["budget"]["basis"] == "year"
+    form = staff.get(f"/staff/sheets/{item.id}/edit").get_data(as_text=True)
+    assert re.search(r'<option value="year" selected>', form)
+    bad = edit(staff, after, budget_amount="45000", budget_currency="EUR", budget_basis="monthly")
+    assert bad.status_code == 422
+    assert 'id="error-budget_basis"' in bad.get_data(as_text=True)
+
+
 def test_saving_a_warned_sheet_unchanged_marks_it_reviewed(edit, staff, app):
     warned, clean = demo(app, "demo03"), demo(app, "demo01")
     assert edit(staff, warned).status_code == 302
