@@ -8,6 +8,11 @@ runs the clients in this process. Three scenarios, each with every --clients cou
     sheet page    GET /sheets/<id>                   HTML
     api search    GET /api/search?q=WORDS&theme=T    JSON
 
+With --attackers N, one more run of the search page with 8 clients while N other clients
+send the expansion bombs of bench/expansion_bombs.py over and over (to /, /api/search,
+/api/facets, /analysis and /feed.atom in turn, each as soon as the last is answered): its p95
+against the 8-client run without them, the target being at most TARGET_ATTACK_RATIO times.
+
 Every measured URL is distinct and requested once, on keep-alive connections (one per
 client); each client first makes --warmup requests that are not counted. A run stops after
 --requests requests or --time-limit seconds, whichever comes first. Any status but 200, or
@@ -43,6 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from expansion_bombs import BOMBS  # noqa: E402
 from search_speed import build, percentile  # noqa: E402
 from synthetic import queries as make_queries  # noqa: E402
 
@@ -50,6 +56,9 @@ HOST = "127.0.0.1"
 SCENARIOS = ("search page", "sheet page", "api search")
 TARGET_P95_MS = 100.0        # faceted search page, one client
 TARGET_PAGES_PER_S = 30.0    # faceted search pages, eight clients
+TARGET_ATTACK_RATIO = 2.0    # 8-client p95 under attack against without
+ATTACKED = "under attack"
+ATTACK_PATHS = ("/", "/api/search", "/api/facets", "/analysis", "/feed.atom")
 REQUEST_TIMEOUT = 30.0       # seconds one request may take before it counts as an error
 SHOWN_ERRORS = 5
 
@@ -306,6 +315,37 @@ def load(port: int, scenario: str, clients: int, paths: list[str], warmup: int,
     return run
 
 
+def attack(port: int, attackers: int, stop: threading.Event) -> tuple[list[threading.Thread],
+                                                                    dict[str, int]]:
+    """`attackers` threads sending the expansion bombs until `stop`; counts their answers."""
+    counts: dict[str, int] = {}
+    lock = threading.Lock()
+    bombs = list(BOMBS.values())
+
+    def attacker(number: int) -> None:
+        conn = HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        sent = number
+        while not stop.is_set():
+            path = ATTACK_PATHS[sent % len(ATTACK_PATHS)] + "?" + urlencode(
+                {"q": bombs[sent % len(bombs)]})
+            sent += attackers
+            try:
+                status, _ = get(conn, path)
+                outcome = str(status)
+            except (OSError, HTTPException) as exc:
+                conn.close()
+                outcome = type(exc).__name__
+            with lock:
+                counts[outcome] = counts.get(outcome, 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=attacker, args=(n,), daemon=True)
+               for n in range(attackers)]
+    for thread in threads:
+        thread.start()
+    return threads, counts
+
+
 # The report
 
 HEADER = (f"{'scenario':<12} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>7} "
@@ -336,6 +376,14 @@ def targets(runs: list[Run]) -> dict[str, Any]:
         f"{rate:.1f} (target >= {TARGET_PAGES_PER_S:.0f}): "
         f"{verdict[out['search_pages_per_s_met']]}" if eight else
         "not measured (--clients without 8)"))
+    attacked = found.get((ATTACKED, 8))
+    if attacked and eight:
+        ratio = attacked["p95_ms"] / eight["p95_ms"]
+        out.update(attacked_p95_ms=attacked["p95_ms"], attack_ratio=ratio,
+                   attack_met=ratio <= TARGET_ATTACK_RATIO)
+        print(f"search page p95 with 8 clients under attack: {attacked['p95_ms']:.1f} ms, "
+              f"{ratio:.2f}x the {eight['p95_ms']:.1f} ms without (target <= "
+              f"{TARGET_ATTACK_RATIO:g}x): {verdict[out['attack_met']]}")
     return out
 
 
@@ -382,6 +430,8 @@ def main() -> int:
                         help="seconds the server may take to answer (default 120)")
     parser.add_argument("--seed", type=int, default=2, help="of the queries and sheet order")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--attackers", type=int, default=0, help="clients sending expansion "
+                        "bombs during one more 8-client search page run (default 0: none)")
     args = parser.parse_args()
     clients = [int(count) for count in args.clients.split(",")]
     signal.signal(signal.SIGTERM, interrupted)
@@ -399,6 +449,8 @@ def main() -> int:
             print(f"kb serve on http://{HOST}:{port}, knowledge base {home}", flush=True)
             start = time.perf_counter()
             per_run = [args.requests + args.warmup * count for count in clients]
+            if args.attackers:
+                per_run.append(args.requests + args.warmup * 8)
             paths = plan(port, facets, per_run, args.seed)
             print(f"prepared {sum(per_run)} distinct URLs per scenario in "
                   f"{time.perf_counter() - start:.1f} s (not measured)\n", flush=True)
@@ -408,6 +460,23 @@ def main() -> int:
                     runs.append(load(port, scenario, count, paths[scenario][i], args.warmup,
                                      args.time_limit, stop))
                     print(row(runs[-1]), flush=True)
+            if args.attackers:
+                halt = threading.Event()
+                attackers, answers = attack(port, args.attackers, halt)
+                try:
+                    run = load(port, "search page", 8, paths["search page"][-1], args.warmup,
+                               args.time_limit, stop)
+                finally:
+                    halt.set()
+                    for thread in attackers:
+                        thread.join(timeout=REQUEST_TIMEOUT)
+                run.scenario = ATTACKED
+                runs.append(run)
+                print(row(run), flush=True)
+                print(f"  {args.attackers} attackers' answers: "
+                      + ", ".join(f"{k}: {v}" for k, v in sorted(answers.items())), flush=True)
+                if any(not k.startswith(("2", "4")) for k in answers):
+                    run.errors.append(("attackers", f"answers {answers}"))
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
