@@ -14,6 +14,8 @@ _BULLET = re.compile(r"^\s*([•◦▪▫■□●○‣∙·⁃*➢►✓✔\x7
 SOFT_BREAK = "\u00ad"
 _SOFT = re.compile(r"(\w+)\u00ad(\w+)")
 _EMAIL_TAIL = re.compile(r"[\w.+-]+@[\w.-]*-$")
+# The rest of an e-mail's domain on the next line of a narrow cell: ".de", "mple.es".
+_EMAIL_REST = re.compile(r"^[a-z0-9-]*\.[a-z0-9.-]*[a-z]{2,}(?=$|[\s,;)])")
 
 
 def is_bullet_line(text: str) -> bool:
@@ -41,7 +43,8 @@ def join_lines(lines: list[str]) -> str:
                 out = out[:-1] + SOFT_BREAK + line
             else:
                 out = out + line  # a real hyphen ("Amsterdam-" "West", "vadercentrum-" "adam.nl")
-        elif "@" in out.split()[-1] and out.endswith((".", "-", "_")):
+        elif "@" in out.split()[-1] and (out.endswith((".", "-", "_"))
+                                         or _EMAIL_REST.match(line)):
             out = out + line  # an e-mail address broken inside a table cell
         else:
             out = out + " " + line

@@ -292,3 +292,24 @@ def test_country_names_in_other_eu_languages(line, code):
     body = [TITLE, line, "Context", CONTEXT, "Objectives", OBJECTIVES, "Activities", ACTIVITIES]
     record, _ = parse_bytes(_word_file(body), "garden.docx")
     assert record.country == code
+
+
+@pytest.mark.parametrize("lines, joined", [
+    (["Jorge Sánchez, jsanchez@medioabierto-murcia.exa", "mple.es"],
+     "Jorge Sánchez, jsanchez@medioabierto-murcia.example.es"),
+    (["Jan Petersen, jan.petersen@fanprojekt-hh.example", ".de"],
+     "Jan Petersen, jan.petersen@fanprojekt-hh.example.de"),
+    (["Write to a@b.org", "and we answer."], "Write to a@b.org and we answer."),
+])
+def test_an_email_broken_by_a_narrow_cell_is_joined(lines, joined):
+    from importers.text import join_lines
+    assert join_lines(lines) == joined
+
+
+@pytest.mark.parametrize("question, key", [
+    ("¿A quién contactar?", "contact"), ("¿A quién se dirige?", "target_groups"),
+    ("A quem se destina?", "target_groups"), ("Quem contactar?", "contact"),
+])
+def test_who_to_contact_is_not_who_it_is_for(question, key):
+    from importers.labels import cue_key
+    assert cue_key(question) == key
