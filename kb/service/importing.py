@@ -274,7 +274,10 @@ class _Session:
             return outcome
         sketch = fingerprint.record_sketch(record)
         if existing is not None and existing.content_hash == digest:
-            outcome.outcome = "duplicate"
+            # The same file stored meanwhile (another process importing it at once) is
+            # unchanged; another file saying the same is a duplicate.
+            outcome.outcome = ("unchanged" if existing.source_sha256 == item.sha256
+                               else "duplicate")
             outcome.record_id = existing.id
             self._file_row(item, outcome, (record.get("source") or {}).get("format"))
             return outcome

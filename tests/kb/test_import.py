@@ -350,3 +350,14 @@ def test_a_full_disk_stops_storing_and_says_so(five_sheets, home, monkeypatch):
     assert len(stored) == 2
     with KnowledgeBase(home) as kb:
         assert kb.check().consistent
+
+
+def test_a_file_another_process_stored_meanwhile_is_unchanged(five_sheets, home, monkeypatch):
+    # Two imports of one file at once: each found it new, the first stored it first.
+    with KnowledgeBase(home) as kb:
+        importing.import_paths(kb, [five_sheets[0]], importing.ImportOptions(workers=1))
+        monkeypatch.setattr(importing._Session, "_still_current", lambda self, known: False)
+        [again] = importing.import_paths(kb, [five_sheets[0]],
+                                         importing.ImportOptions(workers=1)).files
+        assert again.outcome == "unchanged" and again.record_id
+        assert len(list(kb.store.records())) == 1
