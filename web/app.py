@@ -123,6 +123,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["snippet_html"] = lambda pieces: Markup(snippet_html(pieces))
     app.jinja_env.filters["date_text"] = i18n.date_text
+    app.jinja_env.filters["moment"] = i18n.moment
     app.jinja_env.filters["worded"] = i18n.worded
     # A missing value prints nothing, never "None" ("NoneFrance" for a sheet with no city).
     app.jinja_env.finalize = lambda value: "" if value is None else value

@@ -7,7 +7,7 @@ import datetime
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import current_app, request
 from flask_babel import get_locale, gettext, lazy_gettext as _l
@@ -76,6 +76,18 @@ def _separators(locale: str) -> tuple[str, str]:
 def date_text(value: datetime.date) -> str:
     """A date as the interface's language writes it (24 November 2026 / 24 novembre 2026)."""
     return format_date(value, format="long", locale=ui_language())
+
+
+def moment(stamp: str | None) -> str:
+    """A stored ISO timestamp as the interface's language writes it, to the minute
+    ("7 Dec 2026, 09:29"); text that is not a timestamp stays as it is."""
+    if not stamp:
+        return ""
+    try:
+        when = datetime.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return format_datetime(when, format="d MMM y, HH:mm", locale=ui_language())
 
 
 def euros(value: Any) -> str:

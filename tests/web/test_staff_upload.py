@@ -181,8 +181,14 @@ def test_a_mixed_batch_imports_the_good_files_and_reports_each(upload, client, h
                                                               "'report')]/tbody/tr")}
     assert set(rows) == set(files)
     for name in GOOD:
-        assert rows[name].xpath(".//a/@href") == [f"/sheets/{files[name]['record_id']}"]
+        # Staff go on to review what they uploaded: the staff page of each sheet.
+        assert rows[name].xpath(".//a/@href") == [f"/staff/sheets/{files[name]['record_id']}"]
     assert "unsupported-format" in rows["minutes.pdf"].text_content()
+    # Named by when and by whom, not by its id; the files found inside the zips counted.
+    heading = doc.xpath("string(//h1)")
+    assert batch_id not in heading and batch["user"] in heading
+    assert re.search(r"\d{2}:\d{2}", heading), heading
+    assert str(len(files)) in doc.xpath("string(//*[contains(@class, 'processed')])")
     assert not doc.xpath("//noscript") and not doc.xpath("//progress")   # done: no refresh
 
     # In French, the problems are worded in French, still naming the files as the user did.
@@ -241,7 +247,8 @@ def test_drafts_on_request(upload, client):
     assert item["outcome"] == "draft" and item["record_id"]
     assert item["record_id"] not in search_ids(client)
     page = client.get(f"/staff/batches/{kept['id']}").get_data(as_text=True)
-    assert item["record_id"] in page and f"/sheets/{item['record_id']}" not in page
+    assert f'href="/staff/sheets/{item["record_id"]}"' in page
+    assert f'href="/sheets/{item["record_id"]}"' not in page        # no public page of a draft
 
 
 def _docx_with_title_only() -> bytes:
