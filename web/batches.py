@@ -54,6 +54,19 @@ OUTCOME_LABELS = {
     "draft": _l("kept as draft"),
     "rejected": _l("rejected"),
 }
+# Why a file was refused (the kinds of kb.core.errors), as staff read it.
+KIND_LABELS = {
+    "unsupported-format": _l("not a sheet format"),
+    "unreadable": _l("unreadable file"),
+    "encrypted": _l("encrypted file"),
+    "no-text": _l("no text layer"),
+    "not-a-sheet": _l("not a practice sheet"),
+    "invalid": _l("incomplete sheet"),
+    "too-large": _l("too large"),
+    "timeout": _l("took too long to read"),
+    "unsafe-archive": _l("unsafe zip file"),
+    "import-failure": _l("import failure"),
+}
 STATE_LABELS = {
     "queued": _l("waiting to start"),
     "running": _l("importing"),
@@ -99,6 +112,7 @@ def batch(batch_id: str) -> Any:
         published = {rid for rid, item in stored.items() if item.status == "published"}
     return render_template("staff/batch.html", batch=found, report=report, published=published,
                            outcome_labels=OUTCOME_LABELS, state_labels=STATE_LABELS,
+                           kind_labels=KIND_LABELS,
                            outcomes=OUTCOMES, poll_seconds=POLL_SECONDS)
 
 

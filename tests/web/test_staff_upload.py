@@ -183,7 +183,8 @@ def test_a_mixed_batch_imports_the_good_files_and_reports_each(upload, client, h
     for name in GOOD:
         # Staff go on to review what they uploaded: the staff page of each sheet.
         assert rows[name].xpath(".//a/@href") == [f"/staff/sheets/{files[name]['record_id']}"]
-    assert "unsupported-format" in rows["minutes.pdf"].text_content()
+    assert rows["minutes.pdf"].xpath(".//*[@data-kind]/@data-kind") == ["unsupported-format"]
+    assert "unsupported-format" not in rows["minutes.pdf"].text_content()   # words, not codes
     # Named by when and by whom, not by its id; the files found inside the zips counted.
     heading = doc.xpath("string(//h1)")
     assert batch_id not in heading and batch["user"] in heading
