@@ -189,6 +189,7 @@ class KnowledgeBase:
             "budget_amount": budget.get("amount"),
             "budget_currency": budget.get("currency"),
             "budget_text": budget.get("text") or None,
+            "budget_basis": budget.get("basis"),
             "status": item.status,
             "score": score,
             "snippet": snippet(text, record.get("language") or "en", terms or {}),
