@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from importers.guard import PDF_HEADER_WINDOW, PDF_MAGIC
 from importers.limits import DEFAULT_LIMITS, MB, ZIP_LIMITS, Limits
 from kb.core.errors import EncryptedFile, ImportFailure, TooLarge, UnreadableFile, UnsafeArchive
 from kb.core.messages import say
@@ -31,6 +32,7 @@ CHUNK = 64 * 1024
 MAX_SAFE_STEM = 150
 
 SYMLINK_REASON = "symbolic link not followed"
+NOT_A_SHEET = "not a PDF, Word or zip file"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _METADATA_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -120,7 +122,8 @@ class _Collector:
             if entry.is_symlink():
                 # A link can lead out of the folder or round in a loop.
                 self.result.ignored.append((child, SYMLINK_REASON))
-            elif reason := _skip_reason([entry.name], entry.is_dir(follow_symlinks=False)):
+            elif (reason := _skip_reason([entry.name], entry.is_dir(follow_symlinks=False))) \
+                    and not (reason == NOT_A_SHEET and _unnamed_sheet(entry)):
                 self.result.ignored.append((child, reason))
             elif entry.is_dir(follow_symlinks=False):
                 self.folder(Path(entry.path), child)
@@ -292,8 +295,30 @@ def _skip_reason(parts: list[str], is_dir: bool) -> str | None:
     if is_dir:
         return None
     if PurePosixPath(base).suffix.lower() not in SHEET_SUFFIXES | {ARCHIVE_SUFFIX}:
-        return "not a PDF, Word or zip file"
+        return NOT_A_SHEET
     return None
+
+
+def _unnamed_sheet(entry: os.DirEntry) -> bool:
+    """Whether a file without an extension is a sheet by its bytes: a PDF, or a zip package
+    (Word, OpenDocument; the parser tells which, or why not). The archive of originals keeps
+    files under their sha256 with no extension, and `kb import <home>/originals` reads them."""
+    if PurePosixPath(entry.name).suffix or not entry.is_file(follow_symlinks=False):
+        return False
+    try:
+        with open(entry.path, "rb") as handle:
+            head = handle.read(PDF_HEADER_WINDOW)
+        if PDF_MAGIC in head:
+            return True
+        if not head.startswith(ZIP_MAGICS):
+            return False
+        with zipfile.ZipFile(entry.path) as package:
+            names = set(package.namelist())
+    except OSError:
+        return False
+    except _DAMAGED:
+        return True     # a damaged package: the parser names the file and says so
+    return "[Content_Types].xml" in names or "mimetype" in names
 
 
 def _is_zip(path: Path) -> bool:

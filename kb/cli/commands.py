@@ -154,6 +154,50 @@ def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, worke
     _finish_import(report, report_path, progress)
 
 
+
+@click.command()
+@import_options
+@click.pass_context
+def recover(ctx: click.Context, workers: int | None, max_size: float, timeout: float,
+            report_path: str | None, dry_run: bool, quiet: bool) -> None:
+    """Rebuild a lost database from the archive of originals (<home>/originals), then the index.
+
+    Every original is read by its content and imported again (incomplete sheets as drafts);
+    files already in the store are skipped, so running it again goes on where it stopped.
+    Staff edits, review decisions, users and the audit log lived only in the database: restore
+    a backup instead when you have one.
+    """
+    from kb.service.importing import ImportOptions
+    from kb.service.recovery import recover as run
+
+    limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
+                    timeout=timeout)
+    options = ImportOptions(limits=limits, workers=workers, dry_run=dry_run, draft=True)
+    progress = _Progress(quiet)
+    try:
+        report, indexed = run(Path(ctx.obj["home"]), options, on_total=progress.start,
+                              on_file=progress.file, lock_timeout=ctx.obj["lock_timeout"])
+    except KbError as exc:
+        progress.finish()
+        raise click.ClickException(exc.message) from exc
+    progress.finish()
+    if report_path:
+        report.write(Path(report_path))
+    click.echo(report.summary())
+    stored = sum(item.outcome in {"imported", "draft", "updated", "unchanged"}
+                 and item.record_id is not None for item in report.files)
+    if dry_run:
+        click.echo("Dry run: nothing was stored.")
+    elif any(item.error_kind == "store" for item in report.files):
+        raise click.ClickException(
+            f"Recovery stopped: {report.index_message} Run `kb recover` again to go on.")
+    else:
+        click.echo(f"Recovered {stored} sheet(s) from {len(report.files)} original(s); "
+                   f"indexed {indexed} record(s). Originals that are not sheets were rejected "
+                   "as when first submitted. Add the staff accounts again (`kb user add`).")
+    if report_path:
+        click.echo(f"Report written to {report_path}.")
+
 @click.command()
 @click.argument("ids", nargs=-1)
 @click.option("--diff", "show_diff", is_flag=True,
@@ -559,6 +603,6 @@ def audit(kb: KnowledgeBase, as_csv: bool, limit: int) -> None:
 def register(group: click.Group) -> None:
     from kb.cli.server import demo, serve
 
-    for command in (import_command, reimport, search, show, similar, delete, stats, reindex,
+    for command in (import_command, recover, reimport, search, show, similar, delete, stats, reindex,
                     vectors, check, export, load, serve, demo, user, audit):
         group.add_command(command)

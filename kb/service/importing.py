@@ -23,7 +23,7 @@ from importers.batch import iter_results
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.parse import IMPORTER_VERSION, ParseResult
 from importers.report import FileOutcome, ImportReport
-from importers.submissions import Submission, collect
+from importers.submissions import Collection, Submission, collect
 from kb.core import fingerprint
 from kb.core.errors import IndexBusy, InvalidRecord
 from kb.core.messages import Message, say
@@ -35,6 +35,7 @@ from kb.service.leftovers import work_folder
 from kb.service.store import FileRow, StoredRecord, content_hash, now
 
 INDEX_EVERY = 200
+OWN_ARCHIVE = "the knowledge base's own archive of originals"
 # Near the end of an import the index catches up in ever smaller steps (down to this many
 # records), so that little is left to index once the last file is parsed.
 INDEX_AT_LEAST = 25
@@ -72,8 +73,10 @@ def import_paths(kb: KnowledgeBase, paths: Iterable[str | Path],
     """Import every sheet found under `paths`; `on_total` hears the file count, `on_file` each outcome."""
     report = ImportReport(dry_run=options.dry_run)
     with work_folder(kb.home, "import-") as workdir:
+        paths = list(paths)
         collection = collect(paths, Path(workdir) / "extracted", options.limits)
         report.ignored = collection.ignored
+        _skip_own_archive(kb, paths, collection)
         if on_total:
             on_total(len(collection.submissions))
         session = _Session(kb, options, report, on_file)
@@ -89,6 +92,22 @@ def import_paths(kb: KnowledgeBase, paths: Iterable[str | Path],
                 results.close()
         session.flush_index()
     return report
+
+
+def _skip_own_archive(kb: KnowledgeBase, paths: list[str | Path], collection: Collection) -> None:
+    """A folder holding the home (its archive's files are read by content) is imported
+    without the archive's files, unless the archive itself was asked for (`kb recover`,
+    `kb import <home>/originals`): they are originals of this knowledge base already."""
+    archive = kb.archive.root.resolve()
+    if any(Path(path).resolve().is_relative_to(archive) for path in paths):
+        return
+    kept = []
+    for submission in collection.submissions:
+        if submission.path is not None and submission.path.resolve().is_relative_to(archive):
+            collection.ignored.append((submission.name, OWN_ARCHIVE))
+        else:
+            kept.append(submission)
+    collection.submissions[:] = kept
 
 
 class _Consumer:

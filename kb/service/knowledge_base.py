@@ -81,17 +81,20 @@ def refuse_lost_store(home: Path) -> None:
         raise StoreError(
             f"The database {database} is {state} while {home} holds {' and '.join(held)}: "
             "nothing was changed; restore kb.sqlite3 from a backup (`kb load` reads a "
-            "`kb export`), or give the right --home.")
+            "`kb export`), rebuild it from the originals with `kb recover`, or give the right "
+            "--home.")
 
 
 class KnowledgeBase:
     def __init__(self, home: Path | str | None = None, *,
                  lock_timeout: float = writing.DEFAULT_LOCK_TIMEOUT,
-                 vector_builds: str = "thread"):
-        """`vector_builds`: how vectors follow writes (kb.service.vectors.MODES)."""
+                 vector_builds: str = "thread", recovering: bool = False):
+        """`vector_builds`: how vectors follow writes (kb.service.vectors.MODES);
+        `recovering`: open a home whose database is lost, to rebuild it (kb.service.recovery)."""
         self.home = Path(home) if home is not None else default_home()
         self.home.mkdir(parents=True, exist_ok=True)
-        refuse_lost_store(self.home)
+        if not recovering:
+            refuse_lost_store(self.home)
         self.store = Store(self.home / "kb.sqlite3")
         self.archive = Archive(self.home / "originals")
         self.index_root = self.home / "index"
