@@ -253,6 +253,8 @@ class SearchIndex:
     def _closest(self, similarity: np.ndarray, request: SearchRequest, floor: float,
                  depth: int) -> list[int]:
         """The `depth` documents closest to the query, at least `floor`, filtered and selected."""
+        if depth <= 0:
+            return []
         near = np.flatnonzero((similarity >= floor) & self._live_mask)
         # Closest first, filtered a few at a time: most filters keep most of them.
         ordered = near[np.argsort(-similarity[near], kind="stable")]
