@@ -21,7 +21,7 @@ from kb.core.errors import BadParameter, KbError
 from kb.core.facets import FACET_NAMES, FACET_OF_PARAM, FACETS
 from kb.core.search_args import RANGE_ARGS, load_search_args
 from kb.service import leftovers
-from kb.service.knowledge_base import KnowledgeBase
+from kb.service.knowledge_base import KnowledgeBase, refuse_read_only
 
 
 # Commands that only read: they never make a home (a write such as import may).
@@ -41,6 +41,9 @@ def kb_command(function: Callable) -> Callable:
                 f"There is no knowledge base at {home}: check --home (or KB_HOME); "
                 "`kb import` or `kb load` makes a new one.")
         try:
+            if function.__name__ not in READ_ONLY or kwargs.get("repair"):
+                refuse_read_only(home, f"kb {ctx.command_path.split(' ', 1)[-1]}"
+                                 + (" --repair" if kwargs.get("repair") else ""))
             # Vectors follow a command's writes in a process of their own (kb.service.vectors).
             with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
                                vector_builds="detached") as kb:

@@ -83,6 +83,12 @@ class StoreError(KbError):
     kind = "store"
 
 
+class ReadOnlyHome(StoreError):
+    """A command that writes, asked of a knowledge base folder that cannot be written."""
+
+    kind = "read-only"
+
+
 class LoadError(KbError):
     """A backup line `kb load` cannot read back."""
 

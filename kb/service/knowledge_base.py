@@ -28,7 +28,8 @@ from index.highlight import snippet
 from index.schema import SCHEMA_VERSION, SECTION_MARK, document, sections_text
 from index.searching import SearchIndex, SearchResult
 from index.vectors import VectorStore
-from kb.core.errors import IndexDamaged, InvalidRecord, KbError, NotFound, StoreError
+from kb.core.errors import (IndexDamaged, InvalidRecord, KbError, NotFound, ReadOnlyHome,
+                            StoreError)
 from kb.core.facets import labelled
 from kb.core.messages import say
 from kb.core.record import RecordSchema, flat_messages
@@ -85,6 +86,21 @@ def refuse_lost_store(home: Path) -> None:
             "--home.")
 
 
+def home_read_only(home: Path) -> bool:
+    """Whether `home` exists and cannot be written (os.access sees a read-only mount even
+    for root, whom permissions do not stop)."""
+    return home.is_dir() and not os.access(home, os.W_OK)
+
+
+def refuse_read_only(home: Path, what: str) -> None:
+    """Raise ReadOnlyHome when `what` (a command that writes) is asked of a read-only home."""
+    if home_read_only(home):
+        raise ReadOnlyHome(
+            f"The knowledge base at {home} is read-only, so `{what}` cannot write to it: "
+            "search, show, similar, stats, export and check work; make the folder writable "
+            "(or mount it read-write) to change it.")
+
+
 class KnowledgeBase:
     def __init__(self, home: Path | str | None = None, *,
                  lock_timeout: float = writing.DEFAULT_LOCK_TIMEOUT,
@@ -92,14 +108,20 @@ class KnowledgeBase:
         """`vector_builds`: how vectors follow writes (kb.service.vectors.MODES);
         `recovering`: open a home whose database is lost, to rebuild it (kb.service.recovery)."""
         self.home = Path(home) if home is not None else default_home()
-        self.home.mkdir(parents=True, exist_ok=True)
+        # A home on a read-only mount (or without write permission) is read, never written:
+        # writes refuse with ReadOnlyHome (require_writable), reads work.
+        self.read_only = home_read_only(self.home)
+        if not self.read_only:
+            self.home.mkdir(parents=True, exist_ok=True)
         if not recovering:
             refuse_lost_store(self.home)
-        self.store = Store(self.home / "kb.sqlite3")
+        self.store = Store(self.home / "kb.sqlite3", read_only=self.read_only)
         self.archive = Archive(self.home / "originals")
         self.index_root = self.home / "index"
         self.vectors = VectorStore(self.home / "vectors.sqlite3")
-        self.index = SearchIndex(self.index_root, self.vectors)
+        # The vector file is opened for writing (index.vectors): a read-only home searches by
+        # words only.
+        self.index = SearchIndex(self.index_root, None if self.read_only else self.vectors)
         self.vector_upkeep = VectorUpkeep(self.home, self.store, self.vectors, vector_builds)
         self.lock_timeout = lock_timeout
 
@@ -351,7 +373,9 @@ class KnowledgeBase:
             extra=sorted(set(indexed) - set(stored)),
             stale=sorted(rid for rid in set(stored) & set(indexed) if stored[rid] != indexed[rid]),
             pending=self.store.outbox()[0],
-            vectors=self.vector_upkeep.check(repair),
+            # The vector file cannot be opened on a read-only home: not compared there.
+            vectors=(VectorReport(None) if self.read_only
+                     else self.vector_upkeep.check(repair)),
         )
         if repair and not report.consistent:
             self.store.queue_for_index(report.missing + report.extra + report.stale)

@@ -14,7 +14,7 @@ from pathlib import Path
 from importers.report import FileOutcome, ImportReport
 from kb.core.errors import StoreError
 from kb.service.importing import ImportOptions, import_paths
-from kb.service.knowledge_base import KnowledgeBase
+from kb.service.knowledge_base import KnowledgeBase, refuse_read_only
 
 
 def recover(home: Path, options: ImportOptions = ImportOptions(draft=True),
@@ -24,6 +24,7 @@ def recover(home: Path, options: ImportOptions = ImportOptions(draft=True),
     """Import every original of `home`'s archive into its store (incomplete sheets as drafts
     by default) and rebuild the index; returns the import report and the records indexed
     (0 when the import stopped on a full disk: the index is then left as it was)."""
+    refuse_read_only(Path(home), "kb recover")
     originals = Path(home) / "originals"
     if not originals.is_dir():
         raise StoreError(f"There is no archive of originals at {originals}: nothing to recover "

@@ -181,10 +181,17 @@ class FileRow:
 class Store:
     """One SQLite database in WAL mode: readers never wait for a writer."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """`read_only`: the database's folder cannot be written (a read-only mount or
+        permissions): opened immutable, which needs no -wal or -shm file and writes nothing;
+        any write then fails."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         self._depth = 0
+        if read_only:
+            self._open_read_only()
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                        isolation_level=None, check_same_thread=False)
@@ -199,6 +206,20 @@ class Store:
             raise StoreError(f"The knowledge base database {self.path} cannot be opened ({exc}); "
                              "check the --home folder, or restore it from a backup made with "
                              "`kb export`.") from exc
+        self._db.row_factory = sqlite3.Row
+
+    def _open_read_only(self) -> None:
+        # immutable: on a folder nobody can write, no other process changes the file either,
+        # and SQLite then needs neither the -shm file of WAL mode nor any lock.
+        uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+        try:
+            self._db = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                       check_same_thread=False)
+            self._db.execute("SELECT count(*) FROM records").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The knowledge base database {self.path} cannot be opened "
+                             f"read-only ({exc}); check the --home folder, or restore it from "
+                             "a backup made with `kb export`.") from exc
         self._db.row_factory = sqlite3.Row
 
     def _migrate(self) -> None:
