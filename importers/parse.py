@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from importers import guard
 from importers.blocks import Document
+from importers.booklet import Part, split_sheets
 from importers.extract import extract_record
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.odt_reader import read_odt
@@ -31,20 +32,40 @@ class ParseResult:
     record: Record | None = None
     error: ImportFailure | None = None
     warnings: list[Message] = field(default_factory=list)
+    # A booklet (one file of several sheets): one result per sheet, in the file's order;
+    # record and error stay None on the file's own result.
+    parts: list[ParseResult] = field(default_factory=list)
+    # On a booklet's sheet: where it stands ("part 2 of 5, pages 3-4"), its position.
+    where: str | None = None
+    part: int | None = None
 
     @property
     def ok(self) -> bool:
+        if self.parts:
+            return all(part.ok for part in self.parts)
         return self.record is not None
 
+    def sheets(self) -> list[ParseResult]:
+        """One result per sheet: a booklet's parts, or this result itself."""
+        return self.parts or [self]
+
     def as_json(self) -> dict[str, Any]:
+        if self.parts:
+            return {"file": self.file, "ok": self.ok,
+                    "parts": [part.as_json() for part in self.parts]}
         if self.record is not None:
             out = {"file": self.file, "ok": True, "record": self.record.to_dict()}
+            if self.where:
+                out.update(part=self.part, where=self.where)
             if self.warnings:
                 out["warnings"] = self.warnings
                 out["warning_codes"] = [warning.code for warning in self.warnings]
             return out
         assert self.error is not None
-        return {"file": self.file, "ok": False, "error": self.error.as_dict()}
+        out = {"file": self.file, "ok": False, "error": self.error.as_dict()}
+        if self.where:
+            out.update(part=self.part, where=self.where)
+        return out
 
 
 def parse_bytes(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
@@ -68,35 +89,65 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
     return read_docx(data, name, limits, package)
 
 
-def record_of(document: Document, data: bytes, filename: str) -> tuple[Record, list[Message]]:
-    """The validated record of a document read from `data`; raises InvalidRecord (with the
-    draft) when it is incomplete."""
+def record_of(document: Document, data: bytes, filename: str, part: Part | None = None,
+              count: int = 1) -> tuple[Record, list[Message]]:
+    """The validated record of a document read from `data` (or of one `part` of `count`
+    in a booklet); raises InvalidRecord (with the draft) when it is incomplete."""
     name = Path(filename).name
+    # Messages about a booklet's sheet name where it is in the file.
+    named = f"{name} ({part.where(count)})" if part is not None else name
     fmt = document.format
-    draft, warnings = extract_record(document, name)
+    draft, warnings = extract_record(document, named)
     draft["source"] = {
         "filename": name,
         "sha256": hashlib.sha256(data).hexdigest(),
         "format": fmt,
         "pages": document.pages,
     }
+    if part is not None:
+        draft["source"].update(part=part.number, first_page=part.first_page,
+                               last_page=part.last_page)
     try:
         record = RecordSchema().load(draft)
     except ValidationError as exc:
-        raise InvalidRecord(say("incomplete-sheet", name=name,
+        raise InvalidRecord(say("incomplete-sheet", name=named,
                                 problems=flat_messages(exc.messages)), fields=exc.messages,
                             draft=draft, warnings=warnings) from exc
     return record, warnings
 
 
 def parse_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> ParseResult:
-    """Parse a file in this process (no time limit: see importers.batch for that)."""
+    """Parse a file in this process (no time limit: see importers.batch for that); a
+    booklet's result holds one result per sheet."""
     path = Path(path)
     try:
-        record, warnings = parse_bytes(read_file(path, limits), path.name, limits)
+        data = read_file(path, limits)
+        document = read_document(data, path.name, limits)
     except ImportFailure as exc:
         return ParseResult(str(path), error=exc)
-    return ParseResult(str(path), record=record, warnings=warnings)
+    return results_of(document, data, path)
+
+
+def results_of(document: Document, data: bytes, path: Path) -> ParseResult:
+    """The result of a document read: one record, or one per sheet of a booklet, each
+    sheet's failure its own (the others are kept)."""
+    parts = split_sheets(document)
+    if len(parts) == 1:
+        try:
+            record, warnings = record_of(document, data, path.name)
+        except ImportFailure as exc:
+            return ParseResult(str(path), error=exc)
+        return ParseResult(str(path), record=record, warnings=warnings)
+    results = []
+    for part in parts:
+        one = ParseResult(str(path), where=part.where(len(parts)), part=part.number)
+        try:
+            one.record, one.warnings = record_of(part.document, data, path.name, part,
+                                                 len(parts))
+        except ImportFailure as exc:
+            one.error = exc
+        results.append(one)
+    return ParseResult(str(path), parts=results)
 
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:

@@ -16,7 +16,7 @@ from kb.core.messages import Message, as_data, from_data
 # sheet (e.g. its PDF after its Word version); draft: incomplete, kept as a draft; rejected:
 # not imported, see error_kind and error_message.
 OUTCOMES = ("imported", "updated", "unchanged", "duplicate", "draft", "rejected")
-CSV_COLUMNS = ("file", "outcome", "record_id", "title", "error_kind", "error_message",
+CSV_COLUMNS = ("file", "part", "outcome", "record_id", "title", "error_kind", "error_message",
                "warnings", "near_duplicates", "sha256")
 
 
@@ -31,6 +31,8 @@ class FileOutcome:
     warnings: list[Message | str] = field(default_factory=list)
     near_duplicates: list[str] = field(default_factory=list)
     sha256: str | None = None
+    # A booklet's sheet: where it stands in the file ("part 2 of 5, pages 3-4").
+    part: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome as JSON: messages in English, and again as data (code, parameters)

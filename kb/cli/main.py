@@ -66,21 +66,29 @@ def parse(files: tuple[str, ...], output: str, max_size: float, max_pages: int,
     paths = sheet_files(files)
     if not paths:
         raise click.ClickException("No PDF or Word files found in the given folders.")
-    failed = 0
+    failed = sheets = booklets = 0
     for result in iter_results(paths, limits, workers):
         failed += not result.ok
-        if output == "json":
-            click.echo(json.dumps(result.as_json(), ensure_ascii=False))
-        else:
-            click.echo(describe(result))
+        booklets += bool(result.parts)
+        for sheet in result.sheets():  # a booklet: one line per sheet
+            sheets += 1
+            if output == "json":
+                click.echo(json.dumps(sheet.as_json(), ensure_ascii=False))
+            else:
+                click.echo(describe(sheet))
     if output == "text":
-        click.echo(f"\n{len(paths)} file(s): {len(paths) - failed} parsed, {failed} failed.")
+        summary = f"\n{len(paths)} file(s): {len(paths) - failed} parsed, {failed} failed."
+        if booklets:
+            summary += f" {sheets} sheet(s), {booklets} file(s) holding several."
+        click.echo(summary)
     sys.exit(1 if failed else 0)
 
 
 def describe(result: ParseResult) -> str:
     """A few readable lines about one file's outcome."""
     name = Path(result.file).name
+    if result.where:
+        name += f" ({result.where})"
     if result.record is None:
         assert result.error is not None
         return f"✗ {name}: {result.error.kind}: {result.error.message}"

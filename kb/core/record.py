@@ -14,6 +14,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_dump,
     post_load,
     validate,
     validates,
@@ -59,6 +60,11 @@ class Source:
     sha256: str
     format: str
     pages: int | None = None
+    # Where in a booklet (one file of several sheets) this sheet stands: its position
+    # (1-based) and its pages; None for a file of one sheet.
+    part: int | None = None
+    first_page: int | None = None
+    last_page: int | None = None
 
 
 @dataclass
@@ -143,10 +149,21 @@ class SourceSchema(_Strict):
     format = fields.String(required=True, validate=validate.OneOf(
         FORMATS, error="Source format must be pdf, docx or odt."))
     pages = fields.Integer(allow_none=True, load_default=None)
+    part = fields.Integer(allow_none=True, load_default=None)
+    first_page = fields.Integer(allow_none=True, load_default=None)
+    last_page = fields.Integer(allow_none=True, load_default=None)
 
     @post_load
     def _make(self, data, *, partial=False, **kwargs):
         return data if partial else Source(**data)
+
+    @post_dump
+    def _booklet_only(self, data, **kwargs):
+        # A file of one sheet is written as before the booklet fields existed.
+        for name in ("part", "first_page", "last_page"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 def _required_text(name: str) -> fields.String:

@@ -9,7 +9,6 @@ archived, rejected ones too, with the reason in the store and in the report.
 
 from __future__ import annotations
 
-import errno
 import queue
 import shutil
 import sqlite3
@@ -25,12 +24,12 @@ from importers.parse import IMPORTER_VERSION, ParseResult
 from importers.report import FileOutcome, ImportReport
 from importers.submissions import Collection, Submission, collect
 from kb.core import fingerprint
-from kb.core.errors import IndexBusy, InvalidRecord
+from kb.core.errors import IndexBusy, InvalidRecord, NotASheet
 from kb.core.messages import Message, say
 from kb.core.record import load_draft
 from kb.service import versions
 from kb.service.archive import sha256_of
-from kb.service.knowledge_base import KnowledgeBase
+from kb.service.knowledge_base import KnowledgeBase, disk_full
 from kb.service.leftovers import work_folder
 from kb.service.store import FileRow, StoredRecord, content_hash, now
 
@@ -39,15 +38,6 @@ OWN_ARCHIVE = "the knowledge base's own archive of originals"
 # Near the end of an import the index catches up in ever smaller steps (down to this many
 # records), so that little is left to index once the last file is parsed.
 INDEX_AT_LEAST = 25
-# A full disk or quota: every later write would fail too.
-_FULL = (errno.ENOSPC, errno.EDQUOT)
-
-
-def disk_full(exc: BaseException) -> bool:
-    """Whether a write failed for want of space (the archive's OSError, SQLite's own)."""
-    if isinstance(exc, OSError):
-        return exc.errno in _FULL
-    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
 
 
 @dataclass
@@ -258,6 +248,11 @@ class _Session:
                                       error_message=say("file-unreadable", name=name,
                                                         reason=exc.strerror or str(exc))))
                 return
+        for sheet in result.sheets():  # a booklet: each sheet on its own, in order
+            self.emit(self._sheet(item, sheet))
+
+    def _sheet(self, item: _Pending, result: ParseResult) -> FileOutcome:
+        name = item.submission.name
         if result.record is not None:
             outcome = self._record(item, result.record.to_dict(), result.warnings, "published")
         elif isinstance(result.error, InvalidRecord) and self.options.draft and result.error.draft:
@@ -270,7 +265,8 @@ class _Session:
                                   error_kind=error.kind if error else "unreadable",
                                   error_message=error.message if error else None)
             self._file_row(item, outcome, fmt=None)
-        self.emit(outcome)
+        outcome.part = result.where
+        return outcome
 
     def _record(self, item: _Pending, record: dict[str, Any], warnings: list[Message],
                 status: str) -> FileOutcome:
@@ -404,6 +400,8 @@ def _reparsed(session: _Session, item: StoredRecord, path: Path,
               result: ParseResult) -> FileOutcome:
     kb = session.kb
     name = path.name
+    if result.parts:
+        result = _same_sheet(item, result)
     if result.record is None:
         error = result.error
         return FileOutcome(name, "rejected", record_id=item.id, sha256=item.source_sha256,
@@ -430,3 +428,21 @@ def _reparsed(session: _Session, item: StoredRecord, path: Path,
     kb.store.put(stored)
     session.unindexed += 1
     return outcome
+
+
+def _same_sheet(item: StoredRecord, booklet: ParseResult) -> ParseResult:
+    """The sheet of a booklet that a stored record came from: the one at its part, or else
+    (the booklet's sheets have moved) the one with its title."""
+    source = item.record.get("source") or {}
+    for sheet in booklet.parts:
+        if sheet.part == source.get("part") and sheet.record is not None and \
+                sheet.record.title == item.record.get("title"):
+            return sheet
+    for sheet in booklet.parts:
+        if sheet.record is not None and sheet.record.title == item.record.get("title"):
+            return sheet
+    at = next((sheet for sheet in booklet.parts if sheet.part == source.get("part")), None)
+    if at is not None:
+        return at
+    name = f"{Path(booklet.file).name} (part {source.get('part')})"
+    return ParseResult(booklet.file, error=NotASheet(say("not-a-sheet", name=name)))
