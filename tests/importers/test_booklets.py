@@ -5,6 +5,7 @@ refused alone; a file of one sheet is read as before."""
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
+from importers.limits import DEFAULT_LIMITS
 from importers.parse import parse_file
 from kb.core.errors import InvalidRecord
 
@@ -180,3 +182,34 @@ def test_a_section_named_twice_in_one_sheet_does_not_split_it(tmp_path):
     result = _parse(tmp_path, "sheet.pdf", platypus_booklet([(title, meta, summary + sections)]))
     assert result.ok and not result.parts
     assert "night bus lines" in result.record.activities
+
+
+def test_a_booklet_of_300_pages_gives_its_75_sheets_in_time(tmp_path):
+    """The page limit's worth of booklet (300 pages, 75 sheets of four pages each, their
+    activities running over two pages) is split within the per-file time limit."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    titles = []
+    for number in range(75):
+        title, meta, sections = SHEETS[number % len(SHEETS)]
+        titles.append(f"{title} ({number + 1})")
+        lines = _lines((titles[-1], meta, sections))
+        # title, metadata, context, objectives | activities | more activities | the rest
+        pages = [lines[:9], lines[9:11], [("body", f"Activity report {n}.") for n in range(40)],
+                 lines[11:]]
+        for lines_of_page in pages:
+            y = 800
+            for _, text in lines_of_page:
+                page.setFont("Helvetica", 10)
+                page.drawString(60, y, text)
+                y -= 14
+            page.showPage()
+    page.save()
+    started = time.monotonic()
+    result = _parse(tmp_path, "compendium.pdf", buffer.getvalue())
+    elapsed = time.monotonic() - started
+    assert result.ok
+    assert [part.record.title for part in result.sheets()] == titles
+    assert result.sheets()[-1].where == "part 75 of 75, pages 297-300"
+    assert "Activity report 39." in result.sheets()[10].record.activities
+    assert elapsed < DEFAULT_LIMITS.timeout / 2, elapsed
