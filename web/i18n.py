@@ -52,8 +52,25 @@ def labelling() -> dict[str, Any]:
     return {"language": ui_language(), "translate": gettext}
 
 
+# marshmallow's own messages for the fields of the record schema (their defaults, which the
+# schema does not replace): plain text from the library, worded through the catalog.
+LIBRARY_MESSAGES = frozenset((
+    messages.N_("Missing data for required field."), messages.N_("Field may not be null."),
+    messages.N_("Invalid value."), messages.N_("Invalid type."),
+    messages.N_("Not a valid integer."), messages.N_("Not a valid number."),
+    messages.N_("Number too large."),
+    messages.N_("Special numeric values (nan or infinity) are not permitted."),
+    messages.N_("Not a valid string."), messages.N_("Not a valid utf-8 string."),
+    messages.N_("Not a valid list."), messages.N_("Not a valid mapping type."),
+    messages.N_("Not a valid boolean."), messages.N_("Not a valid email address."),
+))
+
+
 def worded(message: Any) -> str:
-    """An error or warning in the interface's language (kb.core.messages); text stays text."""
+    """An error or warning in the interface's language (kb.core.messages); text stays text,
+    but for marshmallow's own messages."""
+    if type(message) is str and message in LIBRARY_MESSAGES:
+        return gettext(message)
     return messages.worded(message, gettext)
 
 

@@ -22,6 +22,7 @@ from importers.blocks import Document
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.parse import IMPORTER_VERSION, ParseResult, read_document, read_file, record_of
 from kb.core.errors import ImportFailure, InvalidRecord, KbError, NoOriginal
+from kb.core.messages import say
 from kb.core.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
 from kb.service.leftovers import work_folder
 from kb.service.store import StoredRecord, content_hash
@@ -212,9 +213,9 @@ def reparse(kb: KnowledgeBase, items: list[StoredRecord], limits: Limits = DEFAU
         known: dict[int, SourceResult] = {}
         for number, item in enumerate(items):
             if not item.source_sha256 or item.source_sha256 not in kb.archive:
-                missing[number] = Reparse(item, error=NoOriginal(
-                    f"The original of sheet {item.id} is not in the archive; import the file "
-                    "again to re-parse it."))
+                # The declared message, so a French page words it in French.
+                missing[number] = Reparse(item, error=NoOriginal(say("original-missing",
+                                                                     id=item.id)))
                 continue
             cached = cache.get(SourceCache.key(item, limits)) if cache else None
             if cached is not None:
