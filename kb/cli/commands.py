@@ -485,7 +485,7 @@ def check(kb: KnowledgeBase, repair: bool, as_json: bool) -> None:
     else:
         if found:
             click.echo(f"{'Removed' if repair else 'Found'} {len(found)} leftover(s) of killed "
-                       f"runs (scratch folders, partial archive writes)"
+                       f"runs (scratch folders, partial archive writes, half-built index generations)"
                        + ("." if repair else "; `kb check --repair` removes them."))
         for label, ids in (("missing from the index", report.missing),
                            ("in the index but not the store", report.extra),

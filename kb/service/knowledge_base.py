@@ -13,9 +13,11 @@ Every write goes store first (with an outbox row in the same transaction), index
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,8 @@ from kb.service.vectors import VectorReport, VectorUpkeep
 DEFAULT_HOME = "kb-data"
 # Records an index commit takes at most while catching up (bounded memory).
 SYNC_BATCH = 2000
+# A full disk or quota: every later write would fail too.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 def default_home() -> Path:
@@ -65,6 +69,13 @@ class CheckReport:
     def as_json(self) -> dict[str, Any]:
         return {"consistent": self.consistent, "missing": self.missing, "extra": self.extra,
                 "stale": self.stale, "pending": self.pending, "vectors": self.vectors.as_json()}
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether a write failed for want of space (an OSError, SQLite's own)."""
+    if isinstance(exc, OSError):
+        return exc.errno in _FULL
+    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
 
 
 def refuse_lost_store(home: Path) -> None:
@@ -335,16 +346,24 @@ class KnowledgeBase:
                 progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the whole index from the store (and, with `vectors`, every vector: `progress`
         hears how many are made); returns the number of records indexed."""
-        pending, marker = self.store.outbox()
-        count = writing.rebuild(self.index_root,
-                                (self.document(item) for item in self.store.records()),
-                                procs=procs, timeout=self.lock_timeout)
-        self.store.clear_outbox(pending, marker)
-        self.sync_index()
-        if vectors:
-            self.vector_upkeep.rebuild(progress)
-        else:
-            self.vector_upkeep.written()
+        try:
+            pending, marker = self.store.outbox()
+            count = writing.rebuild(self.index_root,
+                                    (self.document(item) for item in self.store.records()),
+                                    procs=procs, timeout=self.lock_timeout)
+            self.store.clear_outbox(pending, marker)
+            self.sync_index()
+            if vectors:
+                self.vector_upkeep.rebuild(progress)
+            else:
+                self.vector_upkeep.written()
+        except (OSError, sqlite3.OperationalError) as exc:
+            if not disk_full(exc):
+                raise
+            raise StoreError(
+                f"No space left on the disk of {self.home} to rebuild the index: the live index "
+                "and the store are as they were; free some space, run `kb check --repair` "
+                "(it removes a half-built index), then `kb reindex` again.") from exc
         return count
 
     def check_store(self) -> None:
