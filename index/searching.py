@@ -16,7 +16,6 @@ are shown, marked as such (SearchResult.nearest).
 from __future__ import annotations
 
 import heapq
-import statistics
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -36,6 +35,7 @@ from index.schema import SCHEMA_VERSION, TEXT_FIELDS
 from index.spelling import suggest
 from index.vectors import Matrix, VectorStore
 from index.writing import current
+from kb.core.budgets import stats as budget_stats
 from kb.core.errors import IndexDamaged
 from kb.core.search_args import MAX_LIMIT, SearchRequest
 
@@ -497,14 +497,6 @@ def _analysis(docs: list[int], table: FacetTable) -> dict[str, Any]:
                               for key, values in sorted(by_country.items())},
         "facets": {name: buckets(name, counts[name], set()) for name in FACET_NAMES},
     }
-
-
-def budget_stats(amounts: list[float]) -> dict[str, Any]:
-    if not amounts:
-        return {"count": 0, "total": 0.0, "median": None, "min": None, "max": None}
-    return {"count": len(amounts), "total": round(sum(amounts), 2),
-            "median": round(statistics.median(amounts), 2), "min": min(amounts),
-            "max": max(amounts)}
 
 
 def _empty_facets(request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
