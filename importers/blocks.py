@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kb.core.messages import Message
+
 Kind = Literal["title", "heading", "paragraph", "item", "row"]
 
 
@@ -38,6 +40,8 @@ class Document:
     pages: int | None = None
     # The document's text as the reader saw it, page by page, for review screens.
     page_texts: list[str] = field(default_factory=list)
+    # What the reader tells staff to check ("the text was read by OCR"), on every record of it.
+    warnings: list[Message] = field(default_factory=list)
 
     def text(self) -> str:
         parts = []

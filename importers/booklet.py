@@ -129,4 +129,5 @@ def _part(document: Document, blocks: list[Block], number: int) -> Part:
     if first is not None and len(texts) == document.pages:
         texts = texts[first - 1:last]
     return Part(Document(blocks=list(blocks), format=document.format, pages=document.pages,
-                         page_texts=list(texts)), number, first, last)
+                         page_texts=list(texts), warnings=list(document.warnings)),
+                number, first, last)

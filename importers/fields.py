@@ -282,6 +282,7 @@ def parse_period(text: str | None) -> tuple[int | None, int | None]:
 # ---------------------------------------------------------------------------- contacts, lists
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_SPACED_EMAIL = re.compile(r"([\w.+'-]+)(?: @ ?| ?@ )([\w-]+(?:\.[\w-]+)+)", re.UNICODE)
 
 
 def parse_contact(text: str | None) -> dict | None:
@@ -289,6 +290,9 @@ def parse_contact(text: str | None) -> dict | None:
     if not text or not text.strip():
         return None
     text = re.sub(r"\s+", " ", text).strip()
+    # "eva.claes @gent.be": a space beside the "@" (OCR splits a word there, people type it)
+    # is no part of the address.
+    text = _SPACED_EMAIL.sub(r"\1@\2", text)
     email_match = _EMAIL.search(text)
     email = email_match.group(0).rstrip(".") if email_match else None
     rest = text.replace(email_match.group(0), " ") if email_match else text

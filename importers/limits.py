@@ -11,6 +11,9 @@ MB = 1024 * 1024
 class Limits:
     max_bytes: int = 50 * MB
     max_pages: int = 300
+    # A scanned PDF is read by OCR at a second or more a page: a few sheets' worth, within
+    # the time limit (a scanned compendium is split, or its original submitted).
+    max_ocr_pages: int = 30
     timeout: float = 60.0
     # A Word file is a zip of XML: the sum of its members' uncompressed sizes is capped
     # so that a small "zip bomb" cannot inflate into gigabytes of memory.

@@ -98,6 +98,7 @@ def record_of(document: Document, data: bytes, filename: str, part: Part | None 
     named = f"{name} ({part.where(count)})" if part is not None else name
     fmt = document.format
     draft, warnings = extract_record(document, named)
+    warnings = [*document.warnings, *warnings]
     draft["source"] = {
         "filename": name,
         "sha256": hashlib.sha256(data).hexdigest(),

@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
+from importers import ocr
 from importers.blocks import Block, Document
 from importers.labels import label_key, split_inline_label
 from importers.limits import Limits
@@ -40,9 +42,13 @@ class Span:
     text: str
     bold: bool
     size: float
+    # Known for words read by OCR; a text layer's run gives only its start.
+    width: float | None = None
 
     @property
     def end(self) -> float:
+        if self.width is not None:
+            return self.x + self.width
         return self.x + len(self.text) * self.size * GLYPH_WIDTH
 
 
@@ -80,13 +86,17 @@ class Piece:
     bold: bool
     size: float
     lead_bold: bool = False  # opens with a bold run: a "Label:" lead-in
+    width: float | None = None  # as Span.width
 
     @property
     def end(self) -> float:
+        if self.width is not None:
+            return self.x + self.width
         return self.x + len(self.text) * self.size * GLYPH_WIDTH
 
 
 def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
+    started = time.monotonic()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _opens_without_password(reader):
@@ -98,7 +108,7 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
                                limit=limits.max_pages))
         page_pieces = []
         for number, page in enumerate(pages, start=1):
-            page_pieces.append(_read_page(page, number))
+            page_pieces.append(_lines(_page_spans(page), number))
         form_rows = _form_rows(reader, name)
     except (FileNotDecryptedError, DependencyError) as exc:
         raise EncryptedFile(say("pdf-encrypted", name=name)) from exc
@@ -107,6 +117,15 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         raise UnreadableFile(say("pdf-damaged", name=name, reason=type(exc).__name__)) from exc
     if count == 0:
         raise UnreadableFile(say("pdf-no-pages", name=name))
+    warnings = []
+    if not any(page_pieces) and not form_rows:
+        # No page has a text layer: a scan, read by OCR (only then: a page of pictures in a
+        # sheet that has text would give OCR's guesses at a diagram).
+        page_pieces = [_lines([Span(w.x, w.y, w.text, False, w.size, w.width) for w in words],
+                              number)
+                       for number, words in enumerate(ocr.read_scanned(data, name, limits,
+                                                                       started), start=1)]
+        warnings.append(say("ocr-read"))
     page_pieces = _drop_running_text(page_pieces)
     blocks: list[Block] = []
     page_texts = []
@@ -127,7 +146,7 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
     for block in blocks:
         block.cells = [texts.pop(0) for _ in block.cells]
     return Document(blocks=blocks, format="pdf", pages=count,
-                    page_texts=resolve_hyphens(page_texts))
+                    page_texts=resolve_hyphens(page_texts), warnings=warnings)
 
 
 # A practice sheet's form has a few dozen fields; thousands are a crafted or mistaken file.
@@ -180,8 +199,8 @@ def _opens_without_password(reader: PdfReader) -> bool:
 # ---------------------------------------------------------------------------- page -> lines
 
 
-def _read_page(page, number: int) -> list[list[Piece]]:
-    """The page's lines, top to bottom, each a list of pieces left to right."""
+def _page_spans(page) -> list[Span]:
+    """The page's text runs with their positions, sizes and boldness."""
     spans: list[Span] = []
 
     def visit(text, cm, tm, font, size):
@@ -195,6 +214,11 @@ def _read_page(page, number: int) -> list[list[Piece]]:
         spans.append(Span(x, y, text.replace("\n", " "), bold, round(size * scale, 1)))
 
     page.extract_text(visitor_text=visit)
+    return spans
+
+
+def _lines(spans: list[Span], number: int) -> list[list[Piece]]:
+    """The page's lines, top to bottom, each a list of pieces left to right."""
     lines: list[Line] = []
     for span in sorted(spans, key=lambda s: (-round(s.y), s.x)):
         line = lines[-1] if lines else None
@@ -204,7 +228,8 @@ def _read_page(page, number: int) -> list[list[Piece]]:
             lines.append(Line(span.y, number, [[span]]))
     # A narrow gutter can be closer than any gap rule allows: where the page's text is in two
     # columns, a run starting at the second column always starts a new segment.
-    split = _column_split([[Piece(s.x, s.y, number, s.text.strip(), s.bold, s.size)
+    split = _column_split([[Piece(s.x, s.y, number, s.text.strip(), s.bold, s.size,
+                                  width=s.width)
                             for s in line.segments[0]] for line in lines])
     value_columns = _value_columns(lines)
     result = []
@@ -226,10 +251,12 @@ def _read_page(page, number: int) -> list[list[Piece]]:
             if text:
                 words = ([s for s in segment if s.text.strip() not in BULLET_CHARS]
                          or segment)
+                known = all(s.width is not None for s in segment)
                 pieces.append(Piece(
                     x=segment[0].x, y=line.y, page=number, text=text,
                     bold=all(s.bold for s in words),
-                    size=max(s.size for s in words), lead_bold=words[0].bold))
+                    size=max(s.size for s in words), lead_bold=words[0].bold,
+                    width=segment[-1].end - segment[0].x if known else None))
         if pieces:
             result.append(pieces)
     return result
@@ -382,8 +409,10 @@ def _is_label_cell(piece: Piece) -> bool:
 
 def _merged(line: list[Piece]) -> Piece:
     first = line[0]
+    known = all(p.width is not None for p in line)
     return Piece(first.x, first.y, first.page, " ".join(p.text for p in line),
-                 all(p.bold for p in line), max(p.size for p in line), first.lead_bold)
+                 all(p.bold for p in line), max(p.size for p in line), first.lead_bold,
+                 width=line[-1].end - first.x if known else None)
 
 
 def _cell_text(pieces: list[Piece]) -> str:

@@ -124,6 +124,8 @@ MESSAGES: dict[str, str] = {
     "budget-missing": N_("No budget figure was found."),
     "budget-unreadable": N_("The budget section gives no amount that could be read."),
     "evaluation-missing": N_("The sheet has no evaluation section."),
+    "ocr-read": N_("The file is a scan whose text was read by OCR; check every field against "
+                   "the original, names, figures and e-mail addresses above all."),
     "row-unread": N_("The row %(label)s names no field of the sheet and was not read; copy its "
                      "value into the right field by hand."),
     "near-duplicate": N_("Near-duplicate of sheet %(other)s: most of the wording is the same; "
@@ -157,8 +159,19 @@ MESSAGES: dict[str, str] = {
                               "%(limit)s for a practice sheet; submit the filled sheet as a PDF "
                               "printed from the form, or as .docx."),
     "pdf-no-pages": N_("%(name)s has no pages; export it again from the original document."),
-    "pdf-scanned": N_("%(name)s has no text layer (it seems to be scanned); run OCR on it "
-                      "first, or submit the original Word file."),
+    "pdf-scanned": N_("%(name)s has no text layer (it seems to be scanned) and Tesseract, which "
+                      "reads scans, is not installed; install tesseract-ocr (see Scanned "
+                      "sheets in the README), or submit the original Word file."),
+    "ocr-no-text": N_("%(name)s has no text layer and OCR found no text on its pages; check "
+                      "that it is the practice sheet, or submit the original Word file."),
+    "ocr-too-many-pages": N_("%(name)s is a scan of %(count)s pages, over the limit of "
+                             "%(limit)s pages read by OCR; split it, or submit the original "
+                             "document."),
+    "ocr-timeout": N_("%(name)s is a scan and reading it by OCR took longer than %(seconds)s s, "
+                      "so it was stopped; submit the original document, or a scan of fewer "
+                      "pages."),
+    "ocr-failed": N_("%(name)s is a scan and Tesseract could not read its page %(page)s "
+                     "(%(reason)s); scan it again, or submit the original document."),
     "word-damaged": N_("%(name)s is damaged and cannot be read as a Word document (%(reason)s); "
                        "open it in Word, save it again as .docx and resubmit."),
     "odt-damaged": N_("%(name)s is damaged and cannot be read as an OpenDocument text (%(reason)s); "

@@ -133,6 +133,12 @@ def test_periods(text, start, end):
     ("movida.centro@comune-bologna.example.it", None, "movida.centro@comune-bologna.example.it"),
     ("Ana Sousa, tel. +351 21 000 0000, e-mail: ana@lisboa.example.pt", "Ana Sousa",
      "ana@lisboa.example.pt"),
+    # A space beside the "@" (OCR splits a word there) is no part of the address; an "@"
+    # between words that make no address stays text.
+    ("Claire Dubois, claire.dubois @lyon.example.fr", "Claire Dubois",
+     "claire.dubois@lyon.example.fr"),
+    ("Jan Peeters, jan.peeters@ gent.example.be", "Jan Peeters", "jan.peeters@gent.example.be"),
+    ("Reception desk @ 5 pm", "Reception desk @ 5 pm", None),
 ])
 def test_contacts(text, name, email):
     assert parse_contact(text) == {"name": name, "email": email}
