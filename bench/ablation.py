@@ -53,12 +53,13 @@ PATCHES = {
 }
 
 
-def figures(variant: str) -> dict:
+def figures(variant: str, queries: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "sitecustomize.py").write_text(PATCHES[variant])
         env = {**os.environ,
                "PYTHONPATH": os.pathsep.join(filter(None, [tmp, os.environ.get("PYTHONPATH")]))}
-        done = subprocess.run([sys.executable, str(HERE / "relevance.py"), "--json"],
+        extra = ["--queries", str(queries)] if queries else []
+        done = subprocess.run([sys.executable, str(HERE / "relevance.py"), "--json", *extra],
                               capture_output=True, text=True, env=env)
     if done.returncode:
         raise SystemExit(f"{variant}: relevance.py failed: {done.stderr.strip()[-500:]}")
@@ -68,6 +69,8 @@ def figures(variant: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default=",".join(PATCHES))
+    parser.add_argument("--queries", type=Path, help="judged queries for relevance.py "
+                        "(e.g. bench/relevance/heldout.json)")
     args = parser.parse_args()
     variants = [name.strip() for name in args.variants.split(",") if name.strip()]
     unknown = [name for name in variants if name not in PATCHES]
@@ -75,7 +78,7 @@ def main() -> int:
         parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(PATCHES)}")
     print(f"{'variant':<14} {'nDCG@10':>8} {'R@10(2)':>8} {'0-hit':>6}   nDCG@10 by kind")
     for variant in variants:
-        result = figures(variant)["kb"]["by_kind"]
+        result = figures(variant, args.queries)["kb"]["by_kind"]
         overall = result.pop("overall")
         kinds = " ".join(f"{kind} {row['ndcg']:.2f}" for kind, row in result.items())
         print(f"{variant:<14} {overall['ndcg']:>8.3f} {overall['recall_high']:>8.3f} "

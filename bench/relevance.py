@@ -249,8 +249,9 @@ def notes(queries: list[dict], records: list[dict], report: dict) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------ main
-def run(work: Path) -> tuple[list[dict], dict, dict, list[str]]:
-    queries = json.loads((COLLECTION / "queries.json").read_text("utf-8"))["queries"]
+def run(work: Path, queries_file: Path = COLLECTION / "queries.json"
+        ) -> tuple[list[dict], dict, dict, list[str]]:
+    queries = json.loads(queries_file.read_text("utf-8"))["queries"]
     if generate.stale():
         generate.main([])
     home = work / "kb"
@@ -281,14 +282,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="also each query's nDCG@10 and top 5 stems, for both engines")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="build the knowledge base and FTS5 database in DIR and keep them")
+    parser.add_argument("--queries", type=Path, default=COLLECTION / "queries.json",
+                        help="the judged queries (default bench/relevance/queries.json; the "
+                        "held-out set never tuned on: bench/relevance/heldout.json)")
     args = parser.parse_args(argv)
     try:
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
-            queries, results, result, remarks = run(args.keep)
+            queries, results, result, remarks = run(args.keep, args.queries)
         else:
             with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
-                queries, results, result, remarks = run(Path(tmp))
+                queries, results, result, remarks = run(Path(tmp), args.queries)
     except BenchError as exc:
         print(f"relevance: {exc}", file=sys.stderr)
         return 2
