@@ -62,8 +62,11 @@ class Matrix:
 
 
 class VectorStore:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """`read_only`: the file's folder cannot be written (a read-only home): the file is
+        opened immutable, like the store (no -wal or -shm file, no lock), and only read."""
         self.path = Path(path)
+        self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
         self._matrices: dict[str, Matrix] = {}
@@ -72,9 +75,14 @@ class VectorStore:
         db = getattr(self._local, "db", None)
         if db is None:
             try:
-                db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
+                if self.read_only:
+                    db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                                         uri=True)
+                    db.execute("SELECT count(*) FROM vectors").fetchone()
+                else:
+                    db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000)
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(_SCHEMA)
             except sqlite3.Error as exc:
                 raise KbError(f"The vector file {self.path} cannot be opened ({exc}); delete it "
                               "and run `kb reindex` to rebuild it from the store.") from exc

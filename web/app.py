@@ -99,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUST_PROXY"]:
         # Behind a reverse proxy: its X-Forwarded-Proto says whether the user came by HTTPS.
         app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"])
+    app.before_request(auth.refuse_on_read_only_home)
     app.before_request(auth.load_user)
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)

@@ -7,6 +7,8 @@ it there, so a copy of the cookie taken before opens nothing after; an account r
 `kb user remove` is signed out at its next request.
 The secret that signs it lives in the knowledge base's home (created on first use), so every
 worker process and every restart share it.
+On a read-only home nobody signs in (a session is a row in the store): staff pages and every
+write answer that the home is read-only; the public pages are served.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from flask import current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
+from kb.core.errors import ReadOnlyHome
+from kb.service.knowledge_base import home_read_only
 from kb.service.users import Users
 from web.errors import json_error, wants_json
 from web.knowledge import knowledge_base
@@ -37,6 +41,10 @@ def secret_key(home: Path) -> str:
     except FileNotFoundError:
         pass
     value = secrets.token_hex(32)
+    if home_read_only(Path(home)):
+        # Nothing to keep it in, and nobody signs in there: the process's own secret signs
+        # only the public pages' cookies.
+        return value
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:             # another worker wrote it first
@@ -70,6 +78,17 @@ def end_session(users: Users) -> None:
     if isinstance(token, str):
         users.close_session(token)
     session.clear()
+
+
+def refuse_on_read_only_home() -> None:
+    """Before each request: on a read-only home, staff sign-in and every write (any method
+    but GET and HEAD) answer that it is read-only, before anything is attempted."""
+    if not knowledge_base().kb.read_only:
+        return
+    if request.method not in ("GET", "HEAD") or request.endpoint == "staff.sign_in":
+        raise ReadOnlyHome(_("This knowledge base is read-only: searching and reading sheets "
+                             "work, but staff cannot sign in or change anything until its "
+                             "folder on the server is made writable."))
 
 
 def load_user() -> None:

@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from kb.core.errors import BadParameter, NotFound
+from kb.core.errors import BadParameter, NotFound, ReadOnlyHome
 
 
 def register(app: Flask) -> None:
@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(NotFound, not_found)
     app.register_error_handler(BadParameter, bad_parameter)
+    app.register_error_handler(ReadOnlyHome, read_only_home)
     app.register_error_handler(Exception, server_error)
 
 
@@ -82,6 +83,14 @@ def bad_parameter(exc: BadParameter) -> Any:
     if wants_json():
         return json_error(400, exc.message, field=exc.field)
     return render_template("error.html", code=400, title=_("Bad request"), message=exc.message), 400
+
+
+def read_only_home(exc: ReadOnlyHome) -> Any:
+    # 503: the server cannot do it as it is deployed; nothing the client could change.
+    if wants_json():
+        return json_error(503, exc.message)
+    return render_template("error.html", code=503, title=_("Read-only knowledge base"),
+                           message=exc.message), 503
 
 
 def server_error(exc: Exception) -> Any:

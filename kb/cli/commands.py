@@ -497,6 +497,10 @@ def check(kb: KnowledgeBase, repair: bool, as_json: bool) -> None:
             if ids:
                 click.echo(f"{len(ids)} record(s) {label}: {', '.join(ids[:10])}"
                            + (" …" if len(ids) > 10 else ""))
+        if report.vectors.read_only and not report.vectors.consistent:
+            click.echo("The vectors cannot be made on a read-only home: search finds those "
+                       "sheets by their words only; make the folder writable and run "
+                       "`kb vectors` to make them.")
         if report.consistent:
             click.echo("Store, index and vectors agree." if report.vectors.model
                        else "Store and index agree.")

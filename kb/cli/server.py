@@ -113,8 +113,14 @@ def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool,
     try:
         with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
                            vector_builds="detached") as kb:
-            _bring_index_up_to_date(kb)
-            kb.vector_upkeep.written()        # vectors an interrupted catch-up left to make
+            if kb.read_only:
+                # Served as it is: nothing can be indexed or embedded there, nobody signs in.
+                click.echo(f"The knowledge base at {kb.home} is read-only: its public pages "
+                           "are served as they are; staff cannot sign in or change anything "
+                           "until the folder is writable.")
+            else:
+                _bring_index_up_to_date(kb)
+                kb.vector_upkeep.written()    # vectors an interrupted catch-up left to make
     except KbError as exc:                    # before any worker starts: one message
         raise click.ClickException(exc.message) from exc
     run(ctx.obj["home"], host, port, workers, threads, behind_proxy, host_names)

@@ -129,10 +129,11 @@ class KnowledgeBase:
         self.store = Store(self.home / "kb.sqlite3", read_only=self.read_only)
         self.archive = Archive(self.home / "originals")
         self.index_root = self.home / "index"
-        self.vectors = VectorStore(self.home / "vectors.sqlite3")
-        # The vector file is opened for writing (index.vectors): a read-only home searches by
-        # words only.
-        self.index = SearchIndex(self.index_root, None if self.read_only else self.vectors)
+        self.vectors = VectorStore(self.home / "vectors.sqlite3", read_only=self.read_only)
+        # A read-only home reads its vector file as it is; without one (never built there) it
+        # cannot make it, and searches by words only.
+        by_meaning = not self.read_only or self.vectors.path.is_file()
+        self.index = SearchIndex(self.index_root, self.vectors if by_meaning else None)
         self.vector_upkeep = VectorUpkeep(self.home, self.store, self.vectors, vector_builds)
         self.lock_timeout = lock_timeout
 
@@ -392,9 +393,7 @@ class KnowledgeBase:
             extra=sorted(set(indexed) - set(stored)),
             stale=sorted(rid for rid in set(stored) & set(indexed) if stored[rid] != indexed[rid]),
             pending=self.store.outbox()[0],
-            # The vector file cannot be opened on a read-only home: not compared there.
-            vectors=(VectorReport(None) if self.read_only
-                     else self.vector_upkeep.check(repair)),
+            vectors=self.vector_upkeep.check(repair),
         )
         if repair and not report.consistent:
             self.store.queue_for_index(report.missing + report.extra + report.stale)

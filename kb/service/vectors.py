@@ -46,6 +46,7 @@ class VectorReport:
     missing: list[str] = field(default_factory=list)   # records with no vector of the model
     stale: list[str] = field(default_factory=list)     # vectors of an older record version
     extra: list[str] = field(default_factory=list)     # vectors of records no longer stored
+    read_only: bool = False                            # a read-only home: none can be made
 
     @property
     def consistent(self) -> bool:
@@ -53,7 +54,7 @@ class VectorReport:
 
     def as_json(self) -> dict[str, Any]:
         return {"model": self.model, "consistent": self.consistent, "missing": self.missing,
-                "stale": self.stale, "extra": self.extra}
+                "stale": self.stale, "extra": self.extra, "read_only": self.read_only}
 
 
 class VectorUpkeep:
@@ -134,12 +135,15 @@ class VectorUpkeep:
         if embedder is None:
             return VectorReport(None)
         stored = self.store.stamps()
-        made = self.vectors.stamps(embedder.name)
+        # A read-only home may have no vector file, and cannot make one: every vector missing.
+        readable = not self.vectors.read_only or self.vectors.path.is_file()
+        made = self.vectors.stamps(embedder.name) if readable else {}
         report = VectorReport(
             embedder.name,
             missing=sorted(set(stored) - set(made)),
             stale=sorted(rid for rid in set(stored) & set(made) if stored[rid] != made[rid]),
-            extra=sorted(self.vectors.ids() - set(stored)),
+            extra=sorted((self.vectors.ids() if readable else set()) - set(stored)),
+            read_only=self.vectors.read_only,
         )
         if repair and not report.consistent:
             self.catch_up()

@@ -34,7 +34,7 @@ def _tamper_changed_json(kb: KnowledgeBase, home: Path, sql) -> tuple[str, dict[
 
 # The suite runs with KB_SEMANTIC=off: no model, so no vectors to compare (tests/kb/test_vectors.py has them).
 NO_VECTORS = {"model": None, "consistent": True, "missing": [], "stale": [],
-              "extra": []}
+              "extra": [], "read_only": False}
 
 @pytest.mark.parametrize("tamper", [_tamper_unsynced, _tamper_deleted_row, _tamper_changed_json],
                          ids=["missing+pending", "extra", "stale"])
