@@ -20,10 +20,12 @@ from kb.core.facets import BAND_ORDER, NO_BUDGET, budget_band
 from kb.core.text import fold
 from kb.core.search_args import SearchRequest
 from kb.service.backup import CSV_COLUMNS, csv_row
-from web import charts, i18n
+from web import charts, filters, i18n
+from web import map as city_map     # not shadowing the builtin map()
 from web.knowledge import knowledge_base
 from kb.core.errors import BadParameter
 from web.params import search_request
+from web.templating import search_url
 
 blueprint = Blueprint("analysis", __name__)
 
@@ -36,11 +38,57 @@ def page() -> Any:
         return render_template("analysis.html", error=exc, data=None, search=SearchRequest()), 400
     shared = knowledge_base()
     data = shared.analyse(search)
-    # Budgets compared per year need each sheet's basis and period: read from the records.
-    budgets = comparable(Entry.of(item.record) for item in shared.rows(search))
+    # Budgets compared per year need each sheet's basis and period, the map its city:
+    # read from the records.
+    records = [item.record for item in shared.rows(search)]
+    budgets = comparable(Entry.of(record) for record in records)
+    # The search page's filters beside the charts: the same facets, counts and parameters.
+    sidebar = filters.facets(shared.search(search, highlight=False, **i18n.labelling()))
     return render_template("analysis.html", error=None, data=data, search=search,
+                           facets=sidebar, facet_shown=filters.FACET_SHOWN,
                            budgets=budgets, description=describe(search),
-                           kinds=_kinds(budgets), **_charts(data, budgets))
+                           kinds=_kinds(budgets), **_charts(data, budgets), **_map(records),
+                           crosstab=theme_by_country(records, search))
+
+
+def theme_by_country(records: list[dict[str, Any]], search: SearchRequest) -> dict[str, Any]:
+    """Sheets by theme and country: each cell the number of sheets of that theme in that
+    country, which is what the search for that theme and country finds (so its link). A sheet
+    with several themes counts under each; one with no theme or no country in a row or column
+    of its own. Where the search already chooses themes, only those are rows: a sheet found
+    for a chosen theme may have others, which the search for one of them alone would not find
+    within the same choice."""
+    chosen = search.selections.get("themes") or set()
+    cells: Counter = Counter()
+    themes: Counter = Counter()
+    countries: Counter = Counter()
+    for record in records:
+        country = record.get("country") or None
+        countries[country] += 1
+        for theme in (record.get("themes") or [None]):
+            if chosen and theme not in chosen:
+                continue
+            cells[theme, country] += 1
+            themes[theme] += 1
+    columns = sorted(countries, key=lambda code: (code is None, -countries[code], code or ""))
+    rows = sorted(themes, key=lambda theme: (theme is None, -themes[theme], theme or ""))
+    return {
+        "columns": [{"code": code, "count": countries[code],
+                     "label": i18n.facet_label("country", code) if code
+                     else _("Country not given")} for code in columns],
+        "rows": [{"theme": theme, "count": themes[theme],
+                  "label": i18n.theme_label(theme) if theme else _("No theme given"),
+                  "cells": [cells[theme, code] for code in columns]} for theme in rows],
+    }
+
+
+def _map(records: list[dict[str, Any]]) -> dict[str, Any]:
+    found, apart = city_map.points(records)
+    rows = [{"label": point.label, "country": i18n.facet_label("country", point.country),
+             "count": point.count, "url": city_map.city_url(point)} for point in found]
+    unknown = sorted(apart["unknown"].items(), key=lambda item: (-item[1], fold(item[0])))
+    return {"map_svg": city_map.svg(found, _("Map of the sheets by city")), "map_rows": rows,
+            "map_apart": apart, "map_unknown": ", ".join(city for city, _count in unknown)}
 
 
 # Each kind of budget figure, as the page names it (kb.core.budgets.KINDS).
@@ -91,10 +139,12 @@ def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
              if str(b["value"]).isdigit()}
     per_year = ([(str(year), years.get(year, 0)) for year in range(min(years), max(years) + 1)]
                 if years else [])
-    by_theme = sorted(((i18n.theme_label(theme), stats) for theme, stats
+    # Each row's label links to the search for its theme or country (none for "not given").
+    by_theme = sorted(((i18n.theme_label(theme), stats, search_url(theme=theme)) for theme, stats
                        in budgets["by_theme"].items()), key=lambda row: -row[1]["total"])
     by_country = sorted(((i18n.facet_label("country", code) if code else _("Country not given"),
-                          stats) for code, stats in budgets["by_country"].items()),
+                          stats, search_url(country=code) if code else None)
+                         for code, stats in budgets["by_country"].items()),
                         key=lambda row: -row[1]["total"])
     return {
         "histogram": histogram, "per_year": per_year,
@@ -104,7 +154,7 @@ def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
         "years_svg": charts.columns(per_year, _("Sheets by start year")),
         # Every theme: a chart that drops some would hide them.
         "theme_svg": charts.horizontal_bars(
-            [(label, stats["total"]) for label, stats in by_theme],
+            [(label, stats["total"]) for label, stats, _url in by_theme],
             _("Yearly budgets by theme, added up (EUR per year)"), i18n.number),
     }
 

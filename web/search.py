@@ -7,12 +7,10 @@ from itertools import islice
 from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 
 from kb.core.search_args import MAX_QUERY_LENGTH, SORTS, SearchRequest
-from kb.core.facets import FACETS
-from kb.core.text import fold
-from web import i18n, sheets
+from web import filters, i18n, sheets
 from web.analysis import search_words
 from web.knowledge import knowledge_base
 from web.templating import search_url
@@ -22,8 +20,6 @@ from web.params import (FACET_PARAMS, RANGE_PARAMS, facet_value,
 
 blueprint = Blueprint("search", __name__)
 FEED_SIZE = 20
-# Facet values shown before "show more".
-FACET_SHOWN = 8
 
 
 @blueprint.get("/")
@@ -52,34 +48,9 @@ def page() -> Any:
         "search.html", search=search, result=result, error=error, sorts=sorts,
         browsing=browsing, tray=picked, picked={item.id for item in picked},
         tray_message=sheets.tray_message(problem, len(picked)),
-        facets=_facets(result), chips=_chips(search),
-        pages=_pages(result, search), facet_shown=FACET_SHOWN,
+        facets=filters.facets(result), chips=_chips(search),
+        pages=_pages(result, search), facet_shown=filters.FACET_SHOWN,
     ), 400 if error else 200
-
-
-def _facets(result: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The sidebar: every facet with its buckets ready to show (selected ones first), each with
-    its label from the search result. Built here rather than in the template: a page lists
-    hundreds of values."""
-    if result is None:
-        return []
-    sheets: dict[int, str] = {}         # count -> "(12 sheets)" for screen readers
-    out = []
-    for facet in FACETS:
-        param = facet.param
-        values = []
-        for number, bucket in enumerate(sorted(result["facets"].get(facet.name, []),
-                                               key=lambda b: not b["selected"])):
-            count = bucket["count"]
-            if count not in sheets:
-                sheets[count] = ngettext("%(count)s sheet", "%(count)s sheets", count,
-                                         count=i18n.number(count))
-            label = bucket["label"]
-            values.append({"value": bucket["value"], "label": label, "key": fold(label),
-                           "id": f"{param}-{number}", "count": i18n.number(count),
-                           "sheets": sheets[count], "selected": bucket["selected"]})
-        out.append({"name": facet.name, "param": param, "entries": values})
-    return out
 
 
 def _chips(search: SearchRequest) -> list[dict[str, Any]]:

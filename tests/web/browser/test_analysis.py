@@ -1,0 +1,143 @@
+"""What an analyst meets in a real browser (issue 14): the map of the matching initiatives, its
+table, tables whose cells open the search they count, the search's filters beside the charts,
+a year chart with an axis. Each check runs at desktop and phone widths, in English and French,
+with screenshots."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.web.browser.test_browser import (first_number, no_horizontal_scroll, query,
+                                            shown_total)
+
+SIZES = ("desktop", "phone")
+LANGUAGES = ("en", "fr")
+
+
+@pytest.fixture
+def ui(page, server, viewports, request):
+    """The page at the width and in the language of the test's parameters."""
+    size, language = request.param
+    page.set_viewport_size(viewports[size])
+    page.goto(f"/language/{language}?next=/")
+    assert page.locator("html").get_attribute("lang") == language
+    page.size, page.language = size, language
+    return page
+
+
+BOTH = pytest.mark.parametrize("ui", [(s, lang) for s in SIZES for lang in LANGUAGES],
+                               indirect=True, ids=lambda p: "-".join(p))
+
+
+def analysis_total(page) -> int:
+    return first_number(page.locator("ul.figures li").first.inner_text())
+
+
+@BOTH
+def test_the_map_shows_every_sheet_once_with_its_table(ui, server, shoot):
+    requests: list[str] = []
+    ui.on("request", lambda r: requests.append(r.url))
+    ui.goto("/analysis")
+    points = ui.locator("svg.map a.map-point")
+    assert points.count() > 5
+    on_map = {p.get_attribute("data-place"): int(p.get_attribute("data-count"))
+              for p in points.all()}
+    apart = ui.locator(".map-apart")
+    not_on_map = int(apart.get_attribute("data-count")) if apart.count() else 0
+    # Every sheet is on the map or counted under it (the fixtures have a sheet with no city).
+    assert not_on_map >= 1
+    assert sum(on_map.values()) + not_on_map == analysis_total(ui)
+    # The table says the same as the map, place by place.
+    ui.locator(".map-table summary").click()
+    rows = ui.locator(".map-table tbody tr")
+    table = {row.locator("th").inner_text(): first_number(row.locator("td a").inner_text())
+             for row in rows.all()}
+    assert table == on_map
+    # Each point is large enough to tap and has a tooltip naming its place and count.
+    first = points.first
+    box = first.locator("circle").bounding_box()
+    assert box["width"] >= 8, box
+    tip = first.locator("title").text_content()
+    assert first.get_attribute("data-place") in tip and str(on_map[first.get_attribute(
+        "data-place")]) in tip
+    # Nothing is fetched from elsewhere: the outlines and points are in the page.
+    assert all(urlsplit(url).netloc == urlsplit(server.url).netloc for url in requests), requests
+    if ui.size == "phone":
+        no_horizontal_scroll(ui)
+        assert ui.locator("svg.map").bounding_box()["width"] <= 390
+    shoot(ui, f"analysis-map-{ui.size}-{ui.language}")
+    # A point opens the search for its city, with as many results as the point counts.
+    place, count = max(on_map.items(), key=lambda item: item[1])
+    ui.locator(f"svg.map a.map-point[data-place='{place}']").click()
+    ui.wait_for_url("**/?*city=*")
+    assert shown_total(ui) == count
+
+
+@BOTH
+def test_a_filtered_map_holds_only_the_filtered_sheets(ui, server):
+    ui.goto("/analysis?country=CH")
+    points = ui.locator("svg.map a.map-point")
+    places = {p.get_attribute("data-place") for p in points.all()}
+    # Every point in Switzerland, named as the sheets write the city.
+    assert {p.get_attribute("data-country") for p in points.all()} == {"CH"}
+    assert {"Geneva", "Zürich"} <= places
+    total = analysis_total(ui)
+    counted = sum(int(p.get_attribute("data-count")) for p in points.all())
+    apart = ui.locator(".map-apart")
+    assert counted + (int(apart.get_attribute("data-count")) if apart.count() else 0) == total
+    # "Genève" and "Geneva" are one point, whose search asks for both spellings.
+    geneva = ui.locator("svg.map a.map-point[data-place='Geneva']")
+    count = int(geneva.get_attribute("data-count"))
+    assert {"Genève", "Geneva"} <= set(query(geneva.get_attribute("href"))["city"])
+    geneva.click()
+    ui.wait_for_url("**/?*city=*")
+    assert shown_total(ui) == count
+
+
+def open_filters(page) -> None:
+    """On a phone the filters are folded behind a button."""
+    toggle = page.locator("#search .filters [aria-expanded]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+
+
+@BOTH
+def test_the_search_filters_stand_beside_the_charts(ui, server, shoot):
+    ui.goto("/analysis?theme=nightlife")
+    open_filters(ui)
+    box = ui.locator("#facet-country input[type=checkbox]").first
+    value = box.get_attribute("value")
+    expected = first_number(ui.locator(f"label[for='{box.get_attribute('id')}'] .count")
+                            .inner_text())
+    box.check()
+    ui.wait_for_url(f"**/analysis?*country={value}*")
+    args = query(ui.url)
+    assert args["theme"] == ["nightlife"] and args["country"] == [value]
+    # The analysis counts what the facet promised, and the search at the sibling URL agrees.
+    total = analysis_total(ui)
+    assert total == expected
+    assert ui.locator("#facet-country input:checked").count() == 1
+    if ui.size == "phone":
+        no_horizontal_scroll(ui)
+    shoot(ui, f"analysis-filters-{ui.size}-{ui.language}")
+    ui.goto(ui.url.replace("/analysis?", "/?"))
+    assert shown_total(ui) == total
+
+
+@BOTH
+def test_theme_by_country_cells_open_the_search_they_count(ui, server, shoot):
+    ui.goto("/analysis")
+    table = ui.locator("table.crosstab")
+    table.scroll_into_view_if_needed()
+    links = table.locator("tbody td a")
+    assert links.count() > 5
+    if ui.size == "phone":
+        no_horizontal_scroll(ui)
+        shoot(ui, f"analysis-crosstab-{ui.size}-{ui.language}")
+    link = links.nth(2)
+    count = first_number(link.inner_text())
+    link.click()
+    ui.wait_for_url("**/?*theme=*country=*")
+    assert shown_total(ui) == count
