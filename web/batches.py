@@ -27,9 +27,10 @@ from werkzeug.datastructures import FileStorage
 
 from importers.limits import MB
 from importers.report import OUTCOMES, FileOutcome, ImportReport
+from importers.submissions import ARCHIVE_SUFFIX, SHEET_SUFFIXES
 from kb.service.backup import spreadsheet_safe
 from kb.service.batches import Batch, Batches, Upload, batch_folder, files_folder, load_report, start
-from kb.service.importing import ImportOptions
+from kb.service.importing import ImportOptions, shortened_name
 from kb.core.errors import NotFound, UploadRefused
 from web.auth import current_user, staff_required
 from web.errors import json_error
@@ -42,9 +43,8 @@ api = Blueprint("batches_api", __name__, url_prefix="/api/batches")
 RECENT = 30
 # Seconds between two looks at a running batch (the page's refresh, the script's polling).
 POLL_SECONDS = 3
-ACCEPT = ".pdf,.docx,.zip"
-# A saved upload's name on disk: most file systems take 255 bytes; the rest is the folder's.
-MAX_NAME_BYTES = 200
+# What the file picker offers: every format the importers read, and zips of them.
+ACCEPT = ",".join(sorted(SHEET_SUFFIXES | {ARCHIVE_SUFFIX}))
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 OUTCOME_LABELS = {
     "imported": _l("imported"),
@@ -208,8 +208,10 @@ def _receive() -> Batch:
                               reason=exc.strerror or exc), 507) from exc
     with knowledge_base().locked() as kb:
         batch = Batches(kb.store).create(batch_id, user, len(uploads))
+    # Uploaded sheets wait for review as drafts unless the uploader publishes them at once.
     options = ImportOptions(workers=current_app.config.get("UPLOAD_WORKERS"),
-                            draft=request.form.get("draft") == "1")
+                            draft=request.form.get("draft") == "1",
+                            publish=request.form.get("publish") == "1")
     start(home, batch_id, user, uploads, options)
     return batch
 
@@ -244,9 +246,7 @@ def _safe_name(name: str) -> str:
     suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ""
     stem = name[:-len(suffix)] if suffix else name
     stem = _UNSAFE.sub("_", stem).strip(" .") or "upload"
-    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
-        stem = stem[:-1]
-    return stem + suffix
+    return shortened_name(stem + suffix)
 
 
 def _load(batch_id: str) -> tuple[Batch, ImportReport | None]:

@@ -130,6 +130,8 @@ MESSAGES: dict[str, str] = {
                      "value into the right field by hand."),
     "near-duplicate": N_("Near-duplicate of sheet %(other)s: most of the wording is the same; "
                          "check whether both should be kept."),
+    "name-shortened": N_("The file name was %(length)s characters long, too long to store; "
+                         "it is kept as %(name)s."),
 
     # Why a file is not a (complete) record
     "already-rejected": N_("Already submitted and rejected: %(message)s"),

@@ -27,7 +27,7 @@ from importers.report import OUTCOMES, FileOutcome, ImportReport
 from kb.core.errors import KbError
 from kb.core.messages import Message
 from kb.service.audit import AuditLog
-from kb.service.importing import ImportOptions, import_paths
+from kb.service.importing import MAX_NAME_BYTES, ImportOptions, import_paths, name_shortened
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.store import Store, now
 
@@ -208,6 +208,9 @@ class _Names:
         saved, name = found
         whole = outcome.file == saved
         outcome.file = name + outcome.file[len(saved):]
+        if whole and len(name.encode()) > MAX_NAME_BYTES:
+            # Saved, and so stored, under a shortened name (web.batches): the outcome says so.
+            outcome.warnings.append(name_shortened(name, Path(saved).name))
         message = outcome.error_message
         if isinstance(message, Message) and isinstance(message.params.get("name"), str):
             given = message.params["name"].replace(saved, name)

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from importers.batch import iter_results
@@ -29,6 +29,7 @@ from kb.core.messages import Message, say
 from kb.core.record import load_draft
 from kb.service import versions
 from kb.service.archive import sha256_of
+from kb.service.doubts import broken, doubts
 from kb.service.knowledge_base import KnowledgeBase, disk_full
 from kb.service.leftovers import work_folder
 from kb.service.store import FileRow, StoredRecord, content_hash, now
@@ -38,6 +39,9 @@ OWN_ARCHIVE = "the knowledge base's own archive of originals"
 # Near the end of an import the index catches up in ever smaller steps (down to this many
 # records), so that little is left to index once the last file is parsed.
 INDEX_AT_LEAST = 25
+# Bytes of UTF-8 a file name keeps on disk and in the record (file systems allow 255): a
+# longer one (a 3,000-character name in a zip or an upload) is shortened, never refused.
+MAX_NAME_BYTES = 200
 
 
 @dataclass
@@ -46,6 +50,9 @@ class ImportOptions:
     workers: int | None = None
     dry_run: bool = False
     draft: bool = False
+    # False: complete sheets too are stored as drafts, for staff to review before they are
+    # public (web uploads). A sheet with a broken field is a draft either way.
+    publish: bool = True
 
 
 @dataclass
@@ -54,6 +61,24 @@ class _Pending:
     sha256: str
     size: int
     path: Path        # what the parser reads: named like the original
+    shortened: Message | None = None     # the original's name was too long: said so
+
+
+def shortened_name(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """`name` cut to `limit` bytes of UTF-8, whole characters only, its extension kept
+    (the importer reads the format by it)."""
+    if len(name.encode()) <= limit:
+        return name
+    suffix = PurePosixPath(name).suffix
+    suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ""
+    stem = name[:-len(suffix)] if suffix else name
+    room = limit - len(suffix.encode())
+    return stem.encode()[:room].decode(errors="ignore") + suffix
+
+
+def name_shortened(given: str, kept: str) -> Message:
+    """The warning of an outcome whose file is stored under a shortened name."""
+    return say("name-shortened", length=len(given), name=kept)
 
 
 def import_paths(kb: KnowledgeBase, paths: Iterable[str | Path],
@@ -179,14 +204,14 @@ class _Session:
                 self.emit(self._unchanged(submission, sha256, known))
                 continue
             try:
-                path = self._parse_path(submission, number, named)
+                path, shortened = self._parse_path(submission, number, named)
             except OSError as exc:          # gone since it was read
                 self.emit(FileOutcome(submission.name, "rejected", error_kind="unreadable",
                                       error_message=say("file-unreadable", name=submission.name,
                                                         reason=exc.strerror or str(exc))))
                 continue
             self.seen_files.add(sha256)
-            pending.append(_Pending(submission, sha256, size, path))
+            pending.append(_Pending(submission, sha256, size, path, shortened))
         return pending
 
     def _still_current(self, known: FileRow | None) -> bool:
@@ -206,16 +231,20 @@ class _Session:
         return outcome
 
     @staticmethod
-    def _parse_path(submission: Submission, number: int, named: Path) -> Path:
-        """The file to parse, under its original name (error messages and records name it)."""
+    def _parse_path(submission: Submission, number: int,
+                    named: Path) -> tuple[Path, Message | None]:
+        """The file to parse, under its original name (error messages and records name it),
+        shortened when too long for a file name (with the warning saying so)."""
         assert submission.path is not None
         original = Path(submission.name.rsplit("!/", 1)[-1]).name or submission.path.name
-        if submission.path.name == original:
-            return submission.path
-        target = named / str(number) / original
+        kept = shortened_name(original)
+        shortened = name_shortened(original, kept) if kept != original else None
+        if submission.path.name == kept:
+            return submission.path, shortened
+        target = named / str(number) / kept
         target.parent.mkdir(parents=True)
         shutil.move(submission.path, target)
-        return target
+        return target, shortened
 
     def take(self, item: _Pending, result: ParseResult) -> None:
         """Store one parsed file; what goes wrong with it is its outcome, never the batch's
@@ -249,12 +278,19 @@ class _Session:
                                                         reason=exc.strerror or str(exc))))
                 return
         for sheet in result.sheets():  # a booklet: each sheet on its own, in order
-            self.emit(self._sheet(item, sheet))
+            outcome = self._sheet(item, sheet)
+            if item.shortened is not None:
+                outcome.warnings.append(item.shortened)
+            self.emit(outcome)
 
     def _sheet(self, item: _Pending, result: ParseResult) -> FileOutcome:
         name = item.submission.name
         if result.record is not None:
-            outcome = self._record(item, result.record.to_dict(), result.warnings, "published")
+            record = result.record.to_dict()
+            # Kept with the record's warnings, so that the review queue lists the sheet.
+            doubtful = list(doubts(record).values())
+            status = "published" if self.options.publish and not broken(record) else "draft"
+            outcome = self._record(item, record, [*result.warnings, *doubtful], status)
         elif isinstance(result.error, InvalidRecord) and self.options.draft and result.error.draft:
             draft, errors = load_draft(result.error.draft)
             warnings = [result.error.message, *result.error.warnings]
