@@ -27,7 +27,6 @@ from werkzeug.datastructures import FileStorage
 
 from importers.limits import MB
 from importers.report import OUTCOMES, FileOutcome, ImportReport
-from importers.submissions import ARCHIVE_SUFFIX, SHEET_SUFFIXES
 from kb.service.backup import spreadsheet_safe
 from kb.service.batches import Batch, Batches, Upload, batch_folder, files_folder, load_report, start
 from kb.service.importing import ImportOptions, shortened_name
@@ -43,8 +42,7 @@ api = Blueprint("batches_api", __name__, url_prefix="/api/batches")
 RECENT = 30
 # Seconds between two looks at a running batch (the page's refresh, the script's polling).
 POLL_SECONDS = 3
-# What the file picker offers: every format the importers read, and zips of them.
-ACCEPT = ",".join(sorted(SHEET_SUFFIXES | {ARCHIVE_SUFFIX}))
+ACCEPT = ".pdf,.docx,.zip"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 OUTCOME_LABELS = {
     "imported": _l("imported"),
@@ -208,10 +206,8 @@ def _receive() -> Batch:
                               reason=exc.strerror or exc), 507) from exc
     with knowledge_base().locked() as kb:
         batch = Batches(kb.store).create(batch_id, user, len(uploads))
-    # Uploaded sheets wait for review as drafts unless the uploader publishes them at once.
     options = ImportOptions(workers=current_app.config.get("UPLOAD_WORKERS"),
-                            draft=request.form.get("draft") == "1",
-                            publish=request.form.get("publish") == "1")
+                            draft=request.form.get("draft") == "1")
     start(home, batch_id, user, uploads, options)
     return batch
 
