@@ -137,8 +137,11 @@ def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
                  for band in BAND_ORDER if band != NO_BUDGET]
     years = {int(b["value"]): b["count"] for b in data["facets"]["start_year"]
              if str(b["value"]).isdigit()}
-    per_year = ([(str(year), years.get(year, 0)) for year in range(min(years), max(years) + 1)]
+    first, last = year_span(years)
+    per_year = ([(str(year), years.get(year, 0)) for year in range(first, last + 1)]
                 if years else [])
+    years_apart = [(str(year), count) for year, count in sorted(years.items())
+                   if not first <= year <= last]
     # Each row's label links to the search for its theme or country (none for "not given").
     by_theme = sorted(((i18n.theme_label(theme), stats, search_url(theme=theme)) for theme, stats
                        in budgets["by_theme"].items()), key=lambda row: -row[1]["total"])
@@ -147,16 +150,46 @@ def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
                          for code, stats in budgets["by_country"].items()),
                         key=lambda row: -row[1]["total"])
     return {
-        "histogram": histogram, "per_year": per_year,
+        "histogram": histogram, "per_year": per_year, "years_apart": years_apart,
         "by_theme": by_theme, "by_country": by_country,
         "histogram_svg": charts.horizontal_bars(
             histogram, _("Sheets by yearly budget band (EUR per year)"), i18n.number),
-        "years_svg": charts.columns(per_year, _("Sheets by start year")),
+        "years_svg": charts.columns(per_year, _("Sheets by start year"), i18n.number),
         # Every theme: a chart that drops some would hide them.
         "theme_svg": charts.horizontal_bars(
             [(label, stats["total"]) for label, stats, _url in by_theme],
             _("Yearly budgets by theme, added up (EUR per year)"), i18n.number),
     }
+
+
+# A start year further than this from every other one, at either end, is shown apart when few
+# sheets are out there: one sheet of 1981 does not stretch the chart over forty empty years.
+YEAR_GAP = 5
+YEARS_APART_SHARE = 0.1
+
+
+def year_span(years: dict[int, int]) -> tuple[int, int]:
+    """The first and last start year the chart shows: all of them, less the few sheets of
+    years cut off from the rest by more than YEAR_GAP years at either end (listed apart)."""
+    if not years:
+        return 0, -1
+    ordered = sorted(years)
+    total = sum(years.values())
+    low, high = 0, len(ordered) - 1
+    moved = True
+    while moved and low < high:
+        moved = False
+        for end in ("low", "high"):
+            if low >= high:
+                break
+            if end == "low":
+                gap, cut = ordered[low + 1] - ordered[low], ordered[:low + 1]
+            else:
+                gap, cut = ordered[high] - ordered[high - 1], ordered[high:]
+            if gap > YEAR_GAP and sum(years[y] for y in cut) <= YEARS_APART_SHARE * total:
+                low, high = (low + 1, high) if end == "low" else (low, high - 1)
+                moved = True
+    return ordered[low], ordered[high]
 
 
 @blueprint.get("/export.csv")

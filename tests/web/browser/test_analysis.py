@@ -141,3 +141,19 @@ def test_theme_by_country_cells_open_the_search_they_count(ui, server, shoot):
     link.click()
     ui.wait_for_url("**/?*theme=*country=*")
     assert shown_total(ui) == count
+
+
+@BOTH
+def test_the_year_chart_has_a_y_axis(ui, server, shoot, screenshots):
+    ui.goto("/analysis")
+    chart = ui.locator("section[aria-labelledby='h-years'] svg")
+    chart.scroll_into_view_if_needed()
+    ticks = [int(t) for t in chart.locator("text.chart-tick").all_text_contents()]
+    tallest = max(int(c.split(": ")[1]) for c in
+                  chart.locator("rect.chart-bar title").all_text_contents())
+    assert ticks[0] == 0 and ticks[-1] >= tallest and len(ticks) >= 3
+    assert chart.locator("text.chart-tick").first.is_visible()
+    if ui.size == "phone":
+        no_horizontal_scroll(ui)
+    shoot(ui, f"analysis-years-{ui.size}-{ui.language}")
+    chart.screenshot(path=str(screenshots / f"analysis-year-chart-{ui.size}-{ui.language}.png"))
