@@ -554,12 +554,27 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.password_option(prompt="Password", help="Prompted for when not given.")
+@click.option("--password", help="The password [default: prompted for, twice]; it is seen by "
+              "other users of the machine (ps): scripts use --password-stdin.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
 @kb_command
-def user_add(kb: KnowledgeBase, name: str, password: str) -> None:
-    """Add a staff account (the password is prompted for, twice)."""
+def user_add(kb: KnowledgeBase, name: str, password: str | None, password_stdin: bool) -> None:
+    """Add a staff account (the password is prompted for, twice, unless given)."""
     from kb.service.users import Users
 
+    if password_stdin:
+        if password is not None:
+            raise click.UsageError("Give the password with --password or --password-stdin, "
+                                   "not both.")
+        # A pipe, not a terminal: no prompt, so no warning that the input cannot be hidden.
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("No password on standard input: send it as the first "
+                                       "line, e.g. `printf '%s\\n' \"$PASSWORD\" | kb user add "
+                                       f"{name} --password-stdin`.")
+    elif password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     Users(kb.store).add(name, password)
     click.echo(f"Staff account {name!r} added.")
 
