@@ -160,22 +160,26 @@ def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, worke
 
 @click.command()
 @import_options
+@click.option("--drafts", is_flag=True, help="Bring every sheet back as a draft, for staff to "
+              "review before it is public again [default: complete sheets are published].")
 @click.pass_context
 def recover(ctx: click.Context, workers: int | None, max_size: float, timeout: float,
-            report_path: str | None, dry_run: bool, quiet: bool) -> None:
+            report_path: str | None, dry_run: bool, quiet: bool, drafts: bool) -> None:
     """Rebuild a lost database from the archive of originals (<home>/originals), then the index.
 
-    Every original is read by its content and imported again (incomplete sheets as drafts);
-    files already in the store are skipped, so running it again goes on where it stopped.
-    Staff edits, review decisions, users and the audit log lived only in the database: restore
-    a backup instead when you have one.
+    Every original is read by its content and imported again (incomplete sheets as drafts,
+    every sheet with --drafts); files already in the store are skipped, so running it again
+    goes on where it stopped. Staff edits, review decisions, users and the audit log lived only
+    in the database: restore a backup instead when you have one.
     """
     from kb.service.importing import ImportOptions
     from kb.service.recovery import recover as run
 
     limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
                     timeout=timeout)
-    options = ImportOptions(limits=limits, workers=workers, dry_run=dry_run, draft=True)
+    # Review decisions were lost with the database: --drafts has staff make them again.
+    options = ImportOptions(limits=limits, workers=workers, dry_run=dry_run, draft=True,
+                            publish=not drafts)
     progress = _Progress(quiet)
     try:
         report, indexed = run(Path(ctx.obj["home"]), options, on_total=progress.start,
@@ -195,9 +199,11 @@ def recover(ctx: click.Context, workers: int | None, max_size: float, timeout: f
         raise click.ClickException(
             f"Recovery stopped: {report.index_message} Run `kb recover` again to go on.")
     else:
-        click.echo(f"Recovered {stored} sheet(s) from {len(report.files)} original(s); "
-                   f"indexed {indexed} record(s). Originals that are not sheets were rejected "
-                   "as when first submitted. Add the staff accounts again (`kb user add`).")
+        click.echo(f"Recovered {stored} sheet(s) from {len(report.files)} original(s)"
+                   + (" as drafts, for review in the staff queue" if drafts else "")
+                   + f"; indexed {indexed} record(s). Originals that are not sheets were "
+                   "rejected as when first submitted. Add the staff accounts again "
+                   "(`kb user add`).")
     if report_path:
         click.echo(f"Report written to {report_path}.")
 

@@ -49,6 +49,9 @@ class ImportOptions:
     workers: int | None = None
     dry_run: bool = False
     draft: bool = False
+    # False: complete sheets too are stored as drafts, for staff to review before they are
+    # public (web uploads). A sheet with a broken field is a draft either way.
+    publish: bool = True
 
 
 @dataclass
@@ -282,7 +285,8 @@ class _Session:
     def _sheet(self, item: _Pending, result: ParseResult) -> FileOutcome:
         name = item.submission.name
         if result.record is not None:
-            outcome = self._record(item, result.record.to_dict(), result.warnings, "published")
+            status = "published" if self.options.publish else "draft"
+            outcome = self._record(item, result.record.to_dict(), result.warnings, status)
         elif isinstance(result.error, InvalidRecord) and self.options.draft and result.error.draft:
             draft, errors = load_draft(result.error.draft)
             warnings = [result.error.message, *result.error.warnings]

@@ -3,7 +3,8 @@
 The archive keeps every submitted file under its sha256, without its name: each is read by
 its content (importers.submissions), parsed again and stored, then the index is rebuilt from
 the new store. What only the database held (staff edits, review decisions, users, the audit
-log, file names) cannot come back from the originals.
+log, file names) cannot come back from the originals: `ImportOptions(publish=False)` (`kb
+recover --drafts`) brings every sheet back as a draft, for staff to decide again.
 """
 
 from __future__ import annotations

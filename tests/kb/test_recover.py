@@ -110,3 +110,25 @@ def test_a_folder_holding_the_home_is_imported_without_its_archive(imported, tmp
                     "--report", str(tmp_path / "r.json"))
     names = {Path(item["file"]).name for item in json.loads((tmp_path / "r.json").read_text())["files"]}
     assert names == {"one.docx", "two.docx", "three.pdf", "broken.pdf"}, result.output
+
+
+def test_recover_drafts_brings_the_sheets_back_for_review(imported, tmp_path):
+    home, titles = imported
+    lose_database(home)
+    result = kb_run(home, "recover", "--drafts", "--workers", "1", "--quiet",
+                    "--report", str(tmp_path / "r.json"))
+    assert result.exit_code == 0, result.output
+    assert "Recovered 3 sheet(s) from 4 original(s)" in result.output
+    assert "as drafts" in result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert sorted(item["outcome"] for item in report["files"]) == [
+        "draft", "draft", "draft", "rejected"]
+    with KnowledgeBase(home) as kb:
+        assert {item.id: item.status for item in kb.store.records()} == dict.fromkeys(
+            titles, "draft")
+        assert kb.check().consistent
+    # Not public: a search of published sheets finds none, staff see them as drafts.
+    public = json.loads(kb_run(home, "search", "--json").output)
+    assert public["total"] == 0
+    drafts = json.loads(kb_run(home, "search", "--status", "draft", "--json").output)
+    assert {hit["id"] for hit in drafts["hits"]} == set(titles)
