@@ -58,7 +58,7 @@ def kb(home: Path, *args: str):
 
 def test_every_facet_has_a_url_parameter_a_cli_option_and_a_title():
     assert FACET_NAMES == ("themes", "country", "city", "language", "start_year",
-                           "budget_band", "evaluated", "eu_funded")
+                           "budget_band", "budget_year_band", "evaluated", "eu_funded")
     assert params.FACET_PARAMS == {facet.param: facet.name for facet in FACETS}
     assert len(set(params.FACET_PARAMS)) == len(FACETS)
     assert set(params.FACET_PARAMS) <= set(params.SEARCH_PARAMS)
@@ -83,12 +83,15 @@ def test_the_french_catalog_translates_the_messages_of_the_ground():
 
 def test_the_index_keeps_and_counts_each_facet_of_the_table(make_budget, make_sheet):
     record = make_sheet("A sheet", city="Porto", country="PT", language="pt", themes=["youth"],
-                   start_year=2020, budget=make_budget(2_000_000), evaluation="Good.")
+                   start_year=2020, end_year=2023, budget=make_budget(2_000_000),
+                   evaluation="Good.")
     columns = Columns()
     columns.append_raw(json.dumps(facet_values("x", "published", record, "2026-01-01")).encode())
     assert {name: values[0] for name, values in columns.values.items()} == {
         "themes": ("youth",), "country": "PT", "city": "Porto", "language": "pt",
-        "start_year": "2020", "budget_band": ">1M", "evaluated": "yes", "eu_funded": "no"}
+        "start_year": "2020", "budget_band": ">1M", "evaluated": "yes", "eu_funded": "no",
+        # 2,000,000 over 2020-2023: 500,000 a year.
+        "budget_year_band": "250k-1M"}
     assert set(columns.values) == set(FACET_NAMES)
 
 

@@ -133,8 +133,9 @@ def search_words(search: SearchRequest) -> str:
 
 def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
     bands = Counter(budget_band(amount) for amount in budgets["yearly_amounts"])
-    histogram = [(i18n.facet_label("budget_band", band), bands.get(band, 0))
-                 for band in BAND_ORDER if band != NO_BUDGET]
+    # Each band with the search for it: the per-year band facet counts the same figures.
+    histogram = [(i18n.facet_label("budget_year_band", band), bands.get(band, 0),
+                  search_url(budget_year=band)) for band in BAND_ORDER if band != NO_BUDGET]
     years = {int(b["value"]): b["count"] for b in data["facets"]["start_year"]
              if str(b["value"]).isdigit()}
     first, last = year_span(years)
@@ -153,7 +154,8 @@ def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
         "histogram": histogram, "per_year": per_year, "years_apart": years_apart,
         "by_theme": by_theme, "by_country": by_country,
         "histogram_svg": charts.horizontal_bars(
-            histogram, _("Sheets by yearly budget band (EUR per year)"), i18n.number),
+            [(label, count) for label, count, _url in histogram],
+            _("Sheets by yearly budget band (EUR per year)"), i18n.number),
         "years_svg": charts.columns(per_year, _("Sheets by start year"), i18n.number),
         # Every theme: a chart that drops some would hide them.
         "theme_svg": charts.horizontal_bars(

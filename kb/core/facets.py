@@ -16,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 
 from kb.core.countries import country_name
 from kb.core.messages import N_
-from kb.core.money import eu_cofunded
+from kb.core.money import eu_cofunded, yearly_amount
 from kb.core.themes import vocabulary
 
 # Orders of a facet's buckets other than a fixed list of values.
@@ -129,6 +129,16 @@ FACETS: tuple[Facet, ...] = (
                   "50k-250k": N_("50,000 to 250,000"), "250k-1M": N_("250,000 to 1 million"),
                   ">1M": N_("over 1 million"), NO_BUDGET: N_("no budget given")},
           help="Budget band."),
+    # The same bands for the figure per year (kb.core.money.yearly_amount): a figure stated
+    # per year, or a total over its known years; "none" where no per-year figure can be had
+    # (no budget, per unit or participant, a total with no period).
+    Facet("budget_year_band", "budget_year", N_("Budget per year (EUR)"),
+          lambda r: yearly_amount(r.get("budget"), r.get("start_year"), r.get("end_year")),
+          key="budget_year_eur", bucket=budget_band, order=tuple(BAND_ORDER),
+          labels={"<10k": N_("under 10,000"), "10k-50k": N_("10,000 to 50,000"),
+                  "50k-250k": N_("50,000 to 250,000"), "250k-1M": N_("250,000 to 1 million"),
+                  ">1M": N_("over 1 million"), NO_BUDGET: N_("no figure per year")},
+          help="Budget band per year."),
     Facet("evaluated", "evaluated", N_("Evaluation"),
           lambda r: bool((r.get("evaluation") or "").strip()), bucket=_yes_no, order=YES_NO,
           labels={"yes": N_("evaluated"), "no": N_("not evaluated")}),

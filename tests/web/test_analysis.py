@@ -75,3 +75,23 @@ def test_sheet_and_results_say_what_a_figure_covers(client):
     assert "950,000 EUR per year" in page
     assert "1,200 EUR per participant" in client.get("/?q=mentoring").get_data(as_text=True)
     assert "3,000 EUR per unit" in client.get("/?q=cameras").get_data(as_text=True)
+
+
+def titles(client, url: str) -> set[str]:
+    doc = lxml.html.fromstring(client.get(url).get_data(as_text=True))
+    return {a.text_content().strip() for a in doc.xpath("//ol[@class='hits']//h3/a")}
+
+
+def test_the_search_filters_by_budget_per_year_where_the_basis_allows(client):
+    # 950,000 stated per year; 300,000 over 2019-2021 is 100,000 a year.
+    assert titles(client, "/?budget_year=250k-1M") == {"Night stewards"}
+    assert titles(client, "/?budget_year=50k-250k") == {"Street lighting"}
+    # Per unit, per participant, a total with no period and no figure: none per year.
+    assert titles(client, "/?budget_year=none") == {"Cameras", "Mentoring", "Old total",
+                                                    "No figure"}
+    # The analysis's bands per year open those same searches, with the counts they show.
+    doc = lxml.html.fromstring(client.get("/analysis").get_data(as_text=True))
+    links = doc.xpath("//section[@aria-labelledby='h-hist']//tbody//a")
+    assert len(links) == 2
+    for link in links:
+        assert len(titles(client, link.get("href"))) == int(link.text_content())

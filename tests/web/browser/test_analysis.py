@@ -157,3 +157,25 @@ def test_the_year_chart_has_a_y_axis(ui, server, shoot, screenshots):
         no_horizontal_scroll(ui)
     shoot(ui, f"analysis-years-{ui.size}-{ui.language}")
     chart.screenshot(path=str(screenshots / f"analysis-year-chart-{ui.size}-{ui.language}.png"))
+
+
+@BOTH
+def test_the_search_page_filters_by_budget_per_year(ui, server, shoot):
+    ui.goto("/")
+    open_filters(ui)
+    facet = ui.locator("#facet-budget_year")
+    assert facet.is_visible()
+    box = facet.locator("input[type=checkbox][value='50k-250k']")
+    expected = first_number(facet.locator(f"label[for='{box.get_attribute('id')}'] .count")
+                            .inner_text())
+    box.check()
+    ui.wait_for_url("**/?*budget_year=50k-250k*")
+    assert shown_total(ui) == expected
+    if ui.size == "phone":
+        no_horizontal_scroll(ui)
+    shoot(ui, f"search-budget-per-year-{ui.size}-{ui.language}")
+    # The analysis of that search counts the same sheets in that band of its histogram.
+    ui.goto(ui.url.replace("/?", "/analysis?"))
+    [row] = [r for r in ui.locator("section[aria-labelledby='h-hist'] tbody tr").all()
+             if r.locator("a").count()]
+    assert first_number(row.locator("a").text_content()) == expected
