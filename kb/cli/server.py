@@ -127,10 +127,21 @@ def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool,
 
 
 def _bring_index_up_to_date(kb: Any) -> None:
-    """Index what an interrupted import left queued; rebuild an index of an older version."""
+    """Index what an interrupted import left queued; rebuild an index of an older version,
+    or one that cannot be read (a truncated file): every search would fail on it."""
+    from kb.core.errors import IndexDamaged
+
     if kb.index_outdated():
         click.echo("The search index was built by an older version of practice-kb: "
                    "rebuilding it from the store...")
+    else:
+        try:
+            kb.index.stamps()
+        except IndexDamaged:
+            click.echo("The search index cannot be read (a damaged or truncated file): "
+                       "rebuilding it from the store...")
+            kb.reindex(vectors=False)
+            return
     kb.sync_index()
 
 
