@@ -95,14 +95,15 @@ def city_url(point: Point) -> str:
 
 def svg(found: list[Point], title: str) -> Markup:
     """The map: outlines of the countries in its frame, a linked point per place with a
-    tooltip, the names of the places with most sheets where they do not overlap."""
+    tooltip, the names of the places with most sheets where they do not overlap. A group, not
+    an image, for assistive technology: its points are links, each named by its tooltip."""
     if not found:
         return Markup("")
     frame = _frame(found)
     project, height = _projection(frame)
     top = max(p.count for p in found)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
-             f'class="map" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+             f'class="map" role="group" aria-label="{escape(title)}"><title>{escape(title)}</title>'
              f'<rect width="{WIDTH}" height="{height:.0f}" class="map-sea"/>',
              _countries(frame)]
     placed: dict[float, list[tuple[float, ...]]] = {size: [] for size in LABEL_SIZES}
