@@ -8,6 +8,8 @@ its table, then one summary line and any section the importer left empty.
 
 --corpus DIR scores another corpus laid out the same way (DIR/corpus and DIR/truth), such as
 bench/unseen (python bench/unseen/generate.py writes it), with the shared samples' score.py.
+A booklet's sheets are scored one by one: its N-th record is named <stem>--partN<suffix>, as
+bench/unseen/booklets.py names their truth.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def main() -> int:
     lines = parse_direct(files) if args.direct else parse_with_cli(files)
     if lines is None:
         return 2
+    lines = [per_sheet(line) for line in lines]
     with tempfile.TemporaryDirectory(prefix="kb-accuracy-") as tmp:
         predictions = Path(tmp) / "predictions.jsonl"
         predictions.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n"
@@ -97,7 +100,15 @@ def parse_with_cli(files: list[Path]) -> list[dict] | None:
 def parse_direct(files: list[Path]) -> list[dict]:
     from importers.batch import parse_paths
 
-    return [result.as_json() for result in parse_paths(files)]
+    return [sheet.as_json() for result in parse_paths(files) for sheet in result.sheets()]
+
+
+def per_sheet(line: dict) -> dict:
+    """A booklet's sheet under its own name ("compendium--part2.pdf"), as its truth is."""
+    if not line.get("part"):
+        return line
+    path = Path(line["file"])
+    return {**line, "file": str(path.with_name(f"{path.stem}--part{line['part']}{path.suffix}"))}
 
 
 def missing_sections(lines: list[dict], truth_dir: Path) -> list[str]:

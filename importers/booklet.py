@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from importers.blocks import Block, Document
-from importers.labels import label_key, split_inline_label
+from importers.labels import cue_key, is_prompt, label_key, split_inline_label
 
 # A sheet is complete enough to end once it has these; before, a repeated label is the same
 # sheet naming a section twice.
@@ -75,12 +75,20 @@ def _label_of(block: Block) -> str | None:
     if block.kind == "row":
         return label_key(block.cells[0]) if block.cells else None
     text = block.text.strip()
+    if (text.endswith(("?", "？")) or is_prompt(text)) and len(text.split()) <= _QUESTION_WORDS:
+        # A form's question or prompt ("1. In which city?", "5. Please describe the activities")
+        # is its label, as extraction reads it.
+        return label_key(text) or cue_key(text)
     if not text or len(text) > 60 and ":" not in text[:60]:
         return None
     key = label_key(text) if len(text) <= 60 else None
     if key is None and (inline := split_inline_label(text)) is not None:
         key = inline[0]
     return key
+
+
+# As long as a question standing for a label may be (importers.extract).
+_QUESTION_WORDS = 25
 
 
 def _first_title(lead: list[Block]) -> Block | None:

@@ -19,7 +19,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 
 from importers import ocr
 from importers.blocks import Block, Document
-from importers.labels import label_key, split_inline_label
+from importers.labels import cue_key, label_key, split_inline_label
 from importers.limits import Limits
 from importers.text import BULLET_CHARS, is_bullet_line, join_lines, resolve_hyphens, strip_bullet
 from kb.core.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
@@ -121,7 +121,7 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
     if not any(page_pieces) and not form_rows:
         # No page has a text layer: a scan, read by OCR (only then: a page of pictures in a
         # sheet that has text would give OCR's guesses at a diagram).
-        page_pieces = [_lines([Span(w.x, w.y, w.text, False, w.size, w.width) for w in words],
+        page_pieces = [_lines([Span(w.x, w.y, w.text, w.bold, w.size, w.width) for w in words],
                               number)
                        for number, words in enumerate(ocr.read_scanned(data, name, limits,
                                                                        started), start=1)]
@@ -202,6 +202,7 @@ def _opens_without_password(reader: PdfReader) -> bool:
 def _page_spans(page) -> list[Span]:
     """The page's text runs with their positions, sizes and boldness."""
     spans: list[Span] = []
+    metrics: dict[int, object | None] = {}
 
     def visit(text, cm, tm, font, size):
         if not text or not text.strip():
@@ -211,10 +212,38 @@ def _page_spans(page) -> list[Span]:
         scale = abs(tm[3] * cm[3]) or abs(tm[0] * cm[0]) or 1.0
         base = str(font.get("/BaseFont", "")) if font else ""
         bold = bool(re.search(r"bold|black|heavy|semibold|demi", base, re.IGNORECASE))
-        spans.append(Span(x, y, text.replace("\n", " "), bold, round(size * scale, 1)))
+        text = text.replace("\n", " ")
+        size = round(size * scale, 1)
+        if font is not None and id(font) not in metrics:
+            metrics[id(font)] = _font_metrics(font)
+        widths = metrics.get(id(font)) if font is not None else None
+        # Spaces counted once: extraction doubles them where justified text is spread out.
+        width = (widths.get_text_width(re.sub(r"\s+", " ", text)) / 1000 * size
+                 if widths is not None else None)
+        spans.append(Span(x, y, text, bold, size, width or None))
 
     page.extract_text(visitor_text=visit)
     return spans
+
+
+def _font_metrics(font):
+    """The font's glyph widths (its /Widths, or the standard 14 fonts' metrics) as pypdf
+    reads them, so a run's end is where it is drawn, not guessed from its length: a narrow
+    font's column (Times) would otherwise seem to run into the next column. None when pypdf
+    cannot tell (the length estimate is used)."""
+    # A composite (Type0) font's widths are by glyph id, which the extracted text no longer
+    # tells: only simple fonts, whose widths are by character code.
+    if font.get("/Subtype") not in ("/Type1", "/TrueType", "/MMType1"):
+        return None
+    try:
+        from pypdf.generic._font import Font  # pypdf has no public call for widths
+        found = Font.from_font_resource(font)
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError, IndexError,
+            PyPdfError):
+        return None
+    widths = found.character_widths
+    # Without /Widths nor known metrics pypdf answers a flat default: no better than ours.
+    return found if set(widths) - {"default", " "} else None
 
 
 def _lines(spans: list[Span], number: int) -> list[list[Piece]]:
@@ -292,11 +321,20 @@ def _drop_running_text(pages: list[list[list[Piece]]]) -> list[list[list[Piece]]
         for line in lines:
             text = " ".join(p.text for p in line)
             if id(line) in edge and (RUNNING_TEXT.match(text.strip())
-                                     or (len(pages) > 1 and repeated[key(line)] >= many)):
+                                     or (len(pages) > 1 and repeated[key(line)] >= many
+                                         and not _names_a_field(text))):
                 continue
             kept.append(line)
         cleaned.append(kept)
     return cleaned
+
+
+def _names_a_field(text: str) -> bool:
+    """A label or a form's question ("1. In which city?"): in a booklet it opens every
+    sheet's page, the way a running header would, and must stay."""
+    text = text.strip()
+    return label_key(text) is not None or (text.endswith(("?", "？")) and len(text) <= 150
+                                            and cue_key(text) is not None)
 
 
 # ---------------------------------------------------------------------------- lines -> blocks
@@ -344,13 +382,25 @@ def _column_split(lines: list[list[Piece]]) -> float | None:
     if not starts:
         return None
     x, count = starts.most_common(1)[0]
-    if count < 4:
+    if count < 2:
         return None
     # The column's left edge: its bullets stand a little left of its text.
     split = min(p.x for p in pieces if x - 20 <= p.x <= x + 4)
-    left_long = sum(1 for p in pieces
-                    if len(p.text) > 25 and p.x < split - 40 and p.end < split + 15)
-    return split if left_long >= 4 else None
+
+    def left_long(p: Piece) -> bool:
+        return len(p.text) > 25 and p.x < split - 40 and p.end < split + 15
+
+    if sum(1 for p in pieces if left_long(p)) < 4:
+        return None
+    if count >= 4:
+        return split
+    # A second column of a few lines (a sheet's budget beside the end of its activities):
+    # columns when those lines stand beside long lines of a first column that end before
+    # them, which a table's label cells or a paragraph across the page do not.
+    beside = sum(1 for line in lines
+                 if any(left_long(p) for p in line)
+                 and any(len(p.text) > 25 and x - 20 <= p.x <= x + 4 for p in line))
+    return split if beside >= 2 else None
 
 
 def _flow(lines: list[list[Piece]]) -> list[Block]:

@@ -213,3 +213,43 @@ def test_a_booklet_of_300_pages_gives_its_75_sheets_in_time(tmp_path):
     assert result.sheets()[-1].where == "part 75 of 75, pages 297-300"
     assert "Activity report 39." in result.sheets()[10].record.activities
     assert elapsed < DEFAULT_LIMITS.timeout / 2, elapsed
+
+
+# An award's entry forms bound into one PDF: every sheet's page opens with its title and the
+# same numbered questions, the answers below them (no label names a section by itself).
+QUESTIONS = ["1. In which city?", "2. In which country?", "3. Which themes does it address?",
+             "4. What problem did the project address?", "5. What were its aims?",
+             "6. Please describe the activities", "7. How much did it cost?",
+             "8. How was it evaluated?"]
+
+
+def forms_booklet(sheets=SHEETS) -> bytes:
+    title = ParagraphStyle("t", fontName="Helvetica-Bold", fontSize=15, leading=19)
+    question = ParagraphStyle("q", fontName="Helvetica-Bold", fontSize=10, leading=13,
+                              spaceBefore=6)
+    answer = ParagraphStyle("a", fontName="Helvetica", fontSize=10, leading=13)
+    story = []
+    for number, (name, meta, sections) in enumerate(sheets):
+        if number:
+            story.append(PageBreak())
+        values = dict(meta)
+        answers = [values[meta[0][0]], values[meta[1][0]], values[meta[2][0]],
+                   *[text for _heading, text in sections]]
+        story.append(Paragraph(name, title))
+        for asked, text in zip(QUESTIONS, answers):
+            story += [Paragraph(asked, question), Paragraph(text, answer)]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, invariant=1).build(story)
+    return out.getvalue()
+
+
+def test_a_booklet_of_entry_forms_splits_at_each_sheets_questions(tmp_path):
+    result = _parse(tmp_path, "entries.pdf", forms_booklet())
+    records = [part.record for part in result.parts]
+    assert all(records), [str(part.error) for part in result.parts]
+    assert [record.title for record in records] == TITLES
+    # The first question opens every page, as a running header would, and is kept.
+    assert [record.city for record in records] == ["Lyon", "Marseille", "Sevilla", "Leipzig"]
+    assert [record.evaluation for record in records] == [sheet[2][4][1] for sheet in SHEETS]
+    assert [part.where for part in result.parts] == [
+        f"part {n} of 4, page {n}" for n in range(1, 5)]
