@@ -19,26 +19,31 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+import numpy
 import pycountry
 import pypdfium2
 from lxml import etree
 
+from importers.language import detect_language
 from importers.limits import Limits
 from kb.core.errors import NoTextLayer, ParseTimeout, TooLarge, UnreadableFile
-from kb.core.languages import SHEET_LANGUAGES
 from kb.core.messages import say
 
-# Tesseract reads best at 300 dpi; a page larger than A3 is rendered at less, so that one
-# page never needs more than this many pixels (a 5 m MediaBox would otherwise ask gigabytes).
+# Tesseract reads best at 300 dpi; a page larger than A4 is rendered at less, so that one
+# page never needs more than this many pixels (a 5 m MediaBox would otherwise ask gigabytes,
+# and Tesseract's time grows with the pixels).
 DPI = 300
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 12_000_000
 # Tesseract's hOCR "x_size" (ascender to descender) is about 0.9 of the font's size in
 # Helvetica and Times.
 X_SIZE_PER_POINT = 0.9
 # Lines of one font measure a pixel or two apart on a scan: a line's size within this share
 # of a size more of the page's words have is that size (a heading 1.3 times the body stays
 # apart), so the reader's rules on sizes see one body size, as in a text layer.
-SAME_SIZE = 0.08
+SAME_SIZE = 0.12
+# Tesseract's models say nothing of bold; a bold line's strokes are about 1.5 times as thick,
+# so it puts that much more ink in its words' boxes than the page's usual line.
+BOLD_INK = 1.3
 # The time of a file not spent by OCR: the batch's worker is killed at limits.timeout, and
 # OCR stops a little before so the message says what took the time.
 OCR_SHARE_OF_TIMEOUT = 0.9
@@ -53,6 +58,7 @@ class Word:
     width: float
     size: float
     text: str
+    bold: bool = False
 
 
 def tesseract() -> str | None:
@@ -67,22 +73,24 @@ def _installed_languages(program: str) -> frozenset[str]:
     return frozenset(line.strip() for line in out.stdout.splitlines()[1:] if line.strip())
 
 
-def tesseract_languages(program: str) -> str:
-    """The "-l" argument: every language of the sheets whose Tesseract model is installed
-    (ISO 639-2 codes, as Debian's tesseract-ocr-LANG packages name them), English first."""
-    installed = _installed_languages(program)
-    codes = []
-    for language in SHEET_LANGUAGES:
-        found = pycountry.languages.get(alpha_2=language)
-        if found is not None and found.alpha_3 in installed:
-            codes.append(found.alpha_3)
-    return "+".join(codes or ["eng"])
+def tesseract_model(program: str, language: str) -> str:
+    """The "-l" argument for a sheet in `language`: its Tesseract model (ISO 639-2, as
+    Debian's tesseract-ocr-LANG packages name them) with English for the names and
+    addresses, or English alone when that model is not installed."""
+    found = pycountry.languages.get(alpha_2=language)
+    code = found.alpha_3 if found is not None else "eng"
+    return f"{code}+eng" if code != "eng" and code in _installed_languages(program) else "eng"
 
 
 def read_scanned(data: bytes, name: str, limits: Limits, started: float) -> list[list[Word]]:
     """The words of each page of a PDF with no text layer, read by OCR; raises NoTextLayer
     when Tesseract is not installed, TooLarge past the OCR page limit, ParseTimeout past the
-    file's time limit (counted from `started`, a time.monotonic())."""
+    file's time limit (counted from `started`, a time.monotonic()).
+
+    Every model Tesseract loads makes each page slower (nine take three times one), so the
+    first page with words is read in English, the sheet's language told from its words
+    (function words survive a model that lacks their accents), and every page read with
+    that language's model."""
     program = tesseract()
     if program is None:
         raise NoTextLayer(say("pdf-scanned", name=name))
@@ -96,10 +104,17 @@ def read_scanned(data: bytes, name: str, limits: Limits, started: float) -> list
             raise TooLarge(say("ocr-too-many-pages", name=name, count=count,
                                limit=limits.max_ocr_pages))
         deadline = started + limits.timeout * OCR_SHARE_OF_TIMEOUT
-        languages = tesseract_languages(program)
+        model = None
         pages = []
         for number in range(count):
-            pages.append(_read_page(pdf, number, program, languages, name, limits, deadline))
+            page = _Page(pdf, number, name)
+            words = page.read(program, model or "eng", name, limits, deadline)
+            if model is None and words:
+                model = tesseract_model(program, detect_language(" ".join(
+                    word.text for word in words)))
+                if model != "eng":
+                    words = page.read(program, model, name, limits, deadline)
+            pages.append(words)
     finally:
         pdf.close()
     if not any(pages):
@@ -107,44 +122,52 @@ def read_scanned(data: bytes, name: str, limits: Limits, started: float) -> list
     return pages
 
 
-def _read_page(pdf: pypdfium2.PdfDocument, number: int, program: str, languages: str,
-               name: str, limits: Limits, deadline: float) -> list[Word]:
-    page = pdf[number]
-    try:
-        width, height = page.get_size()
-        dpi = min(DPI, 72 * math.sqrt(MAX_PIXELS / max(width * height, 1.0)))
+class _Page:
+    """One page rendered for OCR: its grey pixels, as an image Tesseract reads."""
+
+    def __init__(self, pdf: pypdfium2.PdfDocument, number: int, name: str):
+        self.number = number
+        page = pdf[number]
         try:
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-        except pypdfium2.PdfiumError as exc:
-            raise UnreadableFile(say("pdf-damaged", name=name, reason=str(exc))) from exc
-        pixels = bitmap.to_numpy()
-    finally:
-        page.close()
-    rows, columns = pixels.shape[:2]
-    # PGM: the plainest image format Tesseract reads, written without an imaging library.
-    image = b"P5\n%d %d\n255\n" % (columns, rows) + pixels.reshape(rows, columns).tobytes()
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise _timeout(name, limits)
-    try:
-        out = subprocess.run(
-            [program, "stdin", "stdout", "-l", languages, "--dpi", str(round(dpi)), "hocr"],
-            input=image, capture_output=True, timeout=remaining, check=False,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    except subprocess.TimeoutExpired as exc:
-        raise _timeout(name, limits) from exc
-    except OSError as exc:
-        raise UnreadableFile(say("ocr-failed", name=name, page=number + 1,
-                                 reason=exc.strerror or str(exc))) from exc
-    if out.returncode != 0:
-        reason = " ".join(out.stderr.decode("utf-8", "replace").split())[:200]
-        raise UnreadableFile(say("ocr-failed", name=name, page=number + 1,
-                                 reason=reason or f"exit code {out.returncode}"))
-    try:
-        return _words(out.stdout, 72 / dpi, height)
-    except etree.XMLSyntaxError as exc:
-        raise UnreadableFile(say("ocr-failed", name=name, page=number + 1,
-                                 reason=f"its output is not hOCR: {exc}")) from exc
+            width, self.height = page.get_size()
+            self.dpi = min(DPI, 72 * math.sqrt(MAX_PIXELS / max(width * self.height, 1.0)))
+            try:
+                bitmap = page.render(scale=self.dpi / 72, grayscale=True)
+            except pypdfium2.PdfiumError as exc:
+                raise UnreadableFile(say("pdf-damaged", name=name, reason=str(exc))) from exc
+            pixels = bitmap.to_numpy()
+        finally:
+            page.close()
+        rows, columns = pixels.shape[:2]
+        self.pixels = pixels.reshape(rows, columns)
+        # PGM: the plainest image format Tesseract reads, written without an imaging library.
+        self.image = b"P5\n%d %d\n255\n" % (columns, rows) + self.pixels.tobytes()
+
+    def read(self, program: str, model: str, name: str, limits: Limits,
+             deadline: float) -> list[Word]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _timeout(name, limits)
+        try:
+            out = subprocess.run(
+                [program, "stdin", "stdout", "-l", model, "--dpi", str(round(self.dpi)),
+                 "hocr"],
+                input=self.image, capture_output=True, timeout=remaining, check=False,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        except subprocess.TimeoutExpired as exc:
+            raise _timeout(name, limits) from exc
+        except OSError as exc:
+            raise UnreadableFile(say("ocr-failed", name=name, page=self.number + 1,
+                                     reason=exc.strerror or str(exc))) from exc
+        if out.returncode != 0:
+            reason = " ".join(out.stderr.decode("utf-8", "replace").split())[:200]
+            raise UnreadableFile(say("ocr-failed", name=name, page=self.number + 1,
+                                     reason=reason or f"exit code {out.returncode}"))
+        try:
+            return _words(out.stdout, 72 / self.dpi, self.height, self.pixels)
+        except etree.XMLSyntaxError as exc:
+            raise UnreadableFile(say("ocr-failed", name=name, page=self.number + 1,
+                                     reason=f"its output is not hOCR: {exc}")) from exc
 
 
 def _timeout(name: str, limits: Limits) -> ParseTimeout:
@@ -158,12 +181,14 @@ _X_SIZE = re.compile(r"x_size ([\d.]+)")
 _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 
 
-def _words(hocr: bytes, points_per_pixel: float, page_height: float) -> list[Word]:
-    """Words from Tesseract's hOCR (XHTML it writes itself; read with no entities or DTD)."""
+def _words(hocr: bytes, points_per_pixel: float, page_height: float,
+           pixels: numpy.ndarray) -> list[Word]:
+    """Words from Tesseract's hOCR (XHTML it writes itself; read with no entities or DTD);
+    a line is bold when its words hold much more ink than the page's usual line's."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False)
     root = etree.fromstring(hocr, parser)
-    lines: list[tuple[float, list[tuple[float, float, float, str]]]] = []
+    lines: list[tuple[float, float, list[tuple[float, float, float, str]]]] = []
     for line in root.iter("{*}span"):
         if line.get("class") not in _LINE_CLASSES:
             continue
@@ -175,6 +200,7 @@ def _words(hocr: bytes, points_per_pixel: float, page_height: float) -> list[Wor
         bottom = int(box.group(4)) + (float(baseline.group(2)) if baseline else 0.0)
         y = page_height - bottom * points_per_pixel
         words = []
+        ink = area = 0
         for word in line.iter("{*}span"):
             if word.get("class") != "ocrx_word":
                 continue
@@ -182,13 +208,25 @@ def _words(hocr: bytes, points_per_pixel: float, page_height: float) -> list[Wor
             found = _BBOX.search(word.get("title", ""))
             if not text or found is None:
                 continue
-            left, right = int(found.group(1)), int(found.group(3))
+            left, top, right, low = (int(found.group(n)) for n in range(1, 5))
+            box = pixels[max(top, 0):max(low, 0), max(left, 0):max(right, 0)]
+            ink += int((box < 128).sum())
+            area += box.size
             words.append((left * points_per_pixel, y, (right - left) * points_per_pixel, text))
         if words:
-            lines.append((float(size.group(1)) * points_per_pixel / X_SIZE_PER_POINT, words))
-    sizes = _common_sizes([(size, len(words)) for size, words in lines])
-    return [Word(x=x, y=y, width=width, size=sizes[size], text=text)
-            for size, words in lines for x, y, width, text in words]
+            lines.append((float(size.group(1)) * points_per_pixel / X_SIZE_PER_POINT,
+                          ink / area if area else 0.0, words))
+    sizes = _common_sizes([(size, len(words)) for size, _ink, words in lines])
+    usual = _usual_ink(lines)
+    return [Word(x=x, y=y, width=width, size=sizes[size], text=text,
+                 bold=usual > 0 and ink >= BOLD_INK * usual)
+            for size, ink, words in lines for x, y, width, text in words]
+
+
+def _usual_ink(lines: list[tuple[float, float, list]]) -> float:
+    """The ink share of the page's usual line: the median over its words."""
+    shares = sorted(ink for _size, ink, words in lines for _ in words)
+    return shares[len(shares) // 2] if shares else 0.0
 
 
 def _common_sizes(measured: list[tuple[float, int]]) -> dict[float, float]:
@@ -197,7 +235,12 @@ def _common_sizes(measured: list[tuple[float, int]]) -> dict[float, float]:
     weight: dict[float, int] = {}
     for size, count in measured:
         weight[size] = weight.get(size, 0) + count
-    by_use = sorted(weight, key=lambda size: -weight[size])
-    return {size: round(next(common for common in by_use
-                             if abs(common - size) <= SAME_SIZE * common), 1)
-            for size in weight}
+    centres: list[float] = []
+    out = {}
+    for size in sorted(weight, key=lambda size: -weight[size]):
+        centre = next((c for c in centres if abs(c - size) <= SAME_SIZE * c), None)
+        if centre is None:
+            centres.append(size)
+            centre = size
+        out[size] = round(centre, 1)
+    return out
