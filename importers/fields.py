@@ -40,13 +40,19 @@ _SCALES = {
     "milioni": 1e6, "millionen": 1e6, "miljoen": 1e6, "milhão": 1e6, "milhao": 1e6,
     "milhões": 1e6, "milhoes": 1e6, "bn": 1e9, "billion": 1e9, "mrd": 1e9, "mrd.": 1e9,
     "milliard": 1e9, "milliards": 1e9, "miliardi": 1e9, "miljard": 1e9,
+    # Polish and Swedish
+    "tys": 1e3, "tys.": 1e3, "tysięcy": 1e3, "tysiecy": 1e3, "tusen": 1e3, "milion": 1e6,
+    "miliona": 1e6, "miliony": 1e6, "milionów": 1e6, "milionow": 1e6, "miljon": 1e6, "miljoner": 1e6,
+    "miliard": 1e9, "miliardy": 1e9, "miljarder": 1e9,
 }
 
 _CUR = _currency_pattern()
 _NUM = r"(\d{1,3}(?:[.,'’\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)"
 _SCALE = (r"(?:\s?(k|K|mn|Mio\.?|mio\.?|mln|Tsd\.?|m|M|bn|Mrd\.?|thousand|million[s]?|"
           r"mill[oó]n(?:es)?|milion[ei]|millionen|miljoen|milh(?:ão|ao|ões|oes)|billion|"
-          r"milliards?|miliardi|miljard|mil|mille|duizend)(?!\w))?")
+          r"milliards?|miliardi|miljard|"
+          r"tys\.?|tysi[eę]cy|tusen|milion(?:a|y|[oó]w)?|miljon(?:er)?|miliardy?|miljarder|"
+          r"mil|mille|duizend)(?!\w))?")
 _SCALE_WORD_AFTER = r"(?:\s+d['’]|\s+de\s+|\s+di\s+|\s+)?"
 _AMOUNT_BEFORE = re.compile("(" + _CUR + r")\s?" + _NUM + _SCALE, re.IGNORECASE)
 _AMOUNT_AFTER = re.compile(_NUM + _SCALE + r"(?:,-)?" + _SCALE_WORD_AFTER + r"\s?(" + _CUR + ")",

@@ -1,4 +1,4 @@
-"""Detect a sheet's language among the network's seven, from its most frequent function words.
+"""Detect a sheet's language among the sheets' languages, from its most frequent function words.
 
 Sheets are hundreds of words long, and the seven languages' function words barely overlap,
 so counting them is exact in practice, deterministic and fast; no model needed.
@@ -24,6 +24,12 @@ STOPWORDS: dict[str, frozenset[str]] = {
                     "nos nas ao pelo pela foi não".split()),
     "nl": frozenset("de het een en van in is zijn voor met op dat die te door aan bij niet "
                     "ook er wordt worden werd naar om".split()),
+    # Members outside the seven (kb.core.languages.OTHER_SHEET_LANGUAGES).
+    # Only words no other list has ("i", "na", "do", "de", "om", "den" are shared).
+    "pl": frozenset("w z się nie że jest są od przez dla oraz po jak który która które ich "
+                    "jego było były został została ze we".split()),
+    "sv": frozenset("och att det som på är av för med till har inte ett var från eller "
+                    "vid sig hade blev kan".split()),
 }
 _WORD = re.compile(r"[^\W\d_]+")
 

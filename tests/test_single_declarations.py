@@ -13,6 +13,7 @@ import index.analysis
 import kb.core.countries
 from importers import guard, submissions
 from importers.fields import parse_budget
+from importers.language import STOPWORDS
 from importers.limits import ZIP_LIMITS
 from index.analysis import plain_analyzer
 from kb.cli.main import main
@@ -38,7 +39,11 @@ def test_the_thesaurus_and_the_index_fold_words_alike():
 
 
 def test_one_language_list():
-    assert record.LANGUAGES is languages.LANGUAGES is index.analysis.LANGUAGES
+    assert languages.LANGUAGES is index.analysis.LANGUAGES
+    # The record accepts the network's seven and the other languages sheets come in.
+    assert record.SHEET_LANGUAGES is languages.SHEET_LANGUAGES
+    assert languages.SHEET_LANGUAGES[:len(languages.LANGUAGES)] == languages.LANGUAGES
+    assert set(STOPWORDS) == set(languages.SHEET_LANGUAGES)
     assert set(languages.TRANSLATED_LANGUAGES) == set(languages.LANGUAGES) - {"en"}
 
 

@@ -27,6 +27,7 @@ from werkzeug.datastructures import FileStorage
 
 from importers.limits import MB
 from importers.report import OUTCOMES, FileOutcome, ImportReport
+from importers.submissions import ARCHIVE_SUFFIX, SHEET_SUFFIXES
 from kb.service.backup import spreadsheet_safe
 from kb.service.batches import Batch, Batches, Upload, batch_folder, files_folder, load_report, start
 from kb.service.importing import ImportOptions, shortened_name
@@ -42,7 +43,8 @@ api = Blueprint("batches_api", __name__, url_prefix="/api/batches")
 RECENT = 30
 # Seconds between two looks at a running batch (the page's refresh, the script's polling).
 POLL_SECONDS = 3
-ACCEPT = ".pdf,.docx,.zip"
+# What the file picker offers: every format the importers read, and zips of them.
+ACCEPT = ",".join(sorted(SHEET_SUFFIXES | {ARCHIVE_SUFFIX}))
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 OUTCOME_LABELS = {
     "imported": _l("imported"),

@@ -22,7 +22,7 @@ from marshmallow import (
 )
 
 from kb.core.countries import is_country_code
-from kb.core.languages import LANGUAGES
+from kb.core.languages import SHEET_LANGUAGES
 from kb.core.messages import field_label, say
 from kb.core.money import BASES, RATES_TO_EUR, budget_basis, to_eur
 from kb.core.themes import theme_ids
@@ -183,7 +183,7 @@ class RecordSchema(_Strict):
     country = fields.String(allow_none=True, load_default=None)
     organisation = fields.String(allow_none=True, load_default=None)
     language = fields.String(required=True, validate=validate.OneOf(
-        LANGUAGES, error=say("language-unknown", languages=", ".join(LANGUAGES))))
+        SHEET_LANGUAGES, error=say("language-unknown", languages=", ".join(SHEET_LANGUAGES))))
     themes = fields.List(fields.String(), load_default=list)
     themes_inferred = fields.Boolean(load_default=False)
     keywords = fields.List(fields.String(), load_default=list)
