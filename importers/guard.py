@@ -74,7 +74,8 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
 
 
 def sniff_format(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Return "pdf", "docx" or "odt" from the content; raise an ImportFailure for anything else."""
+    """Return "pdf", "docx", "odt" or "doc" from the content; raise an ImportFailure for
+    anything else."""
     return sniff(data, name, limits)[0]
 
 
@@ -87,6 +88,8 @@ def sniff(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS
         package = _inspect_zip(data, name, limits)
         return ("odt", None) if package is OPENDOCUMENT_TEXT else ("docx", package)
     if data.startswith(CFB_MAGIC):
+        if _cfb_has_entry(data, "WordDocument") and not _encrypted_cfb(data):
+            return "doc", None  # Word 97-2003: importers.doc_reader reads it
         raise _cfb_error(data, name)
     if PDF_MAGIC in data[:PDF_HEADER_WINDOW]:
         return "pdf", None
@@ -330,11 +333,13 @@ def _relate_document(package: WordPackage) -> bytes:
 
 def _cfb_error(data: bytes, name: str) -> Exception:
     """An OLE compound file: a password-protected Office file or an old binary document."""
-    if _cfb_has_entry(data, "EncryptionInfo") or _cfb_has_entry(data, "EncryptedPackage"):
+    if _encrypted_cfb(data):
         return EncryptedFile(say("office-encrypted", name=name))
-    if _cfb_has_entry(data, "WordDocument"):
-        return UnsupportedFormat(say("word-97", name=name))
     return UnsupportedFormat(say("office-binary", name=name))
+
+
+def _encrypted_cfb(data: bytes) -> bool:
+    return _cfb_has_entry(data, "EncryptionInfo") or _cfb_has_entry(data, "EncryptedPackage")
 
 
 def _cfb_has_entry(data: bytes, entry: str) -> bool:

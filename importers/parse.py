@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from importers import guard
 from importers.blocks import Document
 from importers.booklet import Part, split_sheets
+from importers.doc_reader import read_doc
 from importers.extract import extract_record
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.odt_reader import read_odt
@@ -86,6 +87,8 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
         return read_pdf(data, name, limits)
     if fmt == "odt":
         return read_odt(data, name, limits)
+    if fmt == "doc":
+        return read_doc(data, name, limits)
     return read_docx(data, name, limits, package)
 
 

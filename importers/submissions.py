@@ -20,7 +20,7 @@ from importers.limits import DEFAULT_LIMITS, MB, ZIP_LIMITS, Limits
 from kb.core.errors import EncryptedFile, ImportFailure, TooLarge, UnreadableFile, UnsafeArchive
 from kb.core.messages import say
 
-SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx", ".odt"}
+SHEET_SUFFIXES = {".pdf", ".docx", ".docm", ".dotx", ".odt", ".doc"}
 ARCHIVE_SUFFIX = ".zip"
 MAX_ARCHIVE_DEPTH = ZIP_LIMITS.max_archive_depth
 MAX_MEMBERS = ZIP_LIMITS.max_archive_members

@@ -27,7 +27,7 @@ from kb.core.messages import field_label, say
 from kb.core.money import BASES, RATES_TO_EUR, budget_basis, to_eur
 from kb.core.themes import theme_ids
 
-FORMATS = ("pdf", "docx", "odt")
+FORMATS = ("pdf", "docx", "odt", "doc")
 SECTION_FIELDS = ("context", "objectives", "activities", "evaluation")
 EARLIEST_YEAR = 1900
 
@@ -147,7 +147,7 @@ class SourceSchema(_Strict):
     sha256 = fields.String(required=True, validate=validate.Regexp(
         r"^[0-9a-f]{64}$", error="Source sha256 must be 64 hexadecimal digits."))
     format = fields.String(required=True, validate=validate.OneOf(
-        FORMATS, error="Source format must be pdf, docx or odt."))
+        FORMATS, error="Source format must be pdf, docx, odt or doc."))
     pages = fields.Integer(allow_none=True, load_default=None)
     part = fields.Integer(allow_none=True, load_default=None)
     first_page = fields.Integer(allow_none=True, load_default=None)
