@@ -340,6 +340,8 @@ def _prune(node: wq.Query) -> wq.Query:
         return node
     kept = [child for child in (_prune(child) for child in node.subqueries)
             if child is not wq.NullQuery]
+    if isinstance(node, wq.Or):
+        kept = _regrouped(kept)
     if not kept:
         return wq.NullQuery
     if len(kept) == 1 and not isinstance(kept[0], wq.Not):
@@ -347,6 +349,23 @@ def _prune(node: wq.Query) -> wq.Query:
         only.boost *= node.boost
         return only
     return node.__class__(kept, boost=node.boost)
+
+
+def _regrouped(children: list[wq.Query]) -> list[wq.Query]:
+    """Whoosh's parser merges the first word of an OR group into the group: "night OR mayor"
+    comes as (en:night, fr:night, ..., (en:mayor, ...)). Put the word's terms back into a group
+    of their own, so that it counts once as the other words do (index.matching scores a word
+    searched in each language's field by its best field)."""
+    run = 0
+    order = {name: position for position, name in enumerate(TEXT_FIELDS)}
+    while (run < len(children) and isinstance(children[run], wq.Term)
+           and children[run].fieldname in order
+           and (run == 0 or order[children[run].fieldname]
+                > order[children[run - 1].fieldname])):
+        run += 1
+    if run < 2 or run == len(children):
+        return children
+    return [wq.Or(children[:run]), *children[run:]]
 
 
 def _is_broken(parsed: wq.Query) -> bool:
