@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from index.schema import FACETS
+from index.schema import FACETS, FORMS
 from kb.core.facets import FACET, FACET_NAMES, FACETS as TABLE, NEWEST_FIRST
 
 
@@ -32,6 +32,7 @@ class Columns:
     title: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     length: list[int] = field(default_factory=list)
+    forms: list[bytes | None] = field(default_factory=list)    # index.forms signatures
 
     def extend(self, other: Columns) -> None:
         self.ids.extend(other.ids)
@@ -43,6 +44,7 @@ class Columns:
         self.title.extend(other.title)
         self.added.extend(other.added)
         self.length.extend(other.length)
+        self.forms.extend(other.forms)
 
     def append_raw(self, raw: bytes | None) -> None:
         data = json.loads(raw) if raw else {}
@@ -62,9 +64,12 @@ def read_segment(reader: Any) -> Columns:
     """The columns of one leaf reader (deleted documents included: queries never match them)."""
     columns = Columns()
     facet_column = reader.column_reader(FACETS) if reader.has_column(FACETS) else None
+    forms_column = reader.column_reader(FORMS) if reader.has_column(FORMS) else None
     for docnum in range(reader.doc_count_all()):
-        raw = None if reader.is_deleted(docnum) or facet_column is None else facet_column[docnum]
+        deleted = reader.is_deleted(docnum)
+        raw = None if deleted or facet_column is None else facet_column[docnum]
         columns.append_raw(raw)
+        columns.forms.append(None if deleted or forms_column is None else forms_column[docnum])
     return columns
 
 

@@ -221,13 +221,14 @@ def scoring_terms(query: wq.Query) -> Scoring:
 
 def rank(terms: Scoring | Iterable[Leaf], postings: Postings,
          allowed: Iterable[int] | np.ndarray, lengths: dict[str, Any],
-         limit: int) -> list[tuple[int, float]]:
+         limit: int, factor: np.ndarray | None = None) -> list[tuple[int, float]]:
     """The `limit` best documents of `allowed` (docnums or a mask) by BM25 over the terms,
     best first, ties by docnum; allowed documents no term scores come last, with 0.
 
     `terms` is a Scoring, or plain (field, text, boost) terms whose scores add up.
     `lengths[field]` is (per-document field lengths as an array, average length); fields
-    without it are not length-normalised.
+    without it are not length-normalised. `factor`, if given, multiplies each document's
+    score (an array over all documents).
     """
     if not isinstance(terms, Scoring):
         terms = Scoring("sum", list(terms))
@@ -235,6 +236,8 @@ def rank(terms: Scoring | Iterable[Leaf], postings: Postings,
     scores = _scores(terms, postings, lengths)
     if scores is None:
         scores = np.zeros(postings.size)
+    elif factor is not None:
+        scores = scores * factor
     scores = np.where(mask, scores, -1.0)
     count = int(mask.sum())
     limit = min(limit, count)

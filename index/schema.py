@@ -15,6 +15,7 @@ from typing import Any
 from whoosh import columns, fields
 
 from index.analysis import SECTION_MARK, concepts_near, plain_analyzer, text_analyzer
+from index.forms import signature
 from kb.core.countries import country_name
 from kb.core.facets import FACETS as FACET_TABLE
 from kb.core.thesaurus import concept_ids_in, concepts
@@ -24,10 +25,12 @@ from kb.core.text import fold
 # 4: words folded by kb.core.text (ligatures such as "ĳ", "ø", "ł" spelled out; casefold).
 # 5: the thesaurus grew to 97 concepts: each sheet's concepts field must be recomputed.
 # 6: concepts also found by their stems within a short window (index.analysis.concepts_near).
-SCHEMA_VERSION = 6
+# 7: each sheet's words as written, as a signature (index.forms): exact forms weigh more.
+SCHEMA_VERSION = 7
 _WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
+FORMS = "forms"
 # Key of a document's words as written: index.writing gives them to index.lexicon, not to
 # Whoosh (which would refuse the unknown field).
 LEXICON_WORDS = "_lexicon"
@@ -59,6 +62,7 @@ def make_schema() -> fields.Schema:
         # the lexicon's words beginning so (index.lexicon holds the words as written).
         words=fields.TEXT(analyzer=plain, phrase=False),
         facets=fields.COLUMN(columns.VarBytesColumn()),
+        forms=fields.COLUMN(columns.VarBytesColumn()),
     )
     for language, name in zip(LANGUAGES, TEXT_FIELDS):
         schema.add(name, fields.TEXT(analyzer=text_analyzer(language), phrase=True))
@@ -108,6 +112,7 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
     language = record.get("language") if record.get("language") in LANGUAGES else "en"
     sections = sections_text(record)
     doc_text = "\n".join(sections)
+    words = set(_WORDS.findall(fold(doc_text)))
     country = record.get("country")
     doc = {
         "id": record_id,
@@ -115,7 +120,8 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
         f"text_{language}": SECTION_MARK.join(sections),
         # For the lexicon: the same words the plain analyzer would make, found by one regex
         # pass instead of a filter chain per word.
-        LEXICON_WORDS: set(_WORDS.findall(fold(doc_text))),
+        LEXICON_WORDS: words,
+        FORMS: signature(words),
         "title": record.get("title") or "",
         "city": record.get("city") or "",
         "country": " ".join(dict.fromkeys([country, *(country_name(country, lang)

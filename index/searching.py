@@ -26,6 +26,8 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from index import forms
+from index.analysis import any_stopwords
 from index.facets import FACET_NAMES, FacetTable, buckets, select
 from index.embedding import QueryVectors, load_embedder
 from index.matching import Postings, PostingsCache, matching_docs, rank, scoring_terms
@@ -38,6 +40,7 @@ from index.writing import current
 from kb.core.budgets import stats as budget_stats
 from kb.core.errors import IndexDamaged
 from kb.core.search_args import MAX_LIMIT, SearchRequest
+from kb.core.text import fold_word
 
 # Key terms of a sheet's text for "similar initiatives": Whoosh's default of 5 finds little.
 SIMILAR_TERMS = 15
@@ -56,6 +59,10 @@ NEAREST_FLOOR = 0.15      # nothing matched the words: the nearest sheets shown,
 NEAREST_DEPTH = 10
 RRF_K = 60                # reciprocal-rank fusion constant (Cormack et al. 2009)
 FUSION_DEPTH = 100        # ranks of each list taken into the fusion
+# A sheet writing a typed word exactly as typed (folded, not stemmed) scores this much more for
+# it than one writing another word of the same stem ("policing" typed: a policing sheet above a
+# police one); a share of it per word of the query.
+EXACT_BONUS = 0.1
 
 
 @dataclass
@@ -106,6 +113,7 @@ class SearchIndex:
         self._lengths: dict[str, Any] = {}
         self._live_mask = np.zeros(0, dtype=bool)
         self._postings_cache = PostingsCache()
+        self._forms = forms.matrix([])
 
     def close(self) -> None:
         with self._lock:
@@ -156,6 +164,7 @@ class SearchIndex:
         self._live_mask = np.zeros(self._searcher.reader().doc_count_all(), dtype=bool)
         self._live_mask[list(self._live)] = True
         self._postings_cache = PostingsCache()       # postings of this generation only
+        self._forms = forms.matrix(columns.forms)
         known = [columns.length[n] for n in self._live if columns.length[n]]
         average = sum(known) / len(known) if known else 0
         # Every sheet's words are in its own language's field: one length list serves all.
@@ -345,12 +354,25 @@ class SearchIndex:
         """The first `end` documents by relevance: BM25, fused with meaning when known."""
         lexical = [d for d in found.selected if d in found.lexical]
         similarity = found.similarity
+        exact = self._exact(parsed)
         if similarity is None:
-            return rank(scoring_terms(parsed.query), postings, lexical, self._lengths, end)
+            return rank(scoring_terms(parsed.query), postings, lexical, self._lengths, end,
+                        exact)
         depth = max(end, FUSION_DEPTH)
         by_words = [d for d, _ in rank(scoring_terms(parsed.query), postings, lexical,
-                                       self._lengths, depth)]
+                                       self._lengths, depth, exact)]
         return fuse([by_words, closest(found.selected, similarity, depth)])[:end]
+
+    def _exact(self, parsed: ParsedQuery) -> np.ndarray | None:
+        """Each document's score factor for the typed words it writes exactly (EXACT_BONUS)."""
+        stop = any_stopwords()
+        words = {fold_word(word) for word in parsed.words} - stop
+        if not words or not len(self._forms):
+            return None
+        exact = np.zeros(len(self._forms))
+        for word in words:
+            exact += forms.containing(self._forms, word)
+        return 1.0 + EXACT_BONUS * exact / len(words)
 
     def _sort_key(self, sort: str, parsed: ParsedQuery):
         columns = self._table.columns

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from index.analysis import text_analyzer
 from index.highlight import html_snippets
 from index.searching import FEW_HITS
 from kb.core.search_args import MAX_LIMIT, MAX_QUERY_LENGTH, SORTS, SearchRequest
@@ -1239,3 +1240,26 @@ def test_a_thesaurus_term_no_sheet_uses_is_not_corrected(corpus, term):
     # Spelt right in its language ("prisão" would become "paisano"): the concept searches.
     result = corpus.search(term)
     assert result["corrected_query"] is None and result["suggestion"] is None
+
+
+@pytest.mark.parametrize("language, one, other", [
+    ("en", "policing", "police"),          # English: both stem to "polic"
+    ("fr", "vols", "voler"),               # French: both stem to "vol"
+    ("de", "Jugendliche", "Jugendlichen"),
+    ("es", "vecinales", "vecinal"),
+])
+def test_an_exact_form_ranks_above_another_word_of_the_same_stem(kb, language, one, other):
+    """Two sheets alike but for one word of the same stem: each typed form finds both, and
+    the sheet writing it as typed comes first, whichever was saved first."""
+    def make(word: str, city: str):
+        return kb.save(sheet(f"{city} {word}", language=language, city=city,
+                             objectives=f"{word} {word} {word} in the neighbourhood.",
+                             context="The district asked for it.",
+                             activities="Weekly meetings with residents."), "published").id
+    first, second = make(one, "Arlon"), make(other, "Arlon")
+    stems = {token.text for word in (one, other) for token in text_analyzer(language)(word)}
+    assert len(stems) == 1, stems           # the two words are one term to the index
+    by_one = [hit["id"] for hit in kb.search(SearchRequest(q=one))["hits"]]
+    by_other = [hit["id"] for hit in kb.search(SearchRequest(q=other))["hits"]]
+    assert by_one == [first, second]
+    assert by_other == [second, first]
