@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from kb.core.search_args import SearchRequest
 from kb.core.errors import NotFound
 from kb.service.knowledge_base import KnowledgeBase
+from kb.service.pages import PageCache
 from kb.service.review import SourceCache
 from kb.service.store import StoredRecord
 from kb.service.users import Users
@@ -41,6 +42,8 @@ class SharedKnowledgeBase:
                          name="kb-model-load").start()
         # The importers' readings of the originals staff review (kb.service.review).
         self.sources = SourceCache()
+        # The PDF originals' pages drawn for the review page (kb.service.pages).
+        self.pages = PageCache()
 
     def close(self) -> None:
         with self._lock:

@@ -4,6 +4,7 @@ original), editing, publishing, deleting and re-parsing a sheet, and the same wr
     GET       /staff/review                     drafts and sheets imported with warnings
     GET       /staff/sheets/<id>                the review page
     GET       /staff/sheets/<id>/original       the original file (drafts too)
+    GET       /staff/sheets/<id>/pages/<n>.png  page n of a PDF original, drawn (the sheet's pages)
     GET POST  /staff/sheets/<id>/edit           every field, checked by RecordSchema
     POST      /staff/sheets/<id>/publish        /unpublish
     GET POST  /staff/sheets/<id>/delete         confirm, then delete (the original stays archived)
@@ -17,6 +18,7 @@ index), so the search shows an edit at once.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import Any
@@ -29,13 +31,14 @@ from werkzeug.datastructures import MultiDict
 
 from importers.limits import DEFAULT_LIMITS
 from kb.core.countries import country_code
-from kb.core.errors import InvalidRecord, NotFound
+from kb.core.errors import ImportFailure, InvalidRecord, NotFound
 from kb.core.languages import LANGUAGES
 from kb.core.money import BASES, budget_basis, read_amount
 from kb.core.record import message_paths, validated
 from kb.core.themes import vocabulary
 from kb.service.audit import AuditLog
 from kb.service.knowledge_base import KnowledgeBase
+from kb.service.pages import page_image, page_range
 from kb.service.review import LOCATABLE, Reparse, apply, changed_fields, flatten, reparse
 from kb.service.store import StoredRecord
 from web.auth import current_user, staff_required
@@ -109,7 +112,28 @@ def sheet(record_id: str) -> Any:
     return render_template("staff/review.html", item=item, record=item.record,
                            fields=_shown_fields(item.record), found=found,
                            locations=found.locations(), locatable=LOCATABLE, history=history,
-                           files=files)
+                           files=files, drawn=page_range(item))
+
+
+@blueprint.get("/staff/sheets/<record_id>/pages/<int:number>.png")
+@staff_required
+def page(record_id: str, number: int) -> Any:
+    shared = knowledge_base()
+    with _kb() as kb:
+        item = _get(kb, record_id)
+    # Drawn in a worker process, outside the lock (like the re-reading of the original).
+    try:
+        image = page_image(shared.kb, item, number, shared.pages)
+    except ImportFailure as exc:
+        # The page's <img> shows its alt text; opened alone, the page says why.
+        return render_template("error.html", code=422, title=_("The original cannot be shown"),
+                               message=worded(exc.message)), 422
+    if image is None:
+        raise NotFound(_("Sheet %(id)s has no drawn page %(page)s.", id=repr(record_id),
+                         page=number))
+    response = send_file(io.BytesIO(image), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"   # a draft's: not shared
+    return response
 
 
 @blueprint.get("/staff/sheets/<record_id>/original")

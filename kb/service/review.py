@@ -116,6 +116,9 @@ class SourceResult(ParseResult):
     page_texts: list[str] = field(default_factory=list)
     paged: bool = False                  # whether page_texts are the original's pages
     blocks: list[tuple[int | None, str]] = field(default_factory=list)   # (page, text)
+    # The blocks' kinds and table cells, to show a Word or .odt original in its layout.
+    # (kind, heading level, cells, bold)
+    layout: list[tuple[str, int, list[str], bool]] = field(default_factory=list)
 
 
 def read_source(path: Path, limits: Limits) -> SourceResult:
@@ -141,6 +144,8 @@ def _keep_text(result: SourceResult, document: Document) -> None:
     result.paged = document.format == "pdf" and len(document.page_texts) == document.pages
     result.blocks = [(block.page, " | ".join(block.cells) if block.kind == "row" else block.text)
                      for block in document.blocks]
+    result.layout = [(block.kind, block.level, list(block.cells), block.bold)
+                     for block in document.blocks]
 
 
 @dataclass
@@ -153,6 +158,7 @@ class Reparse:
     page_texts: list[str] = field(default_factory=list)
     paged: bool = False
     blocks: list[tuple[int | None, str]] = field(default_factory=list)
+    layout: list[tuple[str, int, list[str], bool]] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Change]:
@@ -163,11 +169,75 @@ class Reparse:
         """What the staff saw: applying checks the importers still give this."""
         return content_hash(self.record) if self.record is not None else None
 
+    @property
+    def sheet_pages(self) -> tuple[int, int]:
+        """The original's pages that hold this sheet (a booklet's sheet: some of them)."""
+        source = self.item.record.get("source") or {}
+        count = len(self.page_texts) if self.paged else 1
+        first = max(1, source.get("first_page") or 1)
+        return first, max(first, min(count, source.get("last_page") or count))
+
+    def pages(self) -> list[tuple[int, str]]:
+        """(page number, text) of the sheet's own pages of a paged original."""
+        first, last = self.sheet_pages
+        return [(number, self.page_texts[number - 1]) for number in range(first, last + 1)
+                if number <= len(self.page_texts)]
+
+    def _own_blocks(self) -> list[int]:
+        """Indexes of the blocks on the sheet's own pages (all of them without pages)."""
+        first, last = self.sheet_pages
+        return [index for index, (page, _) in enumerate(self.blocks)
+                if page is None or first <= page <= last]
+
     def locations(self) -> dict[str, int | None]:
         """Page of the original where each locatable field's text is found; a field is
         absent when its text is not found there, None when found but the reader knows no
         pages (Word)."""
-        return locate(self.item.record, self.blocks)
+        return {name: self.blocks[index][0] for name, index in
+                find_blocks(self.item.record, self.blocks, self._own_blocks()).items()}
+
+    def fields_by_page(self) -> dict[int, list[str]]:
+        """The fields found on each page, for the drawn pages' captions."""
+        out: dict[int, list[str]] = {}
+        for name, page in self.locations().items():
+            if page is not None:
+                out.setdefault(page, []).append(name)
+        return out
+
+    def layout_parts(self) -> list[Part]:
+        """A Word or .odt original as headings, paragraphs, lists and tables, each part with
+        the fields whose text begins in it."""
+        found: dict[int, list[str]] = {}
+        for name, index in find_blocks(self.item.record, self.blocks,
+                                       self._own_blocks()).items():
+            found.setdefault(index, []).append(name)
+        parts: list[Part] = []
+        for index, ((_, text), (kind, level, cells, bold)) in enumerate(zip(self.blocks,
+                                                                            self.layout)):
+            group = {"row": "table", "item": "list"}.get(kind)
+            if group and parts and parts[-1].kind == group:
+                part = parts[-1]
+            else:
+                part = Part("heading" if kind in ("title", "heading") else group or "paragraph",
+                            level=1 if kind == "title" else max(level, 2))
+                parts.append(part)
+            if group:
+                part.rows.append(cells if kind == "row" else [text])
+            else:
+                part.text, part.bold = text, bold
+            part.fields.extend(found.get(index, []))
+        return parts
+
+
+@dataclass
+class Part:
+    """One piece of an original shown in its layout (see Reparse.layout_parts)."""
+    kind: str                   # "heading", "paragraph", "list", "table"
+    level: int = 2              # a heading's: 1 for the title
+    text: str = ""
+    bold: bool = False
+    rows: list[list[str]] = field(default_factory=list)    # a table's cells, a list's items
+    fields: list[str] = field(default_factory=list)
 
 
 class SourceCache:
@@ -242,7 +312,8 @@ def reparse(kb: KnowledgeBase, items: list[StoredRecord], limits: Limits = DEFAU
 
 def _reparse(item: StoredRecord, result: ParseResult) -> Reparse:
     out = Reparse(item, page_texts=getattr(result, "page_texts", []),
-                  paged=getattr(result, "paged", False), blocks=getattr(result, "blocks", []))
+                  paged=getattr(result, "paged", False), blocks=getattr(result, "blocks", []),
+                  layout=getattr(result, "layout", []))
     if result.record is not None:
         out.record, out.warnings = result.record.to_dict(), list(result.warnings)
     elif item.status == "draft" and isinstance(result.error, InvalidRecord) and result.error.draft:
@@ -268,9 +339,16 @@ def apply(kb: KnowledgeBase, found: Reparse) -> StoredRecord:
 def locate(record: dict[str, Any], blocks: list[tuple[int | None, str]]
            ) -> dict[str, int | None]:
     """The page of the first block of the original holding each field's text (see Reparse)."""
-    texts = [(page, _normal(text)) for page, text in blocks]
+    return {name: blocks[index][0] for name, index in find_blocks(record, blocks).items()}
+
+
+def find_blocks(record: dict[str, Any], blocks: list[tuple[int | None, str]],
+                among: list[int] | None = None) -> dict[str, int]:
+    """The index of the first block (of those `among`) holding each field's text."""
+    texts = [(index, _normal(blocks[index][1]))
+             for index in (range(len(blocks)) if among is None else among)]
     flat = flatten(record)
-    found: dict[str, int | None] = {}
+    found: dict[str, int] = {}
     names = [*LOCATABLE, *(name for name in flat if name.startswith("extra_sections."))]
     for name in names:
         value = flat.get(name)
@@ -279,9 +357,9 @@ def locate(record: dict[str, Any], blocks: list[tuple[int | None, str]]
         probe = _probe(value)
         if probe is None:
             continue
-        for page, text in texts:
+        for index, text in texts:
             if probe in text:
-                found[name] = page
+                found[name] = index
                 break
     return found
 

@@ -181,8 +181,10 @@ def test_the_review_page_shows_the_fields_beside_the_original_pages(staff, app):
 def test_a_word_original_is_shown_as_one_text_without_pages(staff, app):
     item = demo(app, "demo01")
     page = staff.get(f"/staff/sheets/{item.id}").get_data(as_text=True)
-    assert "Word documents have no fixed pages" in page
-    assert "In the text (this format has no pages)" in page
+    assert "Word and OpenDocument files have no fixed pages" in page
+    title_row = re.search(r'<tr id="field-title".*?</tr>', page, re.DOTALL).group(0)
+    assert '<a href="#at-title">In the text</a>' in title_row    # to its place in the layout
+    assert 'id="at-title"' in page
 
 
 def test_a_draft_without_an_original_says_so(staff, app):
