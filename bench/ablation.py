@@ -15,6 +15,9 @@ switch), so every figure comes from the same sheets, queries and judgments:
     no-vectors    no search by meaning (KB_SEMANTIC=off): words, vocabularies, spelling only
     rerank-only   meaning re-ranks the words' matches but adds no sheet of its own
     vectors-only  the ranking by meaning alone (the words still decide which sheets match)
+    no-exact      a word written as typed weighs as another word of its stem (EXACT_BONUS 0)
+    no-regroup    the first word of a group scored as Whoosh's parser leaves it (a sum over
+                  the languages' fields)
 
     python bench/ablation.py [--variants all,no-concepts,...]
 """
@@ -50,6 +53,8 @@ PATCHES = {
     "rerank-only": "import index.searching as s\ns.MEANING_DEPTH = 0\n",
     "vectors-only": ("import index.searching as s\n_fuse = s.fuse\n"
                      "s.fuse = lambda rankings, k=s.RRF_K: _fuse(rankings[1:], k)\n"),
+    "no-exact": "import index.searching as s\ns.EXACT_BONUS = 0.0\n",
+    "no-regroup": "import index.query as q\nq._regrouped = lambda children: children\n",
 }
 
 

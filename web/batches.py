@@ -208,8 +208,10 @@ def _receive() -> Batch:
                               reason=exc.strerror or exc), 507) from exc
     with knowledge_base().locked() as kb:
         batch = Batches(kb.store).create(batch_id, user, len(uploads))
+    # Uploaded sheets wait for review as drafts unless the uploader publishes them at once.
     options = ImportOptions(workers=current_app.config.get("UPLOAD_WORKERS"),
-                            draft=request.form.get("draft") == "1")
+                            draft=request.form.get("draft") == "1",
+                            publish=request.form.get("publish") == "1")
     start(home, batch_id, user, uploads, options)
     return batch
 

@@ -6,7 +6,8 @@ original), editing, publishing, deleting and re-parsing a sheet, and the same wr
     GET       /staff/sheets/<id>/original       the original file (drafts too)
     GET       /staff/sheets/<id>/pages/<n>.png  page n of a PDF original, drawn (the sheet's pages)
     GET POST  /staff/sheets/<id>/edit           every field, checked by RecordSchema
-    POST      /staff/sheets/<id>/publish        /unpublish
+    POST      /staff/sheets/<id>/publish        /unpublish (never with a broken field)
+    POST      /staff/sheets/<id>/reviewed       mark as reviewed: its warnings are cleared
     GET POST  /staff/sheets/<id>/delete         confirm, then delete (the original stays archived)
     GET POST  /staff/sheets/<id>/reparse        the current importers' per-field diff, then apply
     PUT DELETE /api/sheets/<id>                 JSON record in; 422 {"error": {"message", "fields"}}
@@ -37,9 +38,11 @@ from kb.core.money import BASES, budget_basis, read_amount
 from kb.core.record import message_paths, validated
 from kb.core.themes import vocabulary
 from kb.service.audit import AuditLog
+from kb.service.doubts import broken, doubts
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.pages import page_image, page_range
-from kb.service.review import LOCATABLE, Reparse, apply, changed_fields, flatten, reparse
+from kb.service.review import (LOCATABLE, Reparse, apply, changed_fields, flatten,
+                               mark_reviewed, reparse, staff_edited)
 from kb.service.store import StoredRecord
 from web.auth import current_user, staff_required
 from web.errors import json_error
@@ -98,7 +101,17 @@ def queue() -> Any:
         items = kb.store.review_queue(QUEUE_PAGE, (page - 1) * QUEUE_PAGE)
     pages = max(1, -(-total // QUEUE_PAGE))
     return render_template("staff/queue.html", items=items, total=total, page=page,
-                           pages=pages)
+                           pages=pages, warnings_of={item.id: shown_warnings(item)
+                                                     for item in items})
+
+
+def shown_warnings(item: StoredRecord) -> list[Any]:
+    """What to check on a sheet: its doubtful fields as they are now, then the importer's
+    other warnings (a doubt it stored at import is shown once, from the record)."""
+    found = doubts(item.record)
+    codes = {message.code for message in found.values()}
+    return [*found.values(), *(warning for warning in item.warnings
+                               if getattr(warning, "code", None) not in codes)]
 
 
 @blueprint.get("/staff/sheets/<record_id>")
@@ -112,7 +125,8 @@ def sheet(record_id: str) -> Any:
     return render_template("staff/review.html", item=item, record=item.record,
                            fields=_shown_fields(item.record), found=found,
                            locations=found.locations(), locatable=LOCATABLE, history=history,
-                           files=files, drawn=page_range(item))
+                           files=files, drawn=page_range(item), doubts=doubts(item.record),
+                           warnings=shown_warnings(item))
 
 
 @blueprint.get("/staff/sheets/<record_id>/pages/<int:number>.png")
@@ -164,6 +178,9 @@ def edit(record_id: str) -> Any:
         record = validated(data, status)
     except ValidationError as exc:
         errors.update(message_paths(exc.messages))
+    if status == "published":
+        for path, message in broken(data).items():
+            errors.setdefault(path, []).append(message)
     if errors:
         return _edit_page(item, values, errors), 422
     assert record is not None
@@ -327,17 +344,34 @@ def publish(record_id: str) -> Any:
         if item.status == "published":
             flash(_("This sheet is already published."))
             return redirect(url_for("review.sheet", record_id=record_id))
-        try:
-            kb.set_status(record_id, "published")
-        except InvalidRecord as exc:
-            errors = message_paths(exc.fields)
-        else:
-            errors = {}
-            AuditLog(kb.store).record(current_user(), "publish", record_id)
+        # A field the importer knows is broken is never published, complete or not.
+        errors: dict[str, list[str]] = {path: [message] for path, message
+                                        in broken(item.record).items()}
+        if not errors:
+            try:
+                kb.set_status(record_id, "published")
+            except InvalidRecord as exc:
+                errors = message_paths(exc.fields)
+            else:
+                AuditLog(kb.store).record(current_user(), "publish", record_id)
     if errors:
         # Why not, beside the fields, in the form that fixes it: it stays a draft.
         return _edit_page(item, form_values(item.record), errors, publishing=True), 422
     flash(_("Published: the sheet is now public."))
+    return redirect(url_for("review.sheet", record_id=record_id))
+
+
+@blueprint.post("/staff/sheets/<record_id>/reviewed")
+@staff_required
+def reviewed(record_id: str) -> Any:
+    with _kb() as kb:
+        item = _get(kb, record_id)
+        mark_reviewed(kb, item)
+        AuditLog(kb.store).record(current_user(), "review", record_id)
+    if item.status == "draft":
+        flash(_("Marked as reviewed. It stays in the queue as a draft until it is published."))
+    else:
+        flash(_("Marked as reviewed: the sheet has left the review queue."))
     return redirect(url_for("review.sheet", record_id=record_id))
 
 
@@ -391,19 +425,53 @@ def reparse_sheet(record_id: str) -> Any:
     if request.form.get("digest") != found.digest or \
             request.form.get("version") != str(item.version):
         return _reparse_page(found, conflict=True), 409
+    # Field by field: only the ticked changes are applied, the rest stays as stored.
+    offered = {change.field for change in found.changes}
+    chosen = set(request.form.getlist("apply")) & offered
+    if not chosen:
+        flash(_("No change was ticked: the sheet was kept as it is."))
+        return redirect(url_for("review.sheet", record_id=record_id))
+    fields = list(dict.fromkeys(name.split(".")[0] for name in sorted(chosen)))
+    kept = sorted(offered - chosen)
+    refused: InvalidRecord | None = None
     with _kb() as kb:
-        if _get(kb, record_id).version != item.version:
-            return _reparse_page(found, conflict=True), 409
-        fields = changed_fields(item.record, found.record)
-        apply(kb, found)
-        AuditLog(kb.store).record(current_user(), "reparse", record_id, {"fields": fields})
-    flash(_("Re-parsed: the sheet now holds what the current importers read in its original."))
+        stale = _get(kb, record_id).version != item.version
+        if not stale:
+            try:
+                apply(kb, found, chosen)
+            except InvalidRecord as exc:
+                refused = exc
+            else:
+                AuditLog(kb.store).record(current_user(), "reparse", record_id,
+                                          {"fields": fields, "kept": kept} if kept else
+                                          {"fields": fields})
+    # The page is made outside the lock: it reads the audit log under it.
+    if stale:
+        return _reparse_page(found, conflict=True), 409
+    if refused is not None:
+        return _reparse_page(found, errors=refused.message, chosen=chosen), 422
+    if kept:
+        flash(_("Re-parsed: %(fields)s taken from the original; %(kept)s kept as stored.",
+                fields=", ".join(field_label(name) for name in sorted(chosen)),
+                kept=", ".join(field_label(name) for name in kept)))
+    else:
+        flash(_("Re-parsed: the sheet now holds what the current importers read in its "
+                "original."))
     return redirect(url_for("review.sheet", record_id=record_id))
 
 
-def _reparse_page(found: Reparse, *, conflict: bool = False) -> str:
+def _reparse_page(found: Reparse, *, conflict: bool = False, errors: str | None = None,
+                  chosen: set[str] | None = None) -> str:
+    with _kb() as kb:
+        edited = staff_edited(AuditLog(kb.store).entries(record_id=found.item.id))
+    changes = found.changes
+    if chosen is None:
+        # Staff's own corrections are kept unless a person ticks them.
+        chosen = {change.field for change in changes
+                  if change.field.split(".")[0] not in edited}
     return render_template("staff/reparse.html", item=found.item, found=found,
-                           changes=found.changes, conflict=conflict)
+                           changes=changes, conflict=conflict, edited=edited, chosen=chosen,
+                           errors=errors)
 
 
 def _reparse(item: StoredRecord) -> Reparse:

@@ -20,6 +20,7 @@ AUDIT_PAGE = 100
 ACTION_LABELS = {
     "import": _l("imported"), "edit": _l("edited"), "publish": _l("published"),
     "unpublish": _l("unpublished"), "delete": _l("deleted"), "reparse": _l("re-parsed"),
+    "review": _l("marked as reviewed"),
     "sign-in": _l("signed in"), "sign-out": _l("signed out"),
 }
 

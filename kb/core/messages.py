@@ -301,4 +301,16 @@ MESSAGES: dict[str, str] = {
     "budget-basis-unknown": N_("Budget basis must be one of %(choices)s."),
     "contact-email-invalid": N_("Contact e-mail is not a valid address."),
     "contact-empty": N_("Contact needs a name or an e-mail; use null for no contact."),
+
+    # Fields that look misread (kb.service.doubts), for staff to check
+    "contact-email-broken": N_("Contact e-mail %(email)s is not a whole address; correct it "
+                               "from the original or empty it before publishing."),
+    "contact-name-label": N_("Contact name %(name)s is a label word, not a name; put the "
+                             "person or team from the original, or empty it."),
+    "contact-name-marks": N_("Contact name %(name)s holds marks a name does not have; check "
+                             "it against the original."),
+    "city-without-country": N_("City %(city)s is given without its country; set the country."),
+    "reparse-invalid": N_("The changes ticked for sheet %(id)s do not make a valid sheet "
+                          "together: %(problems)s Tick the fields that go together, or edit "
+                          "the sheet."),
 }

@@ -219,7 +219,9 @@ class RecordSchema(_Strict):
     def _end(self, value, **kwargs):
         _check_year(value, "end_year")
 
-    @validates_schema
+    # Checked with the fields' own errors, so that a form shows every error at once (only
+    # years that are valid themselves are in `data`).
+    @validates_schema(skip_on_field_errors=False)
     def _period(self, data, **kwargs):
         start, end = data.get("start_year"), data.get("end_year")
         if start is not None and end is not None and start > end:

@@ -1,4 +1,5 @@
-"""The audit log: who imported, edited, published, unpublished or deleted what, and when."""
+"""The audit log: who imported, edited, reviewed, published, unpublished or deleted what, and
+when."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any, TextIO
 
 from kb.service.store import Store, now
 
-ACTIONS = ("import", "edit", "publish", "unpublish", "delete", "reparse", "sign-in", "sign-out")
+ACTIONS = ("import", "edit", "review", "publish", "unpublish", "delete", "reparse", "sign-in",
+           "sign-out")
 
 
 @dataclass

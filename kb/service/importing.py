@@ -29,6 +29,7 @@ from kb.core.messages import Message, say
 from kb.core.record import load_draft
 from kb.service import versions
 from kb.service.archive import sha256_of
+from kb.service.doubts import broken, doubts
 from kb.service.knowledge_base import KnowledgeBase, disk_full
 from kb.service.leftovers import work_folder
 from kb.service.store import FileRow, StoredRecord, content_hash, now
@@ -285,8 +286,11 @@ class _Session:
     def _sheet(self, item: _Pending, result: ParseResult) -> FileOutcome:
         name = item.submission.name
         if result.record is not None:
-            status = "published" if self.options.publish else "draft"
-            outcome = self._record(item, result.record.to_dict(), result.warnings, status)
+            record = result.record.to_dict()
+            # Kept with the record's warnings, so that the review queue lists the sheet.
+            doubtful = list(doubts(record).values())
+            status = "published" if self.options.publish and not broken(record) else "draft"
+            outcome = self._record(item, record, [*result.warnings, *doubtful], status)
         elif isinstance(result.error, InvalidRecord) and self.options.draft and result.error.draft:
             draft, errors = load_draft(result.error.draft)
             warnings = [result.error.message, *result.error.warnings]

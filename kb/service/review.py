@@ -8,6 +8,7 @@ any import: a file the web app asks about can never stall or exhaust it.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import shutil
 import threading
@@ -17,15 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from marshmallow import ValidationError
+
 from importers.batch import iter_results
 from importers.blocks import Document
 from importers.limits import DEFAULT_LIMITS, Limits
 from importers.parse import IMPORTER_VERSION, ParseResult, read_document, read_file, record_of
 from kb.core.errors import ImportFailure, InvalidRecord, KbError, NoOriginal
 from kb.core.messages import say
-from kb.core.record import BudgetSchema, ContactSchema, RecordSchema, SourceSchema, load_draft
+from kb.core.record import (BudgetSchema, ContactSchema, RecordSchema, SourceSchema,
+                            flat_messages, load_draft, validated)
 from kb.service.leftovers import work_folder
-from kb.service.store import StoredRecord, content_hash
+from kb.service.store import StoredRecord, content_hash, now
+from kb.service.versions import same_version
 
 if TYPE_CHECKING:       # workers import this module to parse: they need no index
     from kb.service.knowledge_base import KnowledgeBase
@@ -325,13 +330,69 @@ def _reparse(item: StoredRecord, result: ParseResult) -> Reparse:
     return out
 
 
-def apply(kb: KnowledgeBase, found: Reparse) -> StoredRecord:
-    """Store what the importers gave (the record keeps its id and status)."""
+def apply(kb: KnowledgeBase, found: Reparse, chosen: set[str] | None = None) -> StoredRecord:
+    """Store what the importers gave (the record keeps its id and status): every field, or
+    only the changed fields `chosen` ("budget.amount"), the others kept as stored."""
     if found.record is None:
         raise found.error or KbError(f"Nothing to apply to sheet {found.item.id}.")
-    return kb.save(found.record, found.item.status, record_id=found.item.id,
+    record = found.record
+    if chosen is not None:
+        try:
+            record = validated(merged(found.item.record, found.record, chosen), found.item.status)
+        except ValidationError as exc:
+            raise InvalidRecord(say("reparse-invalid", id=found.item.id,
+                                    problems=flat_messages(exc.messages)),
+                                fields=exc.messages) from exc
+    return kb.save(record, found.item.status, record_id=found.item.id,
                    source_sha256=found.item.source_sha256, importer_version=IMPORTER_VERSION,
                    warnings=found.warnings)
+
+
+def merged(old: dict[str, Any], new: dict[str, Any], chosen: set[str]) -> dict[str, Any]:
+    """`old` with the fields of `chosen` (flat names, as in a Change) taken from `new`."""
+    out = {name: (dict(value) if isinstance(value, dict) else value)
+           for name, value in old.items()}
+    for name in chosen:
+        head, _, sub = name.partition(".")
+        if not sub:
+            out[head] = new.get(head)
+            continue
+        target = dict(out.get(head) or {})
+        value = (new.get(head) or {}).get(sub)
+        if value is None:
+            target.pop(sub, None) if head == "extra_sections" else target.update({sub: None})
+        else:
+            target[sub] = value
+        # A nested field with nothing left in it is no field (a budget of all None).
+        out[head] = target if any(v not in (None, "", []) for v in target.values()) else (
+            {} if head == "extra_sections" else None)
+    return out
+
+
+def staff_edited(entries: list[Any]) -> set[str]:
+    """The top-level fields staff edited by hand and a re-parse has not replaced since, from
+    a record's audit entries (newest first, as AuditLog.entries gives them)."""
+    edited: set[str] = set()
+    for entry in reversed(entries):
+        if entry.action not in ("edit", "reparse"):
+            continue
+        try:
+            fields = set(json.loads(entry.detail or "{}").get("fields") or [])
+        except (ValueError, AttributeError):
+            continue            # an entry written by hand or by an old version
+        if entry.action == "edit":
+            edited |= fields
+        else:
+            edited -= fields        # what the re-parse applied is the importers' again
+    return edited
+
+
+def mark_reviewed(kb: KnowledgeBase, item: StoredRecord) -> StoredRecord:
+    """Staff checked the sheet: its review warnings are cleared, nothing else changes (same
+    version); a published sheet leaves the queue, a draft waits there to be published."""
+    kb.store.put(same_version(item, status=item.status, warnings=[], updated=now()))
+    kb.sync_index()
+    return kb.store.get(item.id) or item
 
 
 # Where a field came from

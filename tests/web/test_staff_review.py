@@ -423,8 +423,9 @@ def test_reparse_shows_the_changed_fields_and_applying_restores_the_importers_va
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "2 fields differ" in page
-    rows = re.findall(r'<th scope="row">(.*?)</th>', page)
+    rows = re.findall(r'<th scope="row"><label for="apply-\d+">(.*?)</label>', page)
     assert rows == ["Title", "Evaluation"]
+    assert ticked(page) == ["title", "evaluation"]      # nobody corrected them on this page
     assert "A title typed by hand" in page and item.record["title"] in page
     digest = re.search(r'name="digest" value="([0-9a-f]+)"', page).group(1)
 
@@ -434,7 +435,8 @@ def test_reparse_shows_the_changed_fields_and_applying_restores_the_importers_va
     assert kb_of(app).store.get(item.id).record["title"] == "A title typed by hand"
 
     applied = staff.post(f"/staff/sheets/{item.id}/reparse", data={
-        "csrf_token": csrf_of(page), "digest": digest, "version": str(changed.version)})
+        "csrf_token": csrf_of(page), "digest": digest, "version": str(changed.version),
+        "apply": ticked(page)})
     assert applied.status_code == 302
     after = kb_of(app).store.get(item.id)
     assert after.record == item.record and after.content_hash == item.content_hash
@@ -444,6 +446,75 @@ def test_reparse_shows_the_changed_fields_and_applying_restores_the_importers_va
     [entry] = AuditLog(kb_of(app).store).entries(record_id=item.id)
     assert (entry.user, entry.action) == ("alice", "reparse")
     assert '"title"' in entry.detail and '"evaluation"' in entry.detail
+
+
+def test_an_edit_shows_every_error_at_once_the_period_too(edit, staff, app):
+    item = demo(app, "demo05")
+    response = edit(staff, item, title="", start_year="2020", end_year="2015",
+                    budget_currency="XYZ")
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "End year 2015 is before start year 2020." in page
+    assert "Title must not be empty." in page and "XYZ" in page
+    assert kb_of(app).store.get(item.id).record == item.record
+
+
+def ticked(page: str) -> list[str]:
+    """The changes a re-parse page offers ticked."""
+    return re.findall(r'<input type="checkbox" name="apply" value="([^"]+)" id="apply-\d+" '
+                      r'checked>', page)
+
+
+def reparse_form(csrf_of, page: str, apply: list[str]) -> dict:
+    return {"csrf_token": csrf_of(page), "apply": apply,
+            "digest": re.search(r'name="digest" value="([0-9a-f]+)"', page).group(1),
+            "version": re.search(r'name="version" value="(\d+)"', page).group(1)}
+
+
+def test_reparse_keeps_staff_corrections_unless_ticked(edit, csrf_of, staff, app):
+    item = demo(app, "demo05")
+    # The importers' evaluation lost by some other means, the title corrected by staff.
+    kb_of(app).save({**item.record, "evaluation": None}, item.status, record_id=item.id)
+    assert edit(staff, kb_of(app).store.get(item.id),
+                title="Puntos Violeta in Bilbao (corrected)").status_code == 302
+    page = staff.get(f"/staff/sheets/{item.id}/reparse").get_data(as_text=True)
+    assert ticked(page) == ["evaluation"]                 # the staff's title is not ticked
+    title_row = re.search(r'<tr class="staff-edited">.*?</tr>', page, re.DOTALL).group(0)
+    assert 'value="title"' in title_row and "corrected by staff" in title_row
+
+    applied = staff.post(f"/staff/sheets/{item.id}/reparse",
+                         data=reparse_form(csrf_of, page, ticked(page)))
+    assert applied.status_code == 302
+    after = kb_of(app).store.get(item.id).record
+    assert after["title"] == "Puntos Violeta in Bilbao (corrected)"       # kept
+    assert after["evaluation"] == item.record["evaluation"]               # restored
+    entry = AuditLog(kb_of(app).store).entries(record_id=item.id)[0]
+    assert entry.action == "reparse" and '"kept": ["title"]' in entry.detail
+
+    # Still the staff's: offered again unticked; ticked by a person, the original wins.
+    page = staff.get(f"/staff/sheets/{item.id}/reparse").get_data(as_text=True)
+    assert "1 field differs" in page and ticked(page) == []
+    nothing = staff.post(f"/staff/sheets/{item.id}/reparse",
+                         data=reparse_form(csrf_of, page, []))
+    assert nothing.status_code == 302
+    assert kb_of(app).store.get(item.id).record["title"].endswith("(corrected)")
+    staff.post(f"/staff/sheets/{item.id}/reparse", data=reparse_form(csrf_of, page, ["title"]))
+    assert kb_of(app).store.get(item.id).record == item.record
+    page = staff.get(f"/staff/sheets/{item.id}/reparse").get_data(as_text=True)
+    assert "nothing to apply" in page
+
+
+def test_reparse_refuses_ticks_that_do_not_make_a_valid_sheet(csrf_of, staff, app):
+    item = demo(app, "demo05")
+    assert item.record["budget"]["amount"] and item.record["budget"]["currency"]
+    kb_of(app).save({**item.record, "budget": None}, item.status, record_id=item.id)
+    page = staff.get(f"/staff/sheets/{item.id}/reparse").get_data(as_text=True)
+    response = staff.post(f"/staff/sheets/{item.id}/reparse",
+                          data=reparse_form(csrf_of, page, ["budget.amount"]))
+    assert response.status_code == 422
+    text = html.unescape(response.get_data(as_text=True))
+    assert "do not make a valid sheet together" in text and "needs a currency" in text
+    assert kb_of(app).store.get(item.id).record["budget"] is None
 
 
 def test_kb_reimport_diff_prints_the_changes_and_stores_nothing(app, home):
@@ -531,10 +602,7 @@ def test_every_action_is_in_the_audit_log_with_user_action_and_sheet(edit, csrf_
     staff.post(f"/staff/sheets/{item.id}/unpublish", data={"csrf_token": token(staff)})
     staff.post(f"/staff/sheets/{item.id}/publish", data={"csrf_token": token(staff)})
     page = staff.get(f"/staff/sheets/{item.id}/reparse").get_data(as_text=True)
-    staff.post(f"/staff/sheets/{item.id}/reparse", data={
-        "csrf_token": csrf_of(page),
-        "digest": re.search(r'name="digest" value="([0-9a-f]+)"', page).group(1),
-        "version": re.search(r'name="version" value="(\d+)"', page).group(1)})
+    staff.post(f"/staff/sheets/{item.id}/reparse", data=reparse_form(csrf_of, page, ["city"]))
     staff.post(f"/staff/sheets/{item.id}/delete", data={"csrf_token": token(staff)})
     assert audit(app) == [("alice", action, item.id) for action in
                           ("edit", "unpublish", "publish", "reparse", "delete")]

@@ -77,7 +77,10 @@ def upload(token):
     """upload(client, [(content or path, name)...]) POSTs the files as field "files"."""
     def posting(client, files: list[tuple[bytes | Path, str]], path: str = "/staff/batches",
                 csrf: bool = True, headers: dict | None = None, **fields):
-        data = MultiDict(fields)
+        # These tests are about the import: sheets published at once, unless a test sends
+        # publish=None (the form's default, drafts awaiting review).
+        fields.setdefault("publish", "1")
+        data = MultiDict({name: value for name, value in fields.items() if value is not None})
         if csrf and not headers:
             data["csrf_token"] = token(client, "/staff/batches")
         for content, name in files:
@@ -250,6 +253,22 @@ def test_drafts_on_request(upload, client):
     page = client.get(f"/staff/batches/{kept['id']}").get_data(as_text=True)
     assert f'href="/staff/sheets/{item["record_id"]}"' in page
     assert f'href="/sheets/{item["record_id"]}"' not in page        # no public page of a draft
+
+
+def test_uploads_wait_for_review_as_drafts_unless_published_at_once(upload, client, home):
+    batch = wait(client, batch_id_of(upload(client, MIXED[:2], publish=None)))
+    files = by_file(batch)
+    assert [files[name]["outcome"] for name in GOOD[:2]] == ["draft", "draft"]
+    ids = {files[name]["record_id"] for name in GOOD[:2]}
+    assert not ids & search_ids(client)                       # not public
+    queue = client.get("/staff/review").get_data(as_text=True)
+    for record_id in ids:
+        assert f'href="/staff/sheets/{record_id}"' in queue      # the queue shows what waits
+    with KnowledgeBase(home) as kb:
+        assert {kb.get(record_id).status for record_id in ids} == {"draft"}
+    form = lxml.html.fromstring(client.get("/staff/batches").get_data(as_text=True))
+    [box] = form.xpath("//input[@name='publish']")
+    assert box.get("type") == "checkbox" and box.get("checked") is None    # off by default
 
 
 def _docx_with_title_only() -> bytes:

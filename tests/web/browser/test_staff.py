@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser.test_browser import STAFF_PASSWORD, no_horizontal_scroll
-from tests.web.browser.test_browser import demo_ids, staff_user  # noqa: F401  (fixtures)
+from tests.web.browser.test_browser import demo_ids  # noqa: F401  (a fixture)
 
 SIZES = ("desktop", "phone")
 LANGUAGES = ("en", "fr")
@@ -15,13 +15,24 @@ BOTH = pytest.mark.parametrize("staff", [(s, lang) for s in SIZES for lang in LA
 READ_HERE = {"en": "Fields read here:", "fr": "Champs lus ici :"}
 
 
+@pytest.fixture(scope="session")
+def reviewer(server) -> str:
+    """A staff user of its own (test_browser's is added once per session by its module)."""
+    from kb.service.knowledge_base import KnowledgeBase
+    from kb.service.users import Users
+
+    with KnowledgeBase(server.home) as kb:
+        Users(kb.store).add("browser-reviewer", STAFF_PASSWORD)
+    return "browser-reviewer"
+
+
 @pytest.fixture
-def staff(page, server, viewports, staff_user, request):  # noqa: F811
+def staff(page, server, viewports, reviewer, request):
     """A signed-in staff page at the width and in the language of the test's parameters."""
     size, language = request.param
     page.set_viewport_size(viewports[size])
     page.goto(f"/language/{language}?next=/staff/sign-in")
-    page.fill("#name", staff_user)
+    page.fill("#name", reviewer)
     page.fill("#password", STAFF_PASSWORD)
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url("**/staff/")
