@@ -87,3 +87,65 @@ def test_a_word_sheet_is_shown_in_its_layout_with_marked_fields(staff, demo_ids,
     if page.size == "phone":
         no_horizontal_scroll(page)
     shoot(page, f"staff-review-word-{page.size}-{page.language}")
+
+
+MARKED = {"en": "Marked as reviewed", "fr": "Marquée comme vérifiée"}
+
+
+@BOTH
+def test_the_queue_shows_what_to_check_and_mark_as_reviewed_takes_a_sheet_off(staff, server,
+                                                                              shoot):
+    from kb.core.messages import say
+    from kb.service.knowledge_base import KnowledgeBase
+    from tests.samples.records import make_record
+
+    page = staff
+    title = f"Queue check {page.size} {page.language}"
+    with KnowledgeBase(server.home) as kb:
+        # Imported with a warning, its contact named by a label word, its country missing.
+        kb.save(make_record(title, city="Graz", country=None,
+                            contact={"name": "mail", "email": "team@graz.example"}),
+                "published", warnings=[say("budget-missing")])
+    page.goto("/staff/review")
+    rows = page.locator("table.review-queue tbody tr")
+    assert rows.count() > 0
+    if page.size == "phone":
+        no_horizontal_scroll(page)
+    shoot(page, f"staff-queue-{page.size}-{page.language}")
+    row = rows.filter(has_text=title)
+    doubts = {"en": ["Contact name mail is a label word", "City Graz is given without its country"],
+              "fr": ["Le nom du contact mail est un mot d’étiquette",
+                     "La ville Graz est indiquée sans son pays"]}[page.language]
+    for doubt in doubts:
+        assert doubt in row.inner_text()
+    no_budget = {"en": "No budget figure was found.", "fr": "Aucun montant de budget"}
+    assert no_budget[page.language] in row.inner_text()
+    # Reviewed, it leaves the queue.
+    link = row.locator("th a").first
+    href = link.get_attribute("href")
+    link.click()
+    page.locator("form[action$='/reviewed'] button").click()
+    page.wait_for_url(f"**{href}")
+    assert MARKED[page.language] in page.locator("main").inner_text()
+    page.goto("/staff/review")
+    assert page.locator(f"table.review-queue a[href='{href}']").count() == 0
+
+
+@BOTH
+def test_reparse_offers_a_staff_correction_unticked(staff, demo_ids, shoot):  # noqa: F811
+    page = staff
+    record_id = demo_ids["Graz"]
+    page.goto(f"/staff/sheets/{record_id}/edit")
+    field = page.locator("#field-organisation")
+    field.fill(field.input_value().split(" (checked)")[0] + " (checked)")
+    page.locator("form.edit p.actions button[type=submit]").first.click()
+    page.wait_for_url(f"**/staff/sheets/{record_id}")
+    page.goto(f"/staff/sheets/{record_id}/reparse")
+    boxes = page.locator("input[name=apply]")
+    assert boxes.count() == 1 and boxes.first.get_attribute("value") == "organisation"
+    assert not boxes.first.is_checked()               # the staff's correction is kept
+    label = {"en": "corrected by staff", "fr": "corrigé par l’équipe"}[page.language]
+    assert label in page.locator("tr.staff-edited").inner_text()
+    if page.size == "phone":
+        no_horizontal_scroll(page)
+    shoot(page, f"staff-reparse-{page.size}-{page.language}")
