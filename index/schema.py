@@ -20,13 +20,15 @@ from kb.core.countries import country_name
 from kb.core.facets import FACETS as FACET_TABLE
 from kb.core.thesaurus import concept_ids_in, concepts
 from kb.core.languages import LANGUAGES
+from kb.core.money import basis_of
 from kb.core.text import fold
 
 # 4: words folded by kb.core.text (ligatures such as "ĳ", "ø", "ł" spelled out; casefold).
 # 5: the thesaurus grew to 97 concepts: each sheet's concepts field must be recomputed.
 # 6: concepts also found by their stems within a short window (index.analysis.concepts_near).
 # 7: each sheet's words as written, as a signature (index.forms): exact forms weigh more.
-SCHEMA_VERSION = 7
+# 8: each budget's basis and the end year in the columns: the analysis reads no records.
+SCHEMA_VERSION = 8
 _WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
@@ -94,6 +96,8 @@ def facet_values(record_id: str, status: str, record: dict[str, Any], added: str
         "start_year": record.get("start_year"),
         "end_year": record.get("end_year"),
         "budget_eur": (record.get("budget") or {}).get("amount_eur"),
+        # What the figure covers, so the analysis compares budgets without reading records.
+        "budget_basis": basis_of(record.get("budget")),
         "title": record.get("title") or "",
         "added": added,
     }

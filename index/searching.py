@@ -449,15 +449,17 @@ class SearchIndex:
             return {fields["id"]: fields.get("stamp", "")
                     for fields in self._searcher.reader().all_stored_fields()}
 
-    def analyse(self, request: SearchRequest) -> dict[str, Any]:
-        """Counts and budget statistics (EUR) of a search's whole result set."""
+    def analyse(self, request: SearchRequest, sheets: bool = False) -> dict[str, Any]:
+        """Counts and budget statistics (EUR) of a search's whole result set; with `sheets`,
+        also what the analysis page needs of each sheet ("sheets": city, country, themes,
+        budget amount and basis, start and end year), read from the columns, not the store."""
         with self._lock:
             if not self._refresh():
-                return _analysis([], self._table)
+                return _analysis([], self._table, sheets)
             parsed = self._parse(request.q)
             found = self._found(parsed, request, self._matching(parsed, request,
                                                                 self._postings()), False)
-            return _analysis(found.selected, self._table)
+            return _analysis(found.selected, self._table, sheets)
 
 
 def closest(docs: list[int], similarity: np.ndarray, depth: int) -> list[int]:
@@ -496,7 +498,7 @@ def _open(parsed: ParsedQuery) -> bool:
     return True
 
 
-def _analysis(docs: list[int], table: FacetTable) -> dict[str, Any]:
+def _analysis(docs: list[int], table: FacetTable, sheets: bool = False) -> dict[str, Any]:
     columns = table.columns
     budgets = columns.budget_eur
     by_theme: dict[str, list[float]] = defaultdict(list)
@@ -518,7 +520,20 @@ def _analysis(docs: list[int], table: FacetTable) -> dict[str, Any]:
         "budget_by_country": {key: budget_stats(values)
                               for key, values in sorted(by_country.items())},
         "facets": {name: buckets(name, counts[name], set()) for name in FACET_NAMES},
+        **({"sheets": _sheet_facts(docs, columns)} if sheets else {}),
     }
+
+
+def _sheet_facts(docs: list[int], columns: Any) -> list[dict[str, Any]]:
+    """Each document's facts the analysis page counts, shaped as the record holds them."""
+    values = columns.values
+    themes, countries, cities = values["themes"], values["country"], values["city"]
+    amounts, bases = columns.budget_eur, columns.budget_basis
+    starts, ends = columns.start_year, columns.end_year
+    return [{"city": cities[d], "country": countries[d], "themes": list(themes[d]),
+             "budget": ({"amount_eur": amounts[d], "basis": bases[d]}
+                        if amounts[d] is not None else None),
+             "start_year": starts[d], "end_year": ends[d]} for d in docs]
 
 
 def _empty_facets(request: SearchRequest) -> dict[str, list[dict[str, Any]]]:

@@ -64,9 +64,9 @@ class SharedKnowledgeBase:
         with self._lock:
             return self.kb.search(request, **options)
 
-    def analyse(self, request: SearchRequest) -> dict[str, Any]:
+    def analyse(self, request: SearchRequest, sheets: bool = False) -> dict[str, Any]:
         with self._lock:
-            return self.kb.analyse(request)
+            return self.kb.analyse(request, sheets)
 
     def sheet(self, record_id: str) -> StoredRecord:
         """A published sheet; NotFound for unknown ids and drafts alike."""

@@ -258,8 +258,8 @@ class KnowledgeBase:
         stored = self.store.get_many([rid for rid, _ in found])
         return [self.hit_json(stored[rid], score, None) for rid, score in found if rid in stored]
 
-    def analyse(self, request: SearchRequest) -> dict[str, Any]:
-        return self.index.analyse(request)
+    def analyse(self, request: SearchRequest, sheets: bool = False) -> dict[str, Any]:
+        return self.index.analyse(request, sheets)
 
     # Writing
 
