@@ -29,10 +29,14 @@ def word_stream_and_table(text: str) -> tuple[bytes, bytes]:
     ffn = bytes([39 + len(name) - 1, 0x16]) + struct.pack("<H", 400) + bytes([0, 0]) \
         + bytes(10) + bytes(24) + name
     fonts = struct.pack("<HH", 1, 0) + ffn
+    # A stylesheet of no styles: antiword reads one even when its length is 0, past the
+    # end of an empty allocation (it then crashed now and then).
+    styles = struct.pack("<H", 18) + struct.pack("<9H", 0, 10, 0, 0, 0, 0, 0, 0, 0)
     struct.pack_into("<II", fib, 0x1A2, 0, len(clx))   # fcClx, lcbClx
     struct.pack_into("<II", fib, 0x112, len(clx), len(fonts))   # fcSttbfffn, lcbSttbfffn
+    struct.pack_into("<II", fib, 0xA2, len(clx) + len(fonts), len(styles))  # fcStshf, lcbStshf
     word = bytes(fib) + body
-    return word, clx + fonts
+    return word, clx + fonts + styles
 
 
 def compound_file(streams: dict[str, bytes]) -> bytes:
