@@ -92,6 +92,14 @@ def main() -> None:
                 page.goto(url + "?q=Limerick")
                 href = page.locator("main a[href^='/sheets/']").first.get_attribute("href")
                 page.goto(url + "staff" + href.split("?")[0])
+                # The pages are drawn on request and lazily loaded: wait until they show.
+                images = page.locator(".original-page img")
+                images.first.scroll_into_view_if_needed()
+                for _ in range(120):
+                    if images.evaluate_all("all => all.length > 0 && all.every("
+                                           "i => i.complete && i.naturalWidth > 0)"):
+                        break
+                    page.wait_for_timeout(500)
                 shots["review"] = page.screenshot()
                 browser.close()
         finally:
