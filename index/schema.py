@@ -135,7 +135,8 @@ def document(record_id: str, status: str, stamp: str, record: dict[str, Any],
         "target_groups": "\n".join(record.get("target_groups") or []),
         "themes": " ".join(record.get("themes") or []),
         "concepts": " ".join(sheet_concepts(doc_text, language)),
-        "language": language,
+        # The sheet's own language (Polish, Swedish...), though its text is analysed as English.
+        "language": record.get("language") or language,
         # Words in the full text: the length BM25 normalises by (index.matching).
         FACETS: json.dumps(facet_values(record_id, status, record, added,
                                         len(_WORDS.findall(doc_text))),
