@@ -186,16 +186,10 @@ class SearchIndex:
             return self._search(request)
 
     def _search(self, request: SearchRequest) -> SearchResult:
-        searcher = self._searcher
         parsed = self._parse(request.q)
         postings = self._postings()
         docs = self._matching(parsed, request, postings)
-        suggestion = None
-        # A long pasted text is not corrected unless it finds little: its rare words are
-        # mostly names, and its other words find the sheets.
-        if parsed.words and (len(docs) < FEW_HITS or len(parsed.words) <= CORRECTED_WORDS):
-            suggestion = suggest(searcher, self._lexicon, request.q, parsed.words,
-                                 len(docs), self._counter(request))
+        suggestion = self._suggestion(request, parsed, docs)
         if suggestion is not None and not request.verbatim:
             result = self._search(replace(request, q=suggestion, verbatim=True))
             return replace(result, corrected=suggestion, suggestion=None)
@@ -210,6 +204,16 @@ class SearchIndex:
         return SearchResult(len(found.selected), hits, facets, suggestion, terms,
                             parsed.fallback, found.selected, nearest=found.nearest,
                             by_meaning={rid for rid, _ in hits if rid in by_meaning})
+
+    def _suggestion(self, request: SearchRequest, parsed: ParsedQuery,
+                    docs: list[int]) -> str | None:
+        """The spelling correction of a query that finds `docs`, or None."""
+        # A long pasted text is not corrected unless it finds little: its rare words are
+        # mostly names, and its other words find the sheets.
+        if parsed.words and (len(docs) < FEW_HITS or len(parsed.words) <= CORRECTED_WORDS):
+            return suggest(self._searcher, self._lexicon, request.q, parsed.words,
+                           len(docs), self._counter(request))
+        return None
 
     def _found(self, parsed: ParsedQuery, request: SearchRequest, docs: list[int],
                facets: bool) -> _Found:
@@ -457,9 +461,16 @@ class SearchIndex:
             if not self._refresh():
                 return _analysis([], self._table, sheets)
             parsed = self._parse(request.q)
-            found = self._found(parsed, request, self._matching(parsed, request,
-                                                                self._postings()), False)
-            return _analysis(found.selected, self._table, sheets)
+            postings = self._postings()
+            docs = self._matching(parsed, request, postings)
+            # The same sheets the search shows: its spelling correction included.
+            corrected = None if request.verbatim else self._suggestion(request, parsed, docs)
+            if corrected is not None:
+                request = replace(request, q=corrected, verbatim=True)
+                parsed = self._parse(corrected)
+                docs = self._matching(parsed, request, postings)
+            found = self._found(parsed, request, docs, False)
+            return {**_analysis(found.selected, self._table, sheets), "corrected": corrected}
 
 
 def closest(docs: list[int], similarity: np.ndarray, depth: int) -> list[int]:

@@ -113,3 +113,13 @@ def test_the_analysis_reads_its_figures_from_the_index_not_the_records(client, m
     page = client.get("/analysis").get_data(as_text=True)
     assert "950,000" in page
     assert len(read) == len(set(read)) <= len(SHEETS)
+
+
+def test_a_misspelled_search_is_analysed_as_the_search_corrects_it(client):
+    """The analysis counts the sheets the search shows: with its spelling correction, as the
+    filters beside it do (it analysed the misspelled words: 0 sheets beside counts of 6)."""
+    page = client.get("/analysis?q=complants").get_data(as_text=True)
+    doc = lxml.html.fromstring(page)
+    figures = [numbers(f.text_content()) for f in doc.xpath("//ul[@class='figures']/li")]
+    assert figures[0] == [len(SHEETS)]
+    assert "Showing results for" in page and "<strong>complaints</strong>" in page
