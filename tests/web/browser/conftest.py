@@ -164,6 +164,17 @@ class Server:
 
 # Fixtures: one server and one browser per session, one context (fresh cookies) per test.
 
+@pytest.fixture
+def ui(page, server, viewports, request):
+    """A test parametrised with BOTH (tests.web.browser.test_browser): the page at the width and in the language of the test's parameters."""
+    size, language = request.param
+    page.set_viewport_size(viewports[size])
+    page.goto(f"/language/{language}?next=/")
+    assert page.locator("html").get_attribute("lang") == language
+    page.size, page.language = size, language
+    return page
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     path = chromium_path()

@@ -7,28 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-
-from tests.web.browser.test_browser import (first_number, no_horizontal_scroll, query,
+from tests.web.browser.test_browser import (BOTH, first_number, no_horizontal_scroll, query,
                                             shown_total)
-
-SIZES = ("desktop", "phone")
-LANGUAGES = ("en", "fr")
-
-
-@pytest.fixture
-def ui(page, server, viewports, request):
-    """The page at the width and in the language of the test's parameters."""
-    size, language = request.param
-    page.set_viewport_size(viewports[size])
-    page.goto(f"/language/{language}?next=/")
-    assert page.locator("html").get_attribute("lang") == language
-    page.size, page.language = size, language
-    return page
-
-
-BOTH = pytest.mark.parametrize("ui", [(s, lang) for s in SIZES for lang in LANGUAGES],
-                               indirect=True, ids=lambda p: "-".join(p))
 
 
 def analysis_total(page) -> int:

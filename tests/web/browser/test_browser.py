@@ -33,6 +33,14 @@ def query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
+# The widths and languages a page is tried at: a test parametrised with BOTH gets the `ui`
+# fixture (tests/web/browser/conftest.py) at each.
+SIZES = ("desktop", "phone")
+LANGUAGES = ("en", "fr")
+BOTH = pytest.mark.parametrize("ui", [(s, lang) for s in SIZES for lang in LANGUAGES],
+                               indirect=True, ids=lambda p: "-".join(p))
+
+
 def first_number(text: str) -> int:
     """The first whole number written in a text, thousands separators (any locale) allowed."""
     found = re.search(r"\d[\d\s.,\u202f\u00a0]*", text)

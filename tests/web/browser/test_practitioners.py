@@ -10,26 +10,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from kb.core.text import fold
-from tests.web.browser.test_browser import (HIT_LINKS, api, first_number, no_horizontal_scroll,
-                                            query, shown_total)
-
-SIZES = ("desktop", "phone")
-LANGUAGES = ("en", "fr")
-
-
-@pytest.fixture
-def ui(page, server, viewports, request):
-    """The page at the width and in the language of the test's parameters."""
-    size, language = request.param
-    page.set_viewport_size(viewports[size])
-    page.goto(f"/language/{language}?next=/")
-    assert page.locator("html").get_attribute("lang") == language
-    page.size, page.language = size, language
-    return page
-
-
-BOTH = pytest.mark.parametrize("ui", [(s, lang) for s in SIZES for lang in LANGUAGES],
-                               indirect=True, ids=lambda p: "-".join(p))
+from tests.web.browser.test_browser import (BOTH, HIT_LINKS, LANGUAGES, api, first_number,
+                                            no_horizontal_scroll, query, shown_total)
 
 
 def open_filters(page) -> None:
