@@ -9,9 +9,11 @@ import html
 import re
 from functools import lru_cache
 
-from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
+from whoosh.highlight import (FIRST, BasicFragmentScorer, ContextFragmenter, Formatter,
+                              get_text, highlight, top_fragments)
 
-from index.analysis import FOLDING, LANGUAGES, concept_stems, plain_analyzer, text_analyzer
+from index.analysis import (CONCEPT_SLACK, FOLDING, LANGUAGES, concept_stems, plain_analyzer,
+                            text_analyzer)
 
 SNIPPET_CHARS = 240
 # The stretch of a section analysed for a snippet: from a little before the first match.
@@ -90,10 +92,12 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     plain = terms.get("title", set())
     # Words of the thesaurus terms only where the query's own words are not in the text:
     # the sheet was found through a translation.
+    # Those terms are kept whole: see _highlight_terms.
     translated = _concept_terms(frozenset(terms.get("concepts", ())), language)
     analyzer = text_analyzer(language)
-    searches = [(a, wanted) for a, wanted in ((analyzer, stemmed), (plain_analyzer(), plain),
-                                              (analyzer, translated)) if wanted]
+    searches = [(a, set(wanted), whole) for a, wanted, whole in (
+        (analyzer, stemmed, None), (plain_analyzer(), plain, None),
+        (analyzer, {word for words in translated for word in words}, translated)) if wanted]
     # Each section is prepared (bullets, folding) only when it is looked at: ten hits a page,
     # most of them found in their first section, or shown without highlights at all.
     prepared: dict[int, tuple[str, str]] = {}
@@ -107,7 +111,7 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
     if searches:
         formatter = _MarkFormatter()
         fragmenter = ContextFragmenter(maxchars=max_chars, surround=70)
-    for analyzer, wanted in searches:
+    for analyzer, wanted, whole in searches:
         probes = {_probe(term) for term in wanted}
         for number in range(len(parts)):
             part, text = section(number)
@@ -118,8 +122,10 @@ def snippet(text: str | list[str], language: str, terms: dict[str, set[str]],
             if first < 0:
                 continue
             start = max(0, part.rfind(" ", 0, max(0, first - WINDOW_BEFORE)) + 1)
-            marked = highlight(part[start:start + WINDOW], wanted, analyzer, fragmenter,
-                               formatter, top=2)
+            window = part[start:start + WINDOW]
+            marked = (highlight(window, wanted, analyzer, fragmenter, formatter, top=2)
+                      if whole is None else
+                      _highlight_terms(window, whole, analyzer, fragmenter, formatter))
             if marked:
                 # A passage from the middle of a sentence says so.
                 pieces = _pieces(marked)
@@ -139,11 +145,45 @@ def _probe(term: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _concept_terms(concept_ids: frozenset[str], language: str) -> set[str]:
-    """The stemmed words of the concepts' terms in the sheet's language (what a query in
-    another language found through the thesaurus)."""
-    return {word for concept_id in concept_ids
-            for words in concept_stems(concept_id, language) for word in words}
+def _concept_terms(concept_ids: frozenset[str], language: str) -> tuple[tuple[str, ...], ...]:
+    """The stemmed words of each of the concepts' terms in the sheet's language (what a query
+    in another language found through the thesaurus)."""
+    return tuple(dict.fromkeys(words for concept_id in sorted(concept_ids)
+                               for words in concept_stems(concept_id, language)))
+
+
+def _highlight_terms(text: str, terms: tuple[tuple[str, ...], ...], analyzer, fragmenter,
+                     formatter) -> str:
+    """Whoosh's highlight of the words of these terms, but a term of several words is marked
+    only where its words stand together, within the window concepts are detected in
+    (index.analysis.concepts_near): "life" of "night life" is not marked in "real-life"."""
+    tokens = [token.copy() for token in analyzer(text, chars=True, mode="query",
+                                                  removestops=False)]
+    words = [token for token in tokens if not token.stopped]
+    where: dict[str, list[int]] = {}
+    for position, token in enumerate(words):
+        where.setdefault(token.text, []).append(position)
+    marked: set[int] = set()
+    for term in terms:
+        for position in where.get(term[0], ()):
+            marked.update(_together(term, position, where))
+    for token in tokens:
+        token.matched = False
+    for position in marked:
+        words[position].matched = True
+    fragments = fragmenter.fragment_tokens(text, tokens)
+    return formatter(text, top_fragments(fragments, 2, BasicFragmentScorer(), FIRST))
+
+
+def _together(term: tuple[str, ...], position: int, where: dict[str, list[int]]) -> list[int]:
+    """The positions of the term's words nearest its first word at `position`, if each is
+    within the window; none otherwise."""
+    span = len(term) + CONCEPT_SLACK
+    nearest = [min(where.get(word, ()), key=lambda other: abs(other - position), default=None)
+               for word in term[1:]]
+    if any(other is None or abs(other - position) >= span for other in nearest):
+        return []
+    return [position, *nearest]
 
 
 def _beginning(parts: list[str], max_chars: int) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from index.analysis import text_analyzer
-from index.highlight import html_snippets
+from index.highlight import html_snippets, snippet, snippet_html
 from index.searching import FEW_HITS
 from kb.core.search_args import MAX_LIMIT, MAX_QUERY_LENGTH, SORTS, SearchRequest
 from kb.service.knowledge_base import KnowledgeBase
@@ -1263,3 +1263,17 @@ def test_an_exact_form_ranks_above_another_word_of_the_same_stem(kb, language, o
     by_other = [hit["id"] for hit in kb.search(SearchRequest(q=other))["hits"]]
     assert by_one == [first, second]
     assert by_other == [second, first]
+
+
+def test_a_word_of_a_translated_term_is_marked_only_beside_its_other_words():
+    # "vie nocturne" finds English sheets through the concept whose terms include "night
+    # life": its "life" alone, in "real-life", is not what was found.
+    terms = {"concepts": {"nightlife"}}
+    alone = snippet("Volunteers share real-life stories with pupils.", "en", terms)
+    assert not [text for text, number in alone if number is not None]
+    both = snippet_html(snippet("Volunteers share real-life stories of the night life of the "
+                                "old town.", "en", terms))
+    assert marked(both) == ["night", "life"]
+    assert "real-<mark" not in both
+    # A term of one word is marked wherever it stands.
+    assert marked(snippet_html(snippet("A calm nightlife.", "en", terms))) == ["nightlife"]
