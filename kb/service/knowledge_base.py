@@ -19,7 +19,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from kb.core.messages import say
 from kb.core.record import RecordSchema, flat_messages
 from kb.core.search_args import MAX_LIMIT, SearchRequest
 from kb.core.text import fold
+from kb.core.themes import themes_from_wording
 from kb.service import versions
 from kb.service.archive import Archive
 from kb.service.store import STATUSES, Store, StoredRecord, now
@@ -45,6 +46,8 @@ from kb.service.vectors import VectorReport, VectorUpkeep
 DEFAULT_HOME = "kb-data"
 # Records an index commit takes at most while catching up (bounded memory).
 SYNC_BATCH = 2000
+# Themes offered on a page that found nothing.
+THEMES_NEARBY = 5
 # A full disk or quota: every later write would fail too.
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 
@@ -179,7 +182,33 @@ class KnowledgeBase:
         `translate` giving its messages), suggestion, and corrected_query: the spelling
         correction searched instead of the query (None when the query was searched as typed)."""
         result = self.index.search(request)
-        return self._result_json(request, result, highlight, language, translate)
+        found = self._result_json(request, result, highlight, language, translate)
+        if not result.total and request.q.strip():
+            found["themes_nearby"] = self.themes_nearby(request, language, translate)
+        return found
+
+    def themes_nearby(self, request: SearchRequest, language: str = "en",
+                      translate: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
+        """For a search that found nothing: the themes its words find sheets in without the
+        filters ({value, label, count, with_words: True}, most sheets first), or else the
+        themes its words name, with their number of sheets (with_words: False)."""
+        unfiltered = replace(request, selections={}, year_from=None, year_to=None,
+                             budget_min=None, budget_max=None, page=1, limit=1, facets=True)
+        found = self.index.search(unfiltered) if unfiltered != replace(
+            request, page=1, limit=1, facets=True) else None
+        with_words = bool(found and found.total)
+        if not with_words:
+            named = themes_from_wording(request.q)
+            if not named:
+                return []
+            found = self.index.search(SearchRequest(status=request.status, limit=1))
+        buckets = labelled({"themes": found.facets.get("themes", [])}, language,
+                           translate)["themes"]
+        if not with_words:
+            buckets = [bucket for bucket in buckets if bucket["value"] in named]
+        buckets = sorted((b for b in buckets if b["count"]), key=lambda b: -b["count"])
+        return [{"value": b["value"], "label": b["label"], "count": b["count"],
+                 "with_words": with_words} for b in buckets[:THEMES_NEARBY]]
 
     def _result_json(self, request: SearchRequest, result: SearchResult, highlight: bool,
                      language: str = "en", translate: Callable[[str], str] | None = None
@@ -258,8 +287,9 @@ class KnowledgeBase:
         stored = self.store.get_many([rid for rid, _ in found])
         return [self.hit_json(stored[rid], score, None) for rid, score in found if rid in stored]
 
-    def analyse(self, request: SearchRequest, sheets: bool = False) -> dict[str, Any]:
-        return self.index.analyse(request, sheets)
+    def analyse(self, request: SearchRequest, sheets: bool = False,
+                filters: bool = False) -> dict[str, Any]:
+        return self.index.analyse(request, sheets, filters)
 
     # Writing
 

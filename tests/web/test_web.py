@@ -1288,3 +1288,25 @@ def test_an_empty_result_lists_no_empty_facets_and_pages_link_the_staff_sign_in(
     doc = page(client, "/", [("q", "zzqxwv")])
     assert not doc.xpath("//fieldset[contains(@class, 'facet')]")
     assert doc.xpath("//footer//a[@href='/staff/sign-in']")
+
+
+def test_an_empty_result_offers_the_themes_its_words_find_without_the_filters(client):
+    # "graffiti" in France finds nothing; without the country the words find sheets.
+    doc = page(client, "/", [("q", "graffiti"), ("country", "FR")])
+    assert total_of(doc) == 0
+    links = doc.xpath(f"//ul[{has_class('themes-nearby')}]//a")
+    assert links
+    for link in links:
+        shown = int(re.search(r"\d+", link.getparent().text_content().replace(link.text_content(), "")).group())
+        query = dict(parse_qsl(urlsplit(link.get("href")).query))
+        assert query.keys() == {"q", "theme"} and query["q"] == "graffiti"
+        # Each theme's count is the count of the search it links to.
+        assert total_of(page(client, link.get("href"))) == shown
+    french = page(client, "/", [("q", "graffiti"), ("country", "FR")], **{"Accept-Language": "fr"})
+    assert "Without the filters" not in french.text_content()
+    assert french.xpath(f"//p[{has_class('themes-nearby')}]")
+
+
+def test_an_empty_result_of_nonsense_offers_no_themes(client):
+    doc = page(client, "/", [("q", "zzqxwv")])
+    assert not doc.xpath(f"//*[{has_class('themes-nearby')}]")
