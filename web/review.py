@@ -1,7 +1,9 @@
 """Staff review: the queue of drafts and warned sheets, the review page (fields beside the
 original), editing, publishing, deleting and re-parsing a sheet, and the same writes in JSON.
 
-    GET       /staff/review                     drafts and sheets imported with warnings
+    GET       /staff/review                     drafts and sheets imported with warnings,
+                                                filtered by warning, status, language, country
+    POST      /staff/review/bulk                mark as reviewed, publish or unpublish many
     GET       /staff/sheets/<id>                the review page
     GET       /staff/sheets/<id>/original       the original file (drafts too)
     GET       /staff/sheets/<id>/pages/<n>.png  page n of a PDF original, drawn (the sheet's pages)
@@ -41,18 +43,21 @@ from kb.service.audit import AuditLog
 from kb.service.doubts import broken, doubts
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.pages import page_image, page_range
+from kb.service.queue import QueueRequest, bulk, review_queue, shown_warnings
 from kb.service.review import (LOCATABLE, Reparse, apply, changed_fields, flatten,
-                               mark_reviewed, reparse, staff_edited)
+                               mark_reviewed, reparse, staff_edited, taken_by_default,
+                               waiting_version)
 from kb.service.store import StoredRecord
 from web.auth import current_user, staff_required
 from web.errors import json_error
 from web.i18n import worded
 from web.knowledge import knowledge_base
 from web.params import decimal_mark
+from web.queue import (BULK_LABELS, bulk_messages, load_bulk_form, load_queue_args,
+                       queue_chips, queue_filters, queue_pages, queue_sorts, queue_url)
 
 blueprint = Blueprint("review", __name__)
 STAFF_LINK = ("review.queue", _l("Review queue"))
-QUEUE_PAGE = 50
 
 FIELD_LABELS = {
     "title": _l("Title"), "city": _l("City"), "country": _l("Country"),
@@ -95,23 +100,29 @@ def _helpers() -> dict[str, Any]:
 @blueprint.get("/staff/review")
 @staff_required
 def queue() -> Any:
-    page = max(request.args.get("page", 1, type=int), 1)
-    with knowledge_base().locked() as kb:
-        total = kb.store.review_count()
-        items = kb.store.review_queue(QUEUE_PAGE, (page - 1) * QUEUE_PAGE)
-    pages = max(1, -(-total // QUEUE_PAGE))
-    return render_template("staff/queue.html", items=items, total=total, page=page,
-                           pages=pages, warnings_of={item.id: shown_warnings(item)
-                                                     for item in items})
+    asked = load_queue_args(request.args)
+    with _kb() as kb:
+        found = review_queue(kb.store, asked)
+    return render_template("staff/queue.html", found=found, items=found.items,
+                           warnings_of=found.warnings, filters=queue_filters(found),
+                           sorts=queue_sorts(found.request), chosen=queue_chips(found.request),
+                           paging=queue_pages(found), actions=BULK_LABELS,
+                           here=queue_url(found.request, page=found.request.page),
+                           everything=queue_url(QueueRequest()))
 
 
-def shown_warnings(item: StoredRecord) -> list[Any]:
-    """What to check on a sheet: its doubtful fields as they are now, then the importer's
-    other warnings (a doubt it stored at import is shown once, from the record)."""
-    found = doubts(item.record)
-    codes = {message.code for message in found.values()}
-    return [*found.values(), *(warning for warning in item.warnings
-                               if getattr(warning, "code", None) not in codes)]
+@blueprint.post("/staff/review/bulk")
+@staff_required
+def bulk_action() -> Any:
+    asked = load_bulk_form(request.form)
+    user = current_user()
+    with _kb() as kb:
+        log = AuditLog(kb.store)
+        outcome = bulk(kb, asked["action"], asked["ids"],
+                       lambda action, record_id: log.record(user, action, record_id))
+    for message in bulk_messages(outcome):
+        flash(message)
+    return redirect(asked["back"])
 
 
 @blueprint.get("/staff/sheets/<record_id>")
@@ -126,7 +137,7 @@ def sheet(record_id: str) -> Any:
                            fields=_shown_fields(item.record), found=found,
                            locations=found.locations(), locatable=LOCATABLE, history=history,
                            files=files, drawn=page_range(item), doubts=doubts(item.record),
-                           warnings=shown_warnings(item))
+                           warnings=shown_warnings(item.record, item.warnings))
 
 
 @blueprint.get("/staff/sheets/<record_id>/pages/<int:number>.png")
@@ -417,7 +428,8 @@ def _delete(kb: KnowledgeBase, item: StoredRecord) -> None:
 def reparse_sheet(record_id: str) -> Any:
     with _kb() as kb:
         item = _get(kb, record_id)
-    found = _reparse(item)
+    # A new version uploaded for review is offered, field by field, like a re-reading.
+    found = waiting_version(item) or _reparse(item)
     if request.method == "GET":
         return _reparse_page(found)
     if found.record is None:
@@ -467,8 +479,7 @@ def _reparse_page(found: Reparse, *, conflict: bool = False, errors: str | None 
     changes = found.changes
     if chosen is None:
         # Staff's own corrections are kept unless a person ticks them.
-        chosen = {change.field for change in changes
-                  if change.field.split(".")[0] not in edited}
+        chosen = taken_by_default(changes, edited)
     return render_template("staff/reparse.html", item=found.item, found=found,
                            changes=changes, conflict=conflict, edited=edited, chosen=chosen,
                            errors=errors)

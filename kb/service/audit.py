@@ -4,6 +4,7 @@ when."""
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -22,6 +23,19 @@ class Entry:
     action: str
     record_id: str | None
     detail: str
+    # The sheet's title now (None when the entry names no sheet, or the sheet is deleted).
+    title: str | None = None
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The detail as the JSON object it was written as; None for plain text."""
+        if not self.detail.startswith("{"):
+            return None
+        try:
+            value = json.loads(self.detail)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
     def as_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "at": self.at, "user": self.user, "action": self.action,
@@ -45,18 +59,37 @@ class AuditLog:
                 (now(), user, action, record_id, text))
 
     def entries(self, *, record_id: str | None = None, limit: int | None = None,
-                before: int | None = None) -> list[Entry]:
-        """Newest first; `before` pages back from an entry's seq."""
-        sql = "SELECT seq, at, user, action, record_id, detail FROM audit_log WHERE 1=1"
+                before: int | None = None, user: str | None = None, action: str | None = None,
+                since: datetime.date | None = None, until: datetime.date | None = None
+                ) -> list[Entry]:
+        """Newest first, with each sheet's title; `before` pages back from an entry's seq;
+        `since` and `until` are days (UTC), both included."""
+        sql = ("SELECT a.seq, a.at, a.user, a.action, a.record_id, a.detail,"
+               " json_extract(r.record, '$.title') FROM audit_log a"
+               " LEFT JOIN records r ON r.id = a.record_id WHERE 1=1")
         params: list[Any] = []
-        if record_id is not None:
-            sql += " AND record_id = ?"
-            params.append(record_id)
+        for column, value in (("a.record_id", record_id), ("a.user", user),
+                              ("a.action", action)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
         if before is not None:
-            sql += " AND seq < ?"
+            sql += " AND a.seq < ?"
             params.append(before)
-        sql += " ORDER BY seq DESC" + (f" LIMIT {int(limit)}" if limit else "")
+        # Stamps are ISO text in UTC: a day's entries sort from its date onwards.
+        if since is not None:
+            sql += " AND a.at >= ?"
+            params.append(since.isoformat())
+        if until is not None:
+            sql += " AND a.at < ?"
+            params.append((until + datetime.timedelta(days=1)).isoformat())
+        sql += " ORDER BY a.seq DESC" + (f" LIMIT {int(limit)}" if limit else "")
         return [Entry(*row) for row in self.store.execute(sql, params)]
+
+    def users(self) -> list[str]:
+        """Everyone who has an entry in the log, by name."""
+        return [row[0] for row in self.store.execute(
+            "SELECT DISTINCT user FROM audit_log ORDER BY user")]
 
     def write_csv(self, out: TextIO) -> int:
         writer = csv.writer(out)

@@ -608,7 +608,7 @@ def test_every_action_is_in_the_audit_log_with_user_action_and_sheet(edit, csrf_
                           ("edit", "unpublish", "publish", "reparse", "delete")]
     log = staff.get("/staff/audit").get_data(as_text=True)
     for label in ("edited", "unpublished", "published", "re-parsed", "deleted"):
-        assert f"<td>{label}</td>" in log
+        assert f"<td class=\"action\">{label}</td>" in log
 
 
 # The store
