@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.core.errors import KbError
+from kb.core.errors import KbError, full_disk
 
 # The parts of a sheet that say what it is about; evaluation and budget add little meaning.
 VECTOR_FIELDS = ("objectives", "context", "activities")
@@ -84,6 +84,9 @@ class VectorStore:
                     db.execute("PRAGMA journal_mode=WAL")
                     db.executescript(_SCHEMA)
             except sqlite3.Error as exc:
+                full = full_disk(self.path, "the vector file")
+                if full:
+                    raise KbError(full) from exc
                 raise KbError(f"The vector file {self.path} cannot be opened ({exc}); delete it "
                               "and run `kb reindex` to rebuild it from the store.") from exc
             self._local.db = db

@@ -10,7 +10,14 @@ parameters let the web word it in the user's language.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from kb.core.messages import Message
+
+# Free bytes under which a disk counts as full for SQLite: in WAL mode even a reader makes or
+# grows the database's 32 KB -shm file.
+FULL_DISK_BYTES = 1 << 20
 
 
 class KbError(Exception):
@@ -87,6 +94,20 @@ class ReadOnlyHome(StoreError):
     """A command that writes, asked of a knowledge base folder that cannot be written."""
 
     kind = "read-only"
+
+
+def full_disk(path: Path, what: str) -> str | None:
+    """The message for `what` at `path` (a database file) that would not open, when the disk
+    holding it is full: then it is not damaged, and deleting or restoring it would be wrong."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+    if free >= FULL_DISK_BYTES:
+        return None
+    return (f"No space is left on the disk of {path.parent}, so {what} {path.name} cannot be "
+            "opened, even to read it; nothing in it is lost: free some space on that disk and "
+            "try again.")
 
 
 class LoadError(KbError):

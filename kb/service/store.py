@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.core.errors import StoreError
+from kb.core.errors import StoreError, full_disk
 from kb.core.messages import Message, as_data, from_data
 
 STATUSES = ("published", "draft")
@@ -203,6 +203,9 @@ class Store:
             self._db.executescript(_SCHEMA)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            full = full_disk(self.path, "the knowledge base database")
+            if full:
+                raise StoreError(full) from exc
             raise StoreError(f"The knowledge base database {self.path} cannot be opened ({exc}); "
                              "check the --home folder, or restore it from a backup made with "
                              "`kb export`.") from exc
