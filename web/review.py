@@ -35,7 +35,7 @@ from werkzeug.datastructures import MultiDict
 from importers.limits import DEFAULT_LIMITS
 from kb.core.countries import country_code
 from kb.core.errors import ImportFailure, InvalidRecord, NotFound
-from kb.core.languages import LANGUAGES
+from kb.core.languages import SHEET_LANGUAGES
 from kb.core.money import BASES, budget_basis, read_amount
 from kb.core.record import message_paths, validated
 from kb.core.themes import vocabulary
@@ -227,7 +227,7 @@ def _edit_page(item: StoredRecord, values: dict[str, Any],
         "staff/edit.html", item=item, values=values, errors=_form_errors(errors),
         summary=[(_error_field(path), field_label(path), text)
                  for path, texts in errors.items() for text in texts],
-        conflict=conflict, publishing=publishing, languages=LANGUAGES,
+        conflict=conflict, publishing=publishing, languages=SHEET_LANGUAGES,
         themes=list(vocabulary()), bases=BASES)
 
 
