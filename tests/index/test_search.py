@@ -1277,3 +1277,15 @@ def test_a_word_of_a_translated_term_is_marked_only_beside_its_other_words():
     assert "real-<mark" not in both
     # A term of one word is marked wherever it stands.
     assert marked(snippet_html(snippet("A calm nightlife.", "en", terms))) == ["nightlife"]
+
+
+@pytest.mark.parametrize("typo, corrected, found", [
+    # No sheet writes these words: their thesaurus concepts find sheets in other languages.
+    ("pickpockting", "pickpocketing", "barcelona"),
+    ("Nachtlebn", "nachtleben", "bristol"),
+])
+def test_a_misspelt_thesaurus_word_is_corrected_though_no_sheet_writes_it(corpus, typo,
+                                                                        corrected, found):
+    result = corpus.search(typo)
+    assert result["corrected_query"] == corrected
+    assert found in {corpus.keys[hit["id"]] for hit in result["hits"]}
