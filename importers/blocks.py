@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kb.core.messages import Message
+from kb.core.messages import Message, say
 
 Kind = Literal["title", "heading", "paragraph", "item", "row"]
 
@@ -40,11 +40,35 @@ class Document:
     pages: int | None = None
     # The document's text as the reader saw it, page by page, for review screens.
     page_texts: list[str] = field(default_factory=list)
-    # What the reader tells staff to check ("the text was read by OCR"), on every record of it.
+    # What the reader tells staff to check, on every record of it.
     warnings: list[Message] = field(default_factory=list)
+    # Pages (1-based) whose text was read by OCR, and scanned pages left unread (no
+    # Tesseract): warned of on the record, or on a booklet's sheets that hold them.
+    ocr_pages: list[int] = field(default_factory=list)
+    unread_scans: list[int] = field(default_factory=list)
+
+    def all_warnings(self) -> list[Message]:
+        """The reader's warnings, with those naming the pages OCR read or could not read."""
+        out = []
+        if self.ocr_pages:
+            out.append(say("ocr-read", pages=page_list(self.ocr_pages)))
+        if self.unread_scans:
+            out.append(say("ocr-scans-unread", pages=page_list(self.unread_scans)))
+        return out + self.warnings
 
     def text(self) -> str:
         parts = []
         for block in self.blocks:
             parts.append(" | ".join(block.cells) if block.kind == "row" else block.text)
         return "\n".join(parts)
+
+
+def page_list(numbers: list[int]) -> str:
+    """Page numbers as a person writes them: "2", "1-3", "1, 4-5"."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from importers.blocks import Block, Document
+from importers.extract import heading_cue, text_size
 from importers.labels import cue_key, is_prompt, label_key, split_inline_label
 
 # A sheet is complete enough to end once it has these; before, a repeated label is the same
@@ -47,6 +48,12 @@ def split_sheets(document: Document) -> list[Part]:
     if first_label is None:
         return [_part(document, blocks, 1)]
     title = _first_title(blocks[:first_label])
+    # A heading that names its section by other words ("Objetivos do projeto") is that
+    # section's label, as extraction reads it: else a sheet using one seems never to name
+    # its objectives, and the next sheet is not split from it.
+    body_size = text_size(blocks)
+    keys = [key if key is not None or _looks_like(block, title) else heading_cue(block, body_size)
+            for block, key in zip(blocks, keys)]
     starts = [0]
     seen: set[str] = set()
     last_label = first_label
@@ -136,6 +143,12 @@ def _part(document: Document, blocks: list[Block], number: int) -> Part:
     texts = document.page_texts
     if first is not None and len(texts) == document.pages:
         texts = texts[first - 1:last]
+
+    def on_part(numbers: list[int]) -> list[int]:
+        return [n for n in numbers if first is None or first <= n <= last]
+
     return Part(Document(blocks=list(blocks), format=document.format, pages=document.pages,
-                         page_texts=list(texts), warnings=list(document.warnings)),
+                         page_texts=list(texts), warnings=list(document.warnings),
+                         ocr_pages=on_part(document.ocr_pages),
+                         unread_scans=on_part(document.unread_scans)),
                 number, first, last)

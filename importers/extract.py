@@ -100,7 +100,7 @@ def _heading_text(text: str) -> str:
 def extract_record(document: Document, name: str) -> tuple[dict, list[Message]]:
     """The draft record (not yet validated) and the warnings for staff review."""
     sheet = _Sheet()
-    body_size = _body_size(document.blocks)
+    body_size = text_size(document.blocks)
     for block in _without_page_header(document.blocks):
         _feed(sheet, block, body_size)
     if not sheet.sections and not sheet.secondary and len(sheet.meta) < 2:
@@ -128,7 +128,8 @@ def _without_page_header(blocks: list[Block]) -> list[Block]:
     return blocks[at:]
 
 
-def _body_size(blocks: list[Block]) -> float | None:
+def text_size(blocks: list[Block]) -> float | None:
+    """The type size most of the running text has (None when the format has no sizes)."""
     sizes: Counter = Counter()
     for block in blocks:
         if block.size and block.kind in ("paragraph", "item"):
@@ -173,9 +174,8 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
     asks_fact = text.endswith(("?", "？")) or is_prompt(text)
     asked = (cue_key(text, among=None if asks_fact else SECTIONS)
              if block.kind != "item" and _asks(text) else None)
-    if asked is None and _is_heading(block, body_size) and len(text.split()) <= _HEADING_WORDS:
-        # Only a section: a heading such as "Was andere Städte lernen können" is no city.
-        asked = cue_key(text, among=SECTIONS)
+    if asked is None:
+        asked = heading_cue(block, body_size)
     if asked is not None:
         sheet.open(asked, "", rank=_CUE_RANK, heading=text)
         return
@@ -201,6 +201,16 @@ def _feed(sheet: _Sheet, block: Block, body_size: float | None) -> None:
             sheet.open(lead[0], lead[1])
             return
     sheet.append(f"- {text}" if block.kind == "item" else text)
+
+
+def heading_cue(block: Block, body_size: float | None) -> str | None:
+    """The section a short heading no label names calls by its words' cues ("Objetivos do
+    projeto", "Situación de partida"): only a section, as a heading such as "Was andere
+    Städte lernen können" is no city. booklet.py splits sheets by the same reading."""
+    text = clean(block.text)
+    if _is_heading(block, body_size) and len(text.split()) <= _HEADING_WORDS:
+        return cue_key(text, among=SECTIONS)
+    return None
 
 
 # A section found by a question's words ranks as one under a secondary label: a sheet with

@@ -1,4 +1,4 @@
-"""Read a scanned PDF (pages with no text layer) by OCR: pages rendered with PDFium, words
+"""Read a scanned PDF, or its scanned pages (no text layer, an image of the page), by OCR: pages rendered with PDFium, words
 read by Debian's Tesseract.
 
 Tesseract runs as a program, one page at a time (the image on its standard input, hOCR on its
@@ -47,6 +47,9 @@ BOLD_INK = 1.3
 # The time of a file not spent by OCR: the batch's worker is killed at limits.timeout, and
 # OCR stops a little before so the message says what took the time.
 OCR_SHARE_OF_TIMEOUT = 0.9
+# The share of a page its images must cover for the page to be a scan (a scanner's page is
+# one image of the whole sheet, or a few strips of it).
+SCAN_COVER = 0.5
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,49 @@ def tesseract_model(program: str, language: str) -> str:
     return f"{code}+eng" if code != "eng" and code in _installed_languages(program) else "eng"
 
 
-def read_scanned(data: bytes, name: str, limits: Limits, started: float) -> list[list[Word]]:
-    """The words of each page of a PDF with no text layer, read by OCR; raises NoTextLayer
-    when Tesseract is not installed, TooLarge past the OCR page limit, ParseTimeout past the
-    file's time limit (counted from `started`, a time.monotonic()).
+def scanned_pages(data: bytes, name: str, candidates: list[int]) -> list[int]:
+    """Of the `candidates` (0-based numbers of pages with no text layer), the pages that are
+    scans: images cover at least half of the page. A page of a small picture or a diagram
+    is not one, and OCR would only guess at its lines."""
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise UnreadableFile(say("pdf-damaged", name=name, reason=str(exc))) from exc
+    try:
+        return [number for number in candidates
+                if number < len(pdf) and _image_share(pdf[number]) >= SCAN_COVER]
+    finally:
+        pdf.close()
 
-    Every model Tesseract loads makes each page slower (nine take three times one), so the
-    first page with words is read in English, the sheet's language told from its words
-    (function words survive a model that lacks their accents), and every page read with
-    that language's model."""
+
+def _image_share(page: pypdfium2.PdfPage) -> float:
+    """How much of the page its images cover (each clipped to the page; overlaps counted
+    twice, which scans do not have)."""
+    try:
+        left, bottom, right, top = page.get_bbox()
+        area = max((right - left) * (top - bottom), 1.0)
+        covered = 0.0
+        for image in page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]):
+            x0, y0, x1, y1 = image.get_pos()
+            covered += (max(0.0, min(x1, right) - max(x0, left))
+                        * max(0.0, min(y1, top) - max(y0, bottom)))
+        return covered / area
+    finally:
+        page.close()
+
+
+def read_scanned(data: bytes, name: str, limits: Limits, started: float,
+                 pages: list[int] | None = None, language: str | None = None
+                 ) -> list[list[Word]]:
+    """The words of each of `pages` (0-based; all when None) of a PDF, read by OCR; raises
+    NoTextLayer when Tesseract is not installed, TooLarge past the OCR page limit,
+    ParseTimeout past the file's time limit (counted from `started`, a time.monotonic()).
+
+    Every model Tesseract loads makes each page slower (nine take three times one), so
+    unless the sheet's `language` is known (from the pages that have text), the first page
+    with words is read in English, the sheet's language told from its words (function words
+    survive a model that lacks their accents), and every page read with that language's
+    model."""
     program = tesseract()
     if program is None:
         raise NoTextLayer(say("pdf-scanned", name=name))
@@ -99,14 +136,14 @@ def read_scanned(data: bytes, name: str, limits: Limits, started: float) -> list
     except pypdfium2.PdfiumError as exc:
         raise UnreadableFile(say("pdf-damaged", name=name, reason=str(exc))) from exc
     try:
-        count = len(pdf)
-        if count > limits.max_ocr_pages:
-            raise TooLarge(say("ocr-too-many-pages", name=name, count=count,
+        numbers = list(range(len(pdf))) if pages is None else pages
+        if len(numbers) > limits.max_ocr_pages:
+            raise TooLarge(say("ocr-too-many-pages", name=name, count=len(numbers),
                                limit=limits.max_ocr_pages))
         deadline = started + limits.timeout * OCR_SHARE_OF_TIMEOUT
-        model = None
-        pages = []
-        for number in range(count):
+        model = tesseract_model(program, language) if language else None
+        read = []
+        for number in numbers:
             page = _Page(pdf, number, name)
             words = page.read(program, model or "eng", name, limits, deadline)
             if model is None and words:
@@ -114,12 +151,10 @@ def read_scanned(data: bytes, name: str, limits: Limits, started: float) -> list
                     word.text for word in words)))
                 if model != "eng":
                     words = page.read(program, model, name, limits, deadline)
-            pages.append(words)
+            read.append(words)
     finally:
         pdf.close()
-    if not any(pages):
-        raise NoTextLayer(say("ocr-no-text", name=name))
-    return pages
+    return read
 
 
 class _Page:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +102,7 @@ def record_of(document: Document, data: bytes, filename: str, part: Part | None 
     named = f"{name} ({part.where(count)})" if part is not None else name
     fmt = document.format
     draft, warnings = extract_record(document, named)
-    warnings = [*document.warnings, *warnings]
+    warnings = [*document.all_warnings(), *warnings]
     draft["source"] = {
         "filename": name,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -112,12 +113,19 @@ def record_of(document: Document, data: bytes, filename: str, part: Part | None 
         draft["source"].update(part=part.number, first_page=part.first_page,
                                last_page=part.last_page)
     try:
-        record = RecordSchema().load(draft)
+        record = _record_schema().load(draft)
     except ValidationError as exc:
         raise InvalidRecord(say("incomplete-sheet", name=named,
                                 problems=flat_messages(exc.messages)), fields=exc.messages,
                             draft=draft, warnings=warnings) from exc
     return record, warnings
+
+
+@functools.cache
+def _record_schema() -> RecordSchema:
+    """One schema for every record: building one (its nested schemas, its fields' copies)
+    cost as much as loading a record with it."""
+    return RecordSchema()
 
 
 def parse_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> ParseResult:

@@ -20,6 +20,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from importers import ocr
 from importers.blocks import Block, Document
 from importers.labels import cue_key, label_key, split_inline_label
+from importers.language import detect_language
 from importers.limits import Limits
 from importers.text import BULLET_CHARS, is_bullet_line, join_lines, resolve_hyphens, strip_bullet
 from kb.core.errors import EncryptedFile, NoTextLayer, TooLarge, UnreadableFile
@@ -117,15 +118,8 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
         raise UnreadableFile(say("pdf-damaged", name=name, reason=type(exc).__name__)) from exc
     if count == 0:
         raise UnreadableFile(say("pdf-no-pages", name=name))
-    warnings = []
-    if not any(page_pieces) and not form_rows:
-        # No page has a text layer: a scan, read by OCR (only then: a page of pictures in a
-        # sheet that has text would give OCR's guesses at a diagram).
-        page_pieces = [_lines([Span(w.x, w.y, w.text, w.bold, w.size, w.width) for w in words],
-                              number)
-                       for number, words in enumerate(ocr.read_scanned(data, name, limits,
-                                                                       started), start=1)]
-        warnings.append(say("ocr-read"))
+    ocr_pages, unread_scans = _read_scans(page_pieces, bool(form_rows), data, name, limits,
+                                          started)
     page_pieces = _drop_running_text(page_pieces)
     blocks: list[Block] = []
     page_texts = []
@@ -146,7 +140,45 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Document:
     for block in blocks:
         block.cells = [texts.pop(0) for _ in block.cells]
     return Document(blocks=blocks, format="pdf", pages=count,
-                    page_texts=resolve_hyphens(page_texts), warnings=warnings)
+                    page_texts=resolve_hyphens(page_texts), ocr_pages=ocr_pages,
+                    unread_scans=unread_scans)
+
+
+# A scanned page may carry a little text of its own (a page number, a stamp, a scanner's
+# header line): a page with fewer letters and digits than this is read as having none.
+ALMOST_NO_TEXT = 40
+
+
+def _read_scans(page_pieces: list[list[list[Piece]]], has_form: bool, data: bytes, name: str,
+                limits: Limits, started: float) -> tuple[list[int], list[int]]:
+    """Read the file's scanned pages by OCR, their lines put in `page_pieces` in place of
+    their text layer's; the pages read (1-based), and the scanned pages left unread because
+    Tesseract is not installed.
+
+    A file with no text at all is a scan: every page is read (NoTextLayer without Tesseract
+    or when OCR finds nothing). In a file with text, a page is read when it has (almost) no
+    text and images cover it; a page of pictures is not, as OCR would guess at a diagram."""
+    if not any(page_pieces) and not has_form:
+        read = ocr.read_scanned(data, name, limits, started)
+        if not any(read):
+            raise NoTextLayer(say("ocr-no-text", name=name))
+        numbers = list(range(len(page_pieces)))
+    else:
+        bare = [number for number, lines in enumerate(page_pieces)
+                if sum(ch.isalnum() for line in lines for piece in line for ch in piece.text)
+                < ALMOST_NO_TEXT]
+        numbers = ocr.scanned_pages(data, name, bare) if bare else []
+        if not numbers:
+            return [], []
+        if ocr.tesseract() is None:
+            return [], [number + 1 for number in numbers]
+        # The pages with text tell the sheet's language: its OCR model from the first page.
+        text = " ".join(piece.text for lines in page_pieces for line in lines for piece in line)
+        read = ocr.read_scanned(data, name, limits, started, numbers, detect_language(text))
+    for number, words in zip(numbers, read):
+        page_pieces[number] = _lines([Span(w.x, w.y, w.text, w.bold, w.size, w.width)
+                                      for w in words], number + 1)
+    return [number + 1 for number, words in zip(numbers, read) if words], []
 
 
 # A practice sheet's form has a few dozen fields; thousands are a crafted or mistaken file.

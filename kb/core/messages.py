@@ -124,8 +124,11 @@ MESSAGES: dict[str, str] = {
     "budget-missing": N_("No budget figure was found."),
     "budget-unreadable": N_("The budget section gives no amount that could be read."),
     "evaluation-missing": N_("The sheet has no evaluation section."),
-    "ocr-read": N_("The file is a scan whose text was read by OCR; check every field against "
-                   "the original, names, figures and e-mail addresses above all."),
+    "ocr-read": N_("The text of the scanned page(s) %(pages)s was read by OCR; check every "
+                   "field against the original, names, figures and e-mail addresses above all."),
+    "ocr-scans-unread": N_("Page(s) %(pages)s are scans and were not read, as Tesseract, which "
+                           "reads scans, is not installed; install tesseract-ocr (see Scanned "
+                           "sheets in the README), or type their text into the sheet by hand."),
     "row-unread": N_("The row %(label)s names no field of the sheet and was not read; copy its "
                      "value into the right field by hand."),
     "near-duplicate": N_("Near-duplicate of sheet %(other)s: most of the wording is the same; "
@@ -166,7 +169,7 @@ MESSAGES: dict[str, str] = {
                       "sheets in the README), or submit the original Word file."),
     "ocr-no-text": N_("%(name)s has no text layer and OCR found no text on its pages; check "
                       "that it is the practice sheet, or submit the original Word file."),
-    "ocr-too-many-pages": N_("%(name)s is a scan of %(count)s pages, over the limit of "
+    "ocr-too-many-pages": N_("%(name)s has %(count)s scanned pages, over the limit of "
                              "%(limit)s pages read by OCR; split it, or submit the original "
                              "document."),
     "ocr-timeout": N_("%(name)s is a scan and reading it by OCR took longer than %(seconds)s s, "
@@ -305,11 +308,28 @@ MESSAGES: dict[str, str] = {
     # Fields that look misread (kb.service.doubts), for staff to check
     "contact-email-broken": N_("Contact e-mail %(email)s is not a whole address; correct it "
                                "from the original or empty it before publishing."),
+    "contact-email-domain-unknown": N_("Contact e-mail %(email)s ends in .%(ending)s, which is "
+                                       "not a top-level domain (the address was probably cut "
+                                       "at a line break); correct it from the original or "
+                                       "empty it before publishing."),
     "contact-name-label": N_("Contact name %(name)s is a label word, not a name; put the "
                              "person or team from the original, or empty it."),
     "contact-name-marks": N_("Contact name %(name)s holds marks a name does not have; check "
                              "it against the original."),
     "city-without-country": N_("City %(city)s is given without its country; set the country."),
+    "new-version-waiting": N_("A new version of this sheet, from %(file)s (%(uploaded)s), waits "
+                              "for review: the public sees the published version until staff "
+                              "apply the new one with “Review the new version”."),
+    "new-version-pending": N_("Sheet %(id)s is published: this new version waits beside it for "
+                              "staff review, and the public sees the published one until staff "
+                              "apply it."),
+    "staff-edits-kept": N_("Kept as staff edited them: %(fields)s (the importers read them "
+                           "differently); `kb reimport --overwrite-edits` takes the importers' "
+                           "reading instead."),
+    "reimport-edits-invalid": N_("The fields staff edited in sheet %(id)s and what the importers "
+                                 "read now do not make a valid sheet together: %(problems)s It "
+                                 "was kept as it was: edit it by hand, or run `kb reimport "
+                                 "--overwrite-edits %(id)s`."),
     "reparse-invalid": N_("The changes ticked for sheet %(id)s do not make a valid sheet "
                           "together: %(problems)s Tick the fields that go together, or edit "
                           "the sheet."),

@@ -184,6 +184,24 @@ def test_a_section_named_twice_in_one_sheet_does_not_split_it(tmp_path):
     assert "night bus lines" in result.record.activities
 
 
+@pytest.mark.parametrize("make", [platypus_booklet, word_booklet])
+def test_a_sheet_naming_its_objectives_in_other_words_still_ends_at_the_next(tmp_path, make):
+    """A heading no label names but whose words do ("Objectives of the project", "Ziele des
+    Projekts"), which extraction reads as the section: the splitter reads it so too, and
+    the sheet after it is a sheet of its own, not more of it."""
+    renamed = {"Objectives": "Objectives of the project", "Ziele": "Ziele des Projekts"}
+    sheets = [(title, meta, [(renamed.get(heading, heading), text) for heading, text in sections])
+              for title, meta, sections in SHEETS]
+    result = _parse(tmp_path, "compendium.pdf" if make is platypus_booklet else "compendium.docx",
+                    make(sheets))
+    assert result.ok, [part.error for part in result.sheets() if part.error]
+    records = [part.record for part in result.sheets()]
+    assert [record.title for record in records] == TITLES
+    assert records[0].objectives == "Bring young people home safely after midnight."
+    assert records[3].objectives.startswith("Den Bewohnern einen gemeinsamen Ort")
+    assert [record.city for record in records] == ["Lyon", "Marseille", "Sevilla", "Leipzig"]
+
+
 def test_a_booklet_of_300_pages_gives_its_75_sheets_in_time(tmp_path):
     """The page limit's worth of booklet (300 pages, 75 sheets of four pages each, their
     activities running over two pages) is split within the per-file time limit."""

@@ -12,8 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from importers.batch import parse_paths
@@ -21,8 +25,8 @@ from importers.limits import Limits
 from importers.parse import parse_bytes, parse_file
 from kb.core.errors import NoTextLayer, ParseTimeout, TooLarge, UnreadableFile
 from tests.importers.scans import blank_scan, scan
-from tests.importers.test_plain_sheets import (ACTIVITIES, CONTEXT, EVALUATION, OBJECTIVES,
-                                               TITLE, platypus_pdf)
+from tests.importers.test_plain_sheets import (ACTIVITIES, BUDGET_LINES, CONTEXT, EVALUATION,
+                                               OBJECTIVES, TITLE, platypus_pdf)
 
 BODY = ParagraphStyle("b", fontName="Helvetica", fontSize=11, leading=14)
 HEAD = ParagraphStyle("h", fontName="Helvetica-Bold", fontSize=12, leading=16, spaceBefore=6)
@@ -139,7 +143,7 @@ def test_a_scan_past_the_ocr_page_limit_is_refused_before_any_ocr():
     with pytest.raises(TooLarge) as caught:
         parse_bytes(data, "big-scan.pdf", Limits(max_ocr_pages=1))
     assert time.monotonic() - started < 1.0
-    assert str(caught.value) == ("big-scan.pdf is a scan of 2 pages, over the limit of 1 pages "
+    assert str(caught.value) == ("big-scan.pdf has 2 scanned pages, over the limit of 1 pages "
                                  "read by OCR; split it, or submit the original document.")
 
 
@@ -177,6 +181,100 @@ def test_a_scan_of_blank_pages_says_ocr_found_no_text(tmp_path):
     result = parse_file(_write(tmp_path / "blank.pdf", blank_scan(2)))
     assert isinstance(result.error, NoTextLayer)
     assert str(result.error).startswith("blank.pdf has no text layer and OCR found no text")
+
+
+# A sheet on three pages: its facts and context, then what it did and spent, then how it was
+# evaluated.
+THREE_PAGES = [
+    [(TITLE, BIG), ("<b>City:</b> Leipzig", BODY), ("<b>Country:</b> Germany", BODY),
+     ("<b>Themes:</b> Public spaces and urban design", BODY), ("<b>Period:</b> 2019 - 2021", BODY),
+     ("Context", HEAD), (CONTEXT, BODY)],
+    [("Objectives", HEAD), (OBJECTIVES, BODY), ("Activities", HEAD), (ACTIVITIES, BODY),
+     ("Budget", HEAD), *((line, BODY) for line in BUDGET_LINES)],
+    [("Evaluation", HEAD), (EVALUATION, BODY)],
+]
+
+
+def three_page_pdf(scanned: tuple[int, ...]) -> bytes:
+    """The three-page sheet with the `scanned` pages (1-based) as scans (images, no text
+    layer) and the others as text, as a city's office assembles a signed page into a PDF."""
+    story = []
+    for number, page in enumerate(THREE_PAGES):
+        if number:
+            story.append(PageBreak())
+        story += [Paragraph(text, style) for text, style in page]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, invariant=1).build(story)
+    text = out.getvalue()
+    return _assembled(text, scan(text, seed=5), scanned)
+
+
+def _assembled(text: bytes, images: bytes, scanned: tuple[int, ...]) -> bytes:
+    writer = PdfWriter()
+    for number, (page, image) in enumerate(zip(PdfReader(io.BytesIO(text)).pages,
+                                               PdfReader(io.BytesIO(images)).pages), start=1):
+        writer.add_page(image if number in scanned else page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_scanned_page_of_a_pdf_with_text_is_read_by_ocr_and_named():
+    record, warnings = parse_bytes(three_page_pdf(scanned=(2,)), "garden-signed.pdf")
+    # Objectives, activities and the budget are only on the scanned page.
+    assert similarity(record.objectives, OBJECTIVES) >= 0.97
+    assert similarity(record.activities, ACTIVITIES) >= 0.97
+    assert (record.budget.amount, record.budget.currency) == (770, "EUR")
+    assert (record.title, record.city, record.start_year) == (TITLE, "Leipzig", 2019)
+    assert (record.context, record.evaluation) == (CONTEXT, EVALUATION)
+    assert record.source.pages == 3
+    assert warnings[0].code == "ocr-read"
+    assert warnings[0].startswith("The text of the scanned page(s) 2 was read by OCR; check")
+
+
+def test_a_pdf_with_text_and_no_scan_is_not_given_to_ocr(tmp_path, monkeypatch):
+    # A page of one small picture (a photo of a poster, a logo) has no text layer either: it
+    # is not a scan of the page, and OCR would only guess at it. Tesseract, if run, fails.
+    folder = fake_tesseract(tmp_path, "exit 1")
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=1)
+    picture = Image.new("L", (300, 200), 255)
+    ImageDraw.Draw(picture).text((10, 90), "Objectives: none of these words", fill=0)
+    png = io.BytesIO()
+    picture.save(png, "PNG")
+    page.drawImage(ImageReader(io.BytesIO(png.getvalue())), 200, 400, 180, 120)
+    page.showPage()
+    page.save()
+    picture_page = PdfReader(io.BytesIO(out.getvalue())).pages[0]
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(platypus_pdf())))
+    writer.add_page(picture_page)
+    data = io.BytesIO()
+    writer.write(data)
+    record, warnings = parse_bytes(data.getvalue(), "garden-photo.pdf")
+    assert record.objectives == OBJECTIVES
+    assert not any(w.code.startswith("ocr") for w in warnings)
+
+
+def test_without_tesseract_the_scanned_pages_unread_are_named(tmp_path, monkeypatch):
+    path = _write(tmp_path / "garden-signed.pdf", three_page_pdf(scanned=(2,)))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = parse_file(path)
+    # What was on the scan is missing, and the sheet says why and what to do.
+    assert result.error.kind == "invalid"
+    [unread] = [w for w in result.error.warnings if w.code == "ocr-scans-unread"]
+    assert unread.startswith("Page(s) 2 are scans and were not read")
+    assert "tesseract-ocr" in unread
+
+
+def test_scanned_pages_past_the_ocr_page_limit_are_refused_before_any_ocr():
+    data = three_page_pdf(scanned=(2, 3))
+    started = time.monotonic()
+    with pytest.raises(TooLarge) as caught:
+        parse_bytes(data, "signed.pdf", Limits(max_ocr_pages=1))
+    assert time.monotonic() - started < 1.5
+    assert str(caught.value).startswith("signed.pdf has 2 scanned pages, over the limit of 1 ")
 
 
 def _write(path: Path, data: bytes) -> Path:
