@@ -496,8 +496,11 @@ def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
 
 
 def _open(parsed: ParsedQuery) -> bool:
-    """Whether the query only offers alternatives (plain words), requiring nothing."""
-    query = parsed.query
+    """Whether the query only offers alternatives (plain words), requiring nothing.
+
+    Asked of the query as typed: the terms of several words its concepts expand into are
+    alternatives too, although each requires its own words."""
+    query = parsed.typed if parsed.typed is not None else parsed.query
     if not isinstance(query, wq.Or):
         return False
     stack = list(query.children())

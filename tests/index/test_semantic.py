@@ -86,6 +86,17 @@ def test_a_query_sharing_no_word_with_a_sheet_finds_it_by_meaning(meaning, query
     assert FOOTBALL["title"] not in titles(result)
 
 
+@pytest.mark.parametrize("query", ["abeilles et miel pour les personnes âgées",
+                                   "honey bees and street lighting on roofs"])
+def test_a_query_naming_a_concept_of_several_words_still_finds_sheets_by_meaning(meaning, query):
+    # "personnes âgées" and "street lighting" are thesaurus terms of several words, which the
+    # query expands into words each required together: the words typed still only offer
+    # alternatives, so the bee sheet the words miss comes by meaning.
+    result = meaning.search(SearchRequest(q=query, verbatim=True))
+    assert any(hit["by_meaning"] and hit["title"] in (BEEHIVES["title"], BEES_IT["title"])
+               for hit in result["hits"])
+
+
 def test_meaning_adds_a_sheet_the_words_miss_and_marks_it(meaning):
     # "miel" finds the Italian sheet by its words (miele); the English one comes by meaning.
     result = meaning.search(SearchRequest(q="le miel des abeilles", verbatim=True))
