@@ -88,6 +88,7 @@ class _Progress:
     def finish(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def import_options(function: Callable) -> Callable:
@@ -123,21 +124,27 @@ def _finish_import(report: ImportReport, report_path: str | None, progress: _Pro
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--draft", is_flag=True, help="Keep incomplete sheets as drafts instead of "
               "rejecting them.")
+@click.option("--review", is_flag=True, help="Store every sheet as a draft for staff review "
+              "before it is public, as a web upload does (a new version of a published sheet "
+              "waits beside it) [default: complete sheets are published].")
 @import_options
 @kb_command
-def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, workers: int | None,
-                   max_size: float, timeout: float, report_path: str | None, dry_run: bool,
-                   quiet: bool) -> None:
+def import_command(kb: KnowledgeBase, paths: tuple[str, ...], draft: bool, review: bool,
+                   workers: int | None, max_size: float, timeout: float,
+                   report_path: str | None, dry_run: bool, quiet: bool) -> None:
     """Import practice sheets from files, folders (recursively) and .zip archives.
 
     Files already imported are recognised and skipped; a new version of a known sheet
-    updates it. Exit status is 1 when any file was rejected.
+    updates it, unless it is a draft (incomplete, a broken field, or --review) of a published
+    sheet: then it waits beside the published version, which the public goes on seeing,
+    until staff apply it from the review page. Exit status is 1 when any file was rejected.
     """
     from kb.service.importing import ImportOptions, import_paths
 
     limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
                     timeout=timeout)
-    options = ImportOptions(limits=limits, workers=workers, dry_run=dry_run, draft=draft)
+    options = ImportOptions(limits=limits, workers=workers, dry_run=dry_run, draft=draft,
+                            publish=not review)
     progress = _Progress(quiet)
     if not dry_run:
         kb.sync_index()          # finish what an interrupted run left queued
@@ -211,12 +218,19 @@ def recover(ctx: click.Context, workers: int | None, max_size: float, timeout: f
 @click.argument("ids", nargs=-1)
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print what would change, field by field, and store nothing.")
+@click.option("--overwrite-edits", is_flag=True,
+              help="Take the importers' reading of the fields staff edited by hand too "
+              "[default: those stay as staff left them].")
 @import_options
 @kb_command
-def reimport(kb: KnowledgeBase, ids: tuple[str, ...], show_diff: bool, workers: int | None,
-             max_size: float, timeout: float, report_path: str | None, dry_run: bool,
-             quiet: bool) -> None:
-    """Parse the archived originals again with the current importers (all sheets, or IDS)."""
+def reimport(kb: KnowledgeBase, ids: tuple[str, ...], show_diff: bool, overwrite_edits: bool,
+             workers: int | None, max_size: float, timeout: float, report_path: str | None,
+             dry_run: bool, quiet: bool) -> None:
+    """Parse the archived originals again with the current importers (all sheets, or IDS).
+
+    Fields staff edited by hand are kept (each sheet's line says which) unless
+    --overwrite-edits is given.
+    """
     from kb.service.importing import ImportOptions, reimport as run
 
     limits = Limits(max_bytes=int(max_size * MB), max_pages=DEFAULT_LIMITS.max_pages,
@@ -226,8 +240,14 @@ def reimport(kb: KnowledgeBase, ids: tuple[str, ...], show_diff: bool, workers: 
         return
     progress = _Progress(quiet)
     report = run(kb, list(ids) or None, ImportOptions(limits=limits, workers=workers,
-                                                      dry_run=dry_run),
+                                                      dry_run=dry_run,
+                                                      keep_edits=not overwrite_edits),
                  on_total=progress.start, on_file=progress.file)
+    progress.finish()
+    for item in report.files:
+        for warning in item.warnings:
+            if getattr(warning, "code", None) == "staff-edits-kept":
+                click.echo(f"{item.record_id}: {warning}")
     _finish_import(report, report_path, progress)
 
 

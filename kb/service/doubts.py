@@ -1,5 +1,5 @@
-"""Fields of a record that look misread, for staff to check: an e-mail address that is not one,
-a contact name that is a label word or holds stray marks, a city without its country.
+"""Fields of a record that look misread, for staff to check: an e-mail address that is not one
+(or whose top-level domain is none, as when an address is cut at a line break), a contact name that is a label word or holds stray marks, a city without its country.
 
 A doubt is a warning by field. A *broken* field (an e-mail that is not an address) is never
 published: the import keeps such a sheet as a draft, and publishing waits until it is fixed.
@@ -9,6 +9,8 @@ Doubts are worked out from the record each time, so fixing the field removes its
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from importers.labels import label_key, normalise_label
@@ -24,7 +26,19 @@ _NOT_IN_A_NAME = re.compile(r"[<>\[\]{}()@/\\|0-9]")
 _CONTACT_WORDS = frozenset({"mail", "email", "e-mail", "tel", "tel.", "phone", "telephone",
                             "name", "nom", "nombre", "nome", "web", "website", "fax",
                             "mobile", "gsm", "n/a", "na", "-", "tbc", "tbd"})
-BROKEN = frozenset({"contact-email-broken"})
+BROKEN = frozenset({"contact-email-broken", "contact-email-domain-unknown"})
+# Reserved for documentation and tests by RFC 2606, and used so by the sample sheets: not in
+# the root zone, yet no sign of a misread address.
+_DOCUMENTATION_DOMAINS = frozenset({"example", "test"})
+
+
+@lru_cache(maxsize=1)
+def top_level_domains() -> frozenset[str]:
+    """The top-level domains of the DNS root zone, lower case (IANA's list, shipped as
+    kb/core/data/tlds.txt: see the README there), with the documentation ones."""
+    text = resources.files("kb.core").joinpath("data/tlds.txt").read_text("ascii")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#")) | _DOCUMENTATION_DOMAINS
 
 
 def doubts(record: dict[str, Any]) -> dict[str, Message]:
@@ -34,6 +48,9 @@ def doubts(record: dict[str, Any]) -> dict[str, Message]:
     email = (contact.get("email") or "").strip()
     if email and not _EMAIL.fullmatch(email):
         found["contact.email"] = say("contact-email-broken", email=email)
+    elif email and (ending := email.rsplit(".", 1)[-1].lower()) not in top_level_domains():
+        # "...@fightforpeace.exampl": the rest of the address went to the next line.
+        found["contact.email"] = say("contact-email-domain-unknown", email=email, ending=ending)
     name = " ".join((contact.get("name") or "").split())
     if name:
         folded = normalise_label(name)

@@ -26,10 +26,11 @@ from importers.submissions import Collection, Submission, collect
 from kb.core import fingerprint
 from kb.core.errors import IndexBusy, InvalidRecord, NotASheet
 from kb.core.messages import Message, say
-from kb.core.record import load_draft
+from kb.core.record import flat_messages, load_draft
 from kb.service import versions
 from kb.service.archive import sha256_of
 from kb.service.doubts import broken, doubts
+from kb.service.review import keep_staff_edits
 from kb.service.knowledge_base import KnowledgeBase, disk_full
 from kb.service.leftovers import work_folder
 from kb.service.store import FileRow, StoredRecord, content_hash, now
@@ -51,8 +52,12 @@ class ImportOptions:
     dry_run: bool = False
     draft: bool = False
     # False: complete sheets too are stored as drafts, for staff to review before they are
-    # public (web uploads). A sheet with a broken field is a draft either way.
+    # public (web uploads, `kb import --review`). A sheet with a broken field is a draft
+    # either way. A draft's new version of a published sheet waits beside it for review.
     publish: bool = True
+    # Reimport: fields staff edited by hand stay as they are (False: the importers' reading
+    # replaces them too, `kb reimport --overwrite-edits`).
+    keep_edits: bool = True
 
 
 @dataclass
@@ -315,11 +320,13 @@ class _Session:
                               sha256=item.sha256)
         if status == "draft":
             outcome.outcome = "draft"
+        # A new version of a published sheet that staff have not seen waits for their review.
+        waits = existing is not None and existing.status == "published" and status != "published"
         if self.options.dry_run:
             seen = self.seen_keys.get(key)
             if existing is not None or seen is not None:
                 same = (existing.content_hash if existing else seen) == digest
-                outcome.outcome = "duplicate" if same else "updated"
+                outcome.outcome = "duplicate" if same else "draft" if waits else "updated"
             self.seen_keys[key] = digest
             outcome.record_id = existing.id if existing else None
             return outcome
@@ -332,6 +339,9 @@ class _Session:
             outcome.record_id = existing.id
             self._file_row(item, outcome, (record.get("source") or {}).get("format"))
             return outcome
+        if waits:
+            assert existing is not None
+            return self._pending(item, existing, record, outcome)
         with kb.store.transaction():
             if existing is not None:
                 outcome.outcome = "updated"
@@ -345,13 +355,30 @@ class _Session:
                 status=existing.status if existing and status != "published" else status,
                 key=key, source_sha256=item.sha256, importer_version=IMPORTER_VERSION,
                 # Kept with the record: the staff review queue lists what the importer warned of.
-                warnings=list(outcome.warnings), sketch=sketch)
+                warnings=list(outcome.warnings), sketch=sketch,
+                # This file's version replaces any that waited for review.
+                pending=None)
             outcome.record_id = stored.id
             kb.store.put(stored)
             self._file_row(item, outcome, (record.get("source") or {}).get("format"))
         self.unindexed += 1
         if self._index_due():
             self.flush_index(merge=False)
+        return outcome
+
+    def _pending(self, item: _Pending, existing: StoredRecord, record: dict[str, Any],
+                 outcome: FileOutcome) -> FileOutcome:
+        """Keep `record` beside the published `existing` for staff review: the public pages
+        and the index go on showing the published version until staff apply the new one."""
+        outcome.outcome = "draft"
+        outcome.record_id = existing.id
+        with self.kb.store.transaction():
+            self.kb.store.put(versions.with_pending(
+                existing, record, source_sha256=item.sha256, importer_version=IMPORTER_VERSION,
+                warnings=list(outcome.warnings)))
+            self._file_row(item, outcome, (record.get("source") or {}).get("format"))
+        outcome.warnings.append(say("new-version-pending", id=existing.id))
+        self.unindexed += 1        # the store queued its (unchanged) index entry
         return outcome
 
     def _index_due(self) -> bool:
@@ -445,9 +472,20 @@ def _reparsed(session: _Session, item: StoredRecord, path: Path,
                            error_message=say("reparse-failed", message=error.message if error
                                              else ""))
     record = result.record.to_dict()
-    digest = content_hash(record)
     outcome = FileOutcome(name, "unchanged", record_id=item.id, title=record.get("title"),
-                          warnings=result.warnings, sha256=item.source_sha256)
+                          warnings=list(result.warnings), sha256=item.source_sha256)
+    if session.options.keep_edits:
+        try:
+            record, kept = keep_staff_edits(kb, item, record)
+        except InvalidRecord as exc:
+            return FileOutcome(name, "rejected", record_id=item.id, sha256=item.source_sha256,
+                               error_kind="invalid",
+                               error_message=say("reimport-edits-invalid", id=item.id,
+                                                 problems=flat_messages(exc.fields)))
+        if kept:
+            # Said per sheet in the report; the stored warnings are the importer's.
+            outcome.warnings.append(say("staff-edits-kept", fields=", ".join(kept)))
+    digest = content_hash(record)
     if digest == item.content_hash and item.importer_version == IMPORTER_VERSION:
         return outcome
     outcome.outcome = "updated" if digest != item.content_hash else "unchanged"

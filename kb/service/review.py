@@ -1,5 +1,6 @@
 """Staff review of a sheet: its original read again beside the fields, and re-parsing it with
-the current importers as a per-field diff (the web's re-parse page and `kb reimport --diff`).
+the current importers as a per-field diff (the web's re-parse page and `kb reimport --diff`);
+a new version uploaded for review is offered the same way, field by field.
 
 The original is read in a worker process, within the import limits (time, memory), like
 any import: a file the web app asks about can never stall or exhaust it.
@@ -28,8 +29,11 @@ from kb.core.errors import ImportFailure, InvalidRecord, KbError, NoOriginal
 from kb.core.messages import say
 from kb.core.record import (BudgetSchema, ContactSchema, RecordSchema, SourceSchema,
                             flat_messages, load_draft, validated)
+from kb.service import versions
+from kb.service.audit import AuditLog
+from kb.service.doubts import broken
 from kb.service.leftovers import work_folder
-from kb.service.store import StoredRecord, content_hash, now
+from kb.service.store import PendingVersion, StoredRecord, content_hash, now
 from kb.service.versions import same_version
 
 if TYPE_CHECKING:       # workers import this module to parse: they need no index
@@ -81,6 +85,12 @@ def field_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     names = list(before) + [name for name in after if name not in before]
     return [Change(name, before.get(name), after.get(name)) for name in names
             if before.get(name) != after.get(name)]
+
+
+def taken_by_default(changes: list[Change], edited: set[str]) -> set[str]:
+    """The changed fields a re-parse takes unless a person chooses otherwise: all but those
+    staff edited by hand (see staff_edited)."""
+    return {change.field for change in changes if change.field.split(".")[0] not in edited}
 
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -164,6 +174,8 @@ class Reparse:
     paged: bool = False
     blocks: list[tuple[int | None, str]] = field(default_factory=list)
     layout: list[tuple[str, int, list[str], bool]] = field(default_factory=list)
+    # Set when `record` is a new version uploaded for review rather than a re-reading.
+    pending: PendingVersion | None = None
 
     @property
     def changes(self) -> list[Change]:
@@ -330,22 +342,53 @@ def _reparse(item: StoredRecord, result: ParseResult) -> Reparse:
     return out
 
 
+def waiting_version(item: StoredRecord) -> Reparse | None:
+    """The new version uploaded for a published sheet, to apply field by field like a
+    re-parse (None when none waits)."""
+    if item.pending is None:
+        return None
+    return Reparse(item, record=item.pending.record, warnings=list(item.pending.warnings),
+                   pending=item.pending)
+
+
 def apply(kb: KnowledgeBase, found: Reparse, chosen: set[str] | None = None) -> StoredRecord:
     """Store what the importers gave (the record keeps its id and status): every field, or
-    only the changed fields `chosen` ("budget.amount"), the others kept as stored."""
+    only the changed fields `chosen` ("budget.amount"), the others kept as stored. A waiting
+    new version applied becomes the sheet's version (from its file) and waits no more.
+    A published sheet never takes a field the importer knows is broken."""
     if found.record is None:
         raise found.error or KbError(f"Nothing to apply to sheet {found.item.id}.")
-    record = found.record
+    item, record = found.item, found.record
     if chosen is not None:
-        try:
-            record = validated(merged(found.item.record, found.record, chosen), found.item.status)
-        except ValidationError as exc:
-            raise InvalidRecord(say("reparse-invalid", id=found.item.id,
-                                    problems=flat_messages(exc.messages)),
-                                fields=exc.messages) from exc
-    return kb.save(record, found.item.status, record_id=found.item.id,
-                   source_sha256=found.item.source_sha256, importer_version=IMPORTER_VERSION,
-                   warnings=found.warnings)
+        if found.pending is not None:
+            # The original file is the new one: its provenance comes with whatever is taken.
+            chosen = chosen | {change.field for change in found.changes
+                               if change.field.startswith("source.")}
+        record = checked(item, merged(item.record, found.record, chosen))
+    wrong = broken(record) if item.status == "published" else {}
+    if wrong:
+        raise InvalidRecord(next(iter(wrong.values())),
+                            fields={path: [message] for path, message in wrong.items()})
+    pending = found.pending
+    stored = versions.next_version(
+        record, kb.store.get(item.id) or item, record_id=item.id, status=item.status,
+        source_sha256=pending.source_sha256 if pending else item.source_sha256,
+        importer_version=pending.importer_version if pending else IMPORTER_VERSION,
+        warnings=found.warnings, **({"pending": None} if pending else {}))
+    kb.store.put(stored)
+    kb.sync_index()
+    return stored
+
+
+def checked(item: StoredRecord, record: dict[str, Any]) -> dict[str, Any]:
+    """`record` as RecordSchema dumps it for `item`'s status; InvalidRecord naming the
+    problems when the fields taken do not make a valid sheet together."""
+    try:
+        return validated(record, item.status)
+    except ValidationError as exc:
+        raise InvalidRecord(say("reparse-invalid", id=item.id,
+                                problems=flat_messages(exc.messages)),
+                            fields=exc.messages) from exc
 
 
 def merged(old: dict[str, Any], new: dict[str, Any], chosen: set[str]) -> dict[str, Any]:
@@ -387,9 +430,24 @@ def staff_edited(entries: list[Any]) -> set[str]:
     return edited
 
 
+def keep_staff_edits(kb: KnowledgeBase, item: StoredRecord, record: dict[str, Any]
+                     ) -> tuple[dict[str, Any], list[str]]:
+    """`record` (what the importers read now) with what staff edited by hand in `item` kept,
+    as the web's re-parse offers it by default; and the fields so kept that the importers
+    read differently (flat names, as in a Change)."""
+    edited = staff_edited(AuditLog(kb.store).entries(record_id=item.id))
+    changes = field_diff(item.record, record)
+    taken = taken_by_default(changes, edited)
+    kept = [change.field for change in changes if change.field not in taken]
+    if not kept:
+        return record, []
+    return checked(item, merged(item.record, record, taken)), kept
+
+
 def mark_reviewed(kb: KnowledgeBase, item: StoredRecord) -> StoredRecord:
     """Staff checked the sheet: its review warnings are cleared, nothing else changes (same
-    version); a published sheet leaves the queue, a draft waits there to be published."""
+    version); a published sheet leaves the queue, a draft waits there to be published, and
+    so does a new version waiting for review (its note stays)."""
     kb.store.put(same_version(item, status=item.status, warnings=[], updated=now()))
     kb.sync_index()
     return kb.store.get(item.id) or item

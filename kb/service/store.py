@@ -40,7 +40,10 @@ CREATE TABLE IF NOT EXISTS records (
     updated TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     sketch TEXT NOT NULL DEFAULT '[]',
-    warnings TEXT NOT NULL DEFAULT '[]'
+    warnings TEXT NOT NULL DEFAULT '[]',
+    -- A new version uploaded for staff review, kept beside the published one (PendingVersion
+    -- as JSON); NULL when none waits. The index and the public pages never read it.
+    pending TEXT
 );
 CREATE INDEX IF NOT EXISTS records_sheet_key ON records (sheet_key);
 CREATE INDEX IF NOT EXISTS records_content_hash ON records (content_hash);
@@ -132,6 +135,29 @@ def stamp_of(status: str, record_json: str) -> str:
 
 
 @dataclass
+class PendingVersion:
+    """A new version of a published sheet that staff have not reviewed yet: it waits beside
+    the published record, which the public and the index go on seeing until staff apply it."""
+    record: dict[str, Any]
+    source_sha256: str | None
+    importer_version: str | None
+    warnings: list[Message | str]
+    uploaded: str
+
+    def as_json(self) -> str:
+        return json.dumps({"record": self.record, "source_sha256": self.source_sha256,
+                           "importer_version": self.importer_version,
+                           "warnings": [as_data(w) for w in self.warnings],
+                           "uploaded": self.uploaded}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> PendingVersion:
+        data = json.loads(text)
+        return cls(data["record"], data.get("source_sha256"), data.get("importer_version"),
+                   [from_data(w) for w in data.get("warnings") or []], data.get("uploaded") or "")
+
+
+@dataclass
 class StoredRecord:
     id: str
     status: str
@@ -149,6 +175,7 @@ class StoredRecord:
     # empty once staff have reviewed the record. Messages (code and parameters, stored as
     # kb.core.messages.as_data); plain English text in records stored by older versions.
     warnings: list[Message | str] = field(default_factory=list)
+    pending: PendingVersion | None = None
 
     def provenance(self) -> dict[str, Any]:
         source = self.record.get("source") or {}
@@ -234,13 +261,15 @@ class Store:
                     ((rid, pack_sketch(json.loads(sketch)))
                      for rid, sketch in self._db.execute("SELECT id, sketch FROM records")))
                 self._db.execute("PRAGMA user_version = 1")
-        if "warnings" not in self._columns("records"):
+        for column, declaration in (("warnings", "TEXT NOT NULL DEFAULT '[]'"),
+                                    ("pending", "TEXT")):
+            if column in self._columns("records"):
+                continue
             try:
-                self._db.execute("ALTER TABLE records ADD COLUMN warnings TEXT NOT NULL"
-                                 " DEFAULT '[]'")
+                self._db.execute(f"ALTER TABLE records ADD COLUMN {column} {declaration}")
             except sqlite3.OperationalError:
                 # Another process opening the same database added it first.
-                if "warnings" not in self._columns("records"):
+                if column not in self._columns("records"):
                     raise
 
     def _columns(self, table: str) -> set[str]:
@@ -308,12 +337,13 @@ class Store:
         with self.transaction():
             self._db.execute(
                 "INSERT OR REPLACE INTO records (id, status, sheet_key, content_hash, stamp, record,"
-                " source_sha256, importer_version, created, updated, version, sketch, warnings)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " source_sha256, importer_version, created, updated, version, sketch, warnings,"
+                " pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.id, stored.status, stored.sheet_key, stored.content_hash, stored.stamp,
                  record_json, stored.source_sha256, stored.importer_version, stored.created,
                  stored.updated, stored.version, json.dumps(stored.sketch),
-                 json.dumps([as_data(w) for w in stored.warnings], ensure_ascii=False)))
+                 json.dumps([as_data(w) for w in stored.warnings], ensure_ascii=False),
+                 stored.pending.as_json() if stored.pending is not None else None))
             self._db.execute("DELETE FROM sketch_probes WHERE record_id = ?", (stored.id,))
             self._db.executemany("INSERT INTO sketch_probes (hash, record_id) VALUES (?, ?)",
                                  [(h, stored.id) for h in stored.sketch[:8]])
@@ -429,10 +459,13 @@ class Store:
 
 
 def _record(row: sqlite3.Row) -> StoredRecord:
+    # A database opened read-only may predate the pending column.
+    pending = row["pending"] if "pending" in row.keys() else None
     return StoredRecord(
         id=row["id"], status=row["status"], record=json.loads(row["record"]),
         sheet_key=row["sheet_key"], content_hash=row["content_hash"], stamp=row["stamp"],
         source_sha256=row["source_sha256"], importer_version=row["importer_version"],
         created=row["created"], updated=row["updated"], version=row["version"],
         sketch=json.loads(row["sketch"]),
-        warnings=[from_data(w) for w in json.loads(row["warnings"])])
+        warnings=[from_data(w) for w in json.loads(row["warnings"])],
+        pending=PendingVersion.from_json(pending) if pending else None)

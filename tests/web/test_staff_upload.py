@@ -23,6 +23,7 @@ from importers.report import OUTCOMES
 from kb.service.audit import AuditLog
 from kb.service.batches import STALE_AFTER, Batches
 from kb.core.errors import ERROR_KINDS
+from kb.core.search_args import SearchRequest
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.users import Users
 from web.app import create_app
@@ -120,6 +121,10 @@ def zip_of(members: dict[str, bytes]) -> bytes:
         for name, content in members.items():
             archive.writestr(name, content)
     return out.getvalue()
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def search_ids(client) -> set[str]:
@@ -491,3 +496,119 @@ def test_an_uploaded_file_keeps_its_name_in_the_record(upload, client, home, nam
         assert saved == name
     else:                   # cut to what a file system takes, the extension kept
         assert saved.startswith("nnnn") and saved.endswith(".docx")
+
+
+# A new version of a published sheet (issue 14): staff see it before the public does
+
+def _edited_sheet(minimal_sheet: dict, **fields: str) -> dict:
+    """The minimal sheet with sections (by heading, lower case) or "Label: value" lines
+    changed."""
+    sheet = dict(minimal_sheet)
+    sheet["sections"] = [(heading, fields.get(heading.lower(), text))
+                         for heading, text in minimal_sheet["sections"]]
+    sheet["meta"] = [(label, fields.get(label.lower(), value))
+                     for label, value in minimal_sheet["meta"]]
+    return sheet
+
+
+def _apply_form(page: str) -> dict[str, list[str]]:
+    """The re-parse form's fields as the browser sends them, ticked boxes as they are."""
+    [form] = lxml.html.fromstring(page).xpath("//form[.//input[@name='apply']]")
+    sent: dict[str, list[str]] = {}
+    for field in form.xpath(".//input"):
+        if field.get("type") == "checkbox" and field.get("checked") is None:
+            continue
+        sent.setdefault(field.get("name"), []).append(field.get("value"))
+    return sent
+
+
+def test_a_new_version_waits_for_review_beside_the_published_sheet(
+        upload, client, app, minimal_sheet, sheet_docx):
+    first = wait(client, batch_id_of(upload(client, [(sheet_docx(), "ghent.docx")])))
+    [published] = first["files"]
+    record_id = published["record_id"]
+    newer = _edited_sheet(minimal_sheet, activities="Stewards now also patrol the riverbanks.")
+    batch = wait(client, batch_id_of(upload(client, [(sheet_docx(newer), "ghent-2025.docx")],
+                                            publish=None)))
+    [item] = batch["files"]
+    assert (item["outcome"], item["record_id"]) == ("draft", record_id)
+    assert any("waits beside it for staff review" in warning for warning in item["warnings"])
+
+    # The public, the search and the index still have the published version only.
+    public = app.test_client()
+    assert public.get("/api/search?q=riverbanks").get_json()["total"] == 0
+    assert record_id in {hit["id"] for hit in public.get("/api/search?q=stewards")
+                         .get_json()["hits"]}
+    page = public.get(f"/sheets/{record_id}").get_data(as_text=True)
+    assert "riverbanks" not in page and "walk the bar streets" in page
+    kb = app.extensions["knowledge_base"].kb
+    assert kb.index.search(SearchRequest(q="riverbanks", status=None)).total == 0
+    stored = kb.get(record_id)
+    assert (stored.status, stored.version) == ("published", 1)
+    assert "riverbanks" not in stored.record["activities"]
+
+    # Staff see it waiting in the queue and on the review page, and take it field by field.
+    queue = client.get("/staff/review").get_data(as_text=True)
+    assert f'href="/staff/sheets/{record_id}"' in queue
+    assert "A new version of this sheet, from ghent-2025.docx" in queue
+    review = lxml.html.fromstring(client.get(f"/staff/sheets/{record_id}").get_data(as_text=True))
+    [link] = review.xpath("//a[normalize-space()='Review the new version']")
+    compare = client.get(link.get("href")).get_data(as_text=True)
+    assert "<h1>Review the new version</h1>" in compare and "riverbanks" in compare
+    sent = _apply_form(compare)
+    assert "activities" in sent["apply"]
+    sent["csrf_token"] = [token_of(compare)]
+    assert client.post(link.get("href"), data=MultiDict(
+        [(name, value) for name, values in sent.items() for value in values])).status_code == 302
+
+    after = kb.get(record_id)
+    assert (after.status, after.version, after.pending) == ("published", 2, None)
+    assert "riverbanks" in after.record["activities"]
+    assert after.record["source"]["filename"] == "ghent-2025.docx"
+    assert after.source_sha256 == item["sha256"]
+    assert [hit["id"] for hit in public.get("/api/search?q=riverbanks").get_json()["hits"]] \
+        == [record_id]
+    assert "riverbanks" in public.get(f"/sheets/{record_id}").get_data(as_text=True)
+    assert "A new version of this sheet" not in client.get("/staff/review").get_data(
+        as_text=True)
+
+
+def test_a_waiting_version_stays_noted_when_the_sheet_is_marked_reviewed(
+        upload, client, app, minimal_sheet, sheet_docx, token):
+    [first] = wait(client, batch_id_of(upload(client, [(sheet_docx(), "ghent.docx")])))["files"]
+    newer = _edited_sheet(minimal_sheet, evaluation="Complaints fell by half in three years.")
+    wait(client, batch_id_of(upload(client, [(sheet_docx(newer), "ghent-2.docx")],
+                                    publish=None)))
+    record_id = first["record_id"]
+    assert client.post(f"/staff/sheets/{record_id}/reviewed",
+                       data={"csrf_token": token(client, "/staff/")}).status_code == 302
+    queue = client.get("/staff/review").get_data(as_text=True)
+    assert f'href="/staff/sheets/{record_id}"' in queue
+    assert "A new version of this sheet, from ghent-2.docx" in queue
+
+
+def test_a_new_version_with_a_broken_field_is_never_published(
+        upload, client, app, minimal_sheet, sheet_docx):
+    [first] = wait(client, batch_id_of(upload(client, [(sheet_docx(), "ghent.docx")])))["files"]
+    # Published at once was asked, but the e-mail was cut at a line break.
+    cut = _edited_sheet(minimal_sheet, contact="Eva Claes – eva.claes@gent.exampl")
+    [item] = wait(client, batch_id_of(upload(client, [(sheet_docx(cut), "ghent-cut.docx")])))[
+        "files"]
+    record_id = first["record_id"]
+    assert item["outcome"] == "draft"
+    assert any("ends in .exampl, which is not a top-level domain" in warning
+               for warning in item["warnings"])
+    public = app.test_client()
+    assert not re.search(r"gent\.exampl\b", public.get(f"/sheets/{record_id}").get_data(
+        as_text=True))
+    compare = client.get(f"/staff/sheets/{record_id}/reparse").get_data(as_text=True)
+    sent = _apply_form(compare)
+    assert "contact.email" in sent["apply"]
+    sent["csrf_token"] = [token_of(compare)]
+    refused = client.post(f"/staff/sheets/{record_id}/reparse", data=MultiDict(
+        [(name, value) for name, values in sent.items() for value in values]))
+    assert refused.status_code == 422
+    assert "eva.claes@gent.exampl ends in .exampl" in refused.get_data(as_text=True)
+    kb = app.extensions["knowledge_base"].kb
+    assert kb.get(record_id).record["contact"]["email"] == "eva.claes@gent.example.be"
+    assert kb.get(record_id).pending is not None

@@ -1,0 +1,150 @@
+"""What staff have not seen is not published, and what staff edited is kept (issue 14): a new
+version of a published sheet imported as a draft waits beside it; `kb reimport` keeps fields
+staff edited by hand unless --overwrite-edits; a contact e-mail cut at a line break keeps its
+sheet from publication."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from kb.cli.main import main
+from kb.core.search_args import SearchRequest
+from kb.service.audit import AuditLog
+from kb.service.knowledge_base import KnowledgeBase
+
+
+def kb_run(home: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--home", str(home), *args])
+
+
+def import_run(home: Path, *args: str) -> Result:
+    return kb_run(home, "import", "--workers", "1", "--quiet", *args)
+
+
+def found(home: Path, words: str, status: str = "published") -> list[str]:
+    hits = json.loads(kb_run(home, "search", words, "--status", status, "--json").output)["hits"]
+    return [hit["id"] for hit in hits]
+
+
+def changed(sheet: dict, **fields: str | None) -> dict:
+    """The sheet with sections or "Label: value" lines changed (None: left out)."""
+    sheet = copy.deepcopy(sheet)
+    sheet["sections"] = [(heading, fields.get(heading.lower(), text))
+                         for heading, text in sheet["sections"]
+                         if fields.get(heading.lower(), text) is not None]
+    sheet["meta"] = [(label, fields.get(label.lower(), value)) for label, value in sheet["meta"]]
+    return sheet
+
+
+def test_an_incomplete_new_version_of_a_published_sheet_waits_beside_it(
+        minimal_sheet, sheet_docx, home, tmp_path):
+    path = tmp_path / "ghent.docx"
+    path.write_bytes(sheet_docx())
+    assert import_run(home, str(path)).exit_code == 0
+    [published] = found(home, "stewards")
+    # The new version lost its objectives: kept as a draft, it must not replace what is public.
+    newer = tmp_path / "ghent-2025.docx"
+    newer.write_bytes(sheet_docx(changed(minimal_sheet, objectives=None,
+                                         activities="Stewards now also patrol the riverbanks.")))
+    result = import_run(home, str(newer), "--draft", "--report", str(tmp_path / "r.json"))
+    assert "1 draft" in result.output, result.output
+    [item] = json.loads((tmp_path / "r.json").read_text())["files"]
+    assert item["record_id"] == published
+    assert any("waits beside it for staff review" in warning for warning in item["warnings"])
+    assert found(home, "riverbanks") == [] and found(home, "riverbanks", "all") == []
+    assert found(home, "stewards") == [published]
+    with KnowledgeBase(home) as kb:
+        stored = kb.get(published)
+        assert (stored.status, stored.version) == ("published", 1)
+        assert stored.record["objectives"] == "Calm the streets at night and keep bars open."
+        assert "riverbanks" in stored.pending.record["activities"]
+        assert stored.pending.source_sha256 == item["sha256"]
+        assert [w.code for w in stored.warnings][:1] == ["new-version-waiting"]
+        assert kb.check().consistent
+        assert kb.index.search(SearchRequest(q="riverbanks", status=None)).total == 0
+
+
+def test_kb_import_review_stores_drafts_and_keeps_the_published_version(
+        minimal_sheet, sheet_docx, home, tmp_path):
+    (tmp_path / "ghent.docx").write_bytes(sheet_docx())
+    import_run(home, str(tmp_path / "ghent.docx"))
+    (tmp_path / "lyon.docx").write_bytes(sheet_docx(changed(
+        dict(minimal_sheet, title="Night mediators in Lyon"), city="Lyon", country="France")))
+    (tmp_path / "ghent-2.docx").write_bytes(sheet_docx(changed(
+        minimal_sheet, evaluation="Complaints fell by half in three years.")))
+    result = import_run(home, str(tmp_path / "lyon.docx"), str(tmp_path / "ghent-2.docx"),
+                        "--review")
+    assert "0 imported, 0 updated, 0 unchanged, 0 duplicate, 2 draft" in result.output, \
+        result.output
+    assert found(home, "Lyon") == [] and found(home, "half") == []
+    with KnowledgeBase(home) as kb:
+        statuses = {item.record["title"]: (item.status, item.pending is not None)
+                    for item in kb.store.records()}
+    assert statuses == {"Night mediators in Lyon": ("draft", False),
+                        "Night stewards in the old town": ("published", True)}
+
+
+def test_a_cut_contact_e_mail_keeps_a_new_sheet_a_draft(minimal_sheet, sheet_docx, home,
+                                                        tmp_path):
+    path = tmp_path / "ghent.docx"
+    path.write_bytes(sheet_docx(changed(minimal_sheet,
+                                        contact="Eva Claes – eva.claes@gent.exampl")))
+    result = import_run(home, str(path), "--report", str(tmp_path / "r.json"))
+    assert "1 draft" in result.output, result.output
+    [item] = json.loads((tmp_path / "r.json").read_text())["files"]
+    assert any(warning.startswith("Contact e-mail eva.claes@gent.exampl ends in .exampl")
+               for warning in item["warnings"])
+    assert found(home, "stewards") == []
+
+
+# kb reimport and staff edits
+
+def _edited_by_staff(home: Path, tmp_path: Path, sheet_docx) -> str:
+    """A sheet imported, then corrected by staff (city), and with objectives an older
+    importer read wrongly; the id."""
+    (tmp_path / "ghent.docx").write_bytes(sheet_docx())
+    import_run(home, str(tmp_path / "ghent.docx"))
+    with KnowledgeBase(home) as kb:
+        [item] = list(kb.store.records())
+        kb.save(dict(item.record, city="Gent"), record_id=item.id, warnings=[])
+        AuditLog(kb.store).record("alice", "edit", item.id, {"fields": ["city"]})
+        kb.save(dict(kb.get(item.id).record, objectives="What an older importer read."),
+                record_id=item.id)
+    return item.id
+
+
+def test_reimport_keeps_the_fields_staff_edited_and_says_so(sheet_docx, home, tmp_path):
+    record_id = _edited_by_staff(home, tmp_path, sheet_docx)
+    result = kb_run(home, "reimport", "--workers", "1", "--quiet",
+                    "--report", str(tmp_path / "r.json"))
+    assert result.exit_code == 0, result.output
+    assert "1 updated" in result.output
+    assert f"{record_id}: Kept as staff edited them: city" in result.output
+    [item] = json.loads((tmp_path / "r.json").read_text())["files"]
+    assert any(w.startswith("Kept as staff edited them: city") for w in item["warnings"])
+    with KnowledgeBase(home) as kb:
+        after = kb.get(record_id)
+    assert after.record["city"] == "Gent"                      # staff's
+    assert after.record["objectives"] == "Calm the streets at night and keep bars open."
+    # Asked for, the importers' reading replaces staff's too.
+    again = kb_run(home, "reimport", "--workers", "1", "--quiet", "--overwrite-edits")
+    assert "1 updated" in again.output and "Kept as staff" not in again.output, again.output
+    with KnowledgeBase(home) as kb:
+        assert kb.get(record_id).record["city"] == "Ghent"
+
+
+def test_reimport_with_nothing_else_to_change_keeps_the_edit_and_the_version(
+        sheet_docx, home, tmp_path):
+    record_id = _edited_by_staff(home, tmp_path, sheet_docx)
+    kb_run(home, "reimport", "--workers", "1", "--quiet")
+    with KnowledgeBase(home) as kb:
+        version = kb.get(record_id).version
+    result = kb_run(home, "reimport", "--workers", "1", "--quiet")
+    assert "1 unchanged" in result.output, result.output
+    assert f"{record_id}: Kept as staff edited them: city" in result.output
+    with KnowledgeBase(home) as kb:
+        assert (kb.get(record_id).version, kb.get(record_id).record["city"]) == (version, "Gent")
