@@ -47,6 +47,11 @@ class Embedder(Protocol):
 
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def holds_word(self, word: str) -> bool:
+        """Whether the model's vocabulary holds the word whole: a common word of one of its
+        languages, not a misspelling (spelling corrections leave it as typed)."""
+        ...
+
 
 class UniversalSentenceEncoder:
     """Google's multilingual USE v3 (16 languages, ours among them), pure numpy."""
@@ -69,6 +74,13 @@ class UniversalSentenceEncoder:
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)
+
+    def holds_word(self, word: str) -> bool:
+        # The sentencepiece vocabulary of 128,000 pieces: a word it holds whole is common in
+        # one of the model's 16 languages; a misspelt one breaks into pieces ("burg", "lery").
+        pieces = self._model._tokenizer.encode(word.lower(), out_type=str, add_bos=False,
+                                               add_eos=False)
+        return [piece.lstrip("\u2581") for piece in pieces if piece != "\u2581"] == [word.lower()]
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from index.embedding import load_embedder
 from index.lexicon import Lexicon, stems
 from kb.core.text import fold
 from kb.core.thesaurus import concepts, find_concepts
@@ -34,7 +35,7 @@ def suggest(searcher: Any, lexicon: Lexicon, query: str, words: list[str], found
     for word in dict.fromkeys(words):
         folded = fold(word)
         if (word in known or not MIN_LENGTH <= len(folded) <= MAX_LENGTH
-                or _sheets_using(searcher, folded)):
+                or _sheets_using(searcher, folded) or _a_known_word(word)):
             continue
         best = _nearest(searcher, lexicon, folded)
         if best is not None:
@@ -45,6 +46,15 @@ def suggest(searcher: Any, lexicon: Lexicon, query: str, words: list[str], found
     for word, best in corrections.items():
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text)
     return text if count(text) >= max(1, found) else None
+
+
+def _a_known_word(word: str) -> bool:
+    """Whether the embedding model's vocabulary holds the word whole: a word of one of its
+    languages that no sheet happens to use ("financial", "conference"), not a misspelling
+    to replace by the nearest word of the sheets ("financia", "confidence")."""
+    model = load_embedder()
+    holds = getattr(model, "holds_word", None)
+    return bool(holds and holds(word))
 
 
 def _sheets_using(searcher: Any, word: str) -> int:

@@ -177,3 +177,21 @@ def test_an_unknown_model_name_is_said_and_search_stays_lexical(monkeypatch, cap
     monkeypatch.setenv(embedding.SETTING, "no-such-model")
     assert embedding.load_embedder() is None
     assert "names no model we know" in caplog.text
+
+
+def test_a_real_word_no_sheet_uses_is_not_corrected_but_a_misspelling_is(meaning):
+    # "parts" is a word (the model's vocabulary holds it whole), one letter from the "parks"
+    # of a sheet: searched as typed. A misspelling breaks into pieces and is corrected.
+    assert meaning.search(SearchRequest(q="football parts"))["corrected_query"] is None
+    assert meaning.search(SearchRequest(q="honey beekeping"))["corrected_query"] == \
+        "honey beekeeping"
+
+
+def test_the_model_holds_common_words_whole_and_misspellings_in_pieces():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(embedding.SETTING, embedding.DEFAULT_MODEL)
+        model = embedding.load_embedder()
+    assert all(model.holds_word(word) for word in ("financial", "conference", "Football",
+                                                    "binnen", "elder"))
+    assert not any(model.holds_word(word) for word in ("burglery", "prevenion", "footbal",
+                                                        "radikalisierng", "hebergment"))
