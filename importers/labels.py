@@ -123,15 +123,26 @@ def _key_order() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _prompts() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(fold(p).split()) for language in _vocabulary()["prompts"].values()
-                 for p in language)
+def _prompts() -> tuple[dict[str, list[tuple[str, ...]]], int]:
+    """The prompts' folded words by their first word, and the longest prompt's length."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    longest = 0
+    for language in _vocabulary()["prompts"].values():
+        for prompt in language:
+            words = tuple(fold(prompt).split())
+            by_first.setdefault(words[0], []).append(words)
+            longest = max(longest, len(prompt))
+    return by_first, longest
 
 
 def is_prompt(text: str) -> bool:
     """An instruction to the applicant: "Please describe the activities", "Décrivez ..."."""
-    words = _WORD.findall(fold(_NUMBERING.sub("", text.strip())))
-    return any(tuple(words[:len(p)]) == p for p in _prompts())
+    by_first, longest = _prompts()
+    # Only a paragraph's opening words can be a prompt: the rest is not folded (a sheet's
+    # paragraphs are asked this one by one).
+    head = _NUMBERING.sub("", text.strip())[:longest * 2 + 20]
+    words = _WORD.findall(fold(head))
+    return bool(words) and any(tuple(words[:len(p)]) == p for p in by_first.get(words[0], ()))
 
 
 _INLINE = re.compile(r"^\s*((?:\d{1,2}[.)]\s*)?[^\W\d_][^:：]{0,45}?)\s*[:：]\s*(.*)$", re.DOTALL)

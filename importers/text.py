@@ -51,11 +51,13 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
+_SPACE_RUN = re.compile(r"[ \t]+")
+
+
 def clean(text: str) -> str:
-    """Normalise spaces (non-breaking, thin) and strip."""
+    """Normalise spaces (non-breaking, thin), drop soft hyphens, and strip."""
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
-    text = text.replace("\u00ad", "")
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _SPACE_RUN.sub(" ", text.replace("\u00ad", "")).strip()
 
 
 def resolve_hyphens(texts: list[str]) -> list[str]:
