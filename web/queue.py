@@ -42,6 +42,7 @@ WARNING_KINDS = {
     "row-unread": _l("A row was not read"),
     "near-duplicate": _l("Near-duplicate of another sheet"),
     "name-shortened": _l("File name shortened"),
+    "new-version-waiting": _l("New version waiting for review"),
     OTHER: _l("Other warnings"),
 }
 FILTER_TITLES = {"warning": _l("Warning"), "status": _l("Status"),

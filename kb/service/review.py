@@ -179,7 +179,11 @@ class Reparse:
 
     @property
     def changes(self) -> list[Change]:
-        return field_diff(self.item.record, self.record) if self.record is not None else []
+        """The fields offered: a waiting version's file (source.*) comes with it, unasked."""
+        if self.record is None:
+            return []
+        return [change for change in field_diff(self.item.record, self.record)
+                if self.pending is None or not change.field.startswith("source.")]
 
     @property
     def digest(self) -> str | None:
@@ -362,7 +366,7 @@ def apply(kb: KnowledgeBase, found: Reparse, chosen: set[str] | None = None) -> 
     if chosen is not None:
         if found.pending is not None:
             # The original file is the new one: its provenance comes with whatever is taken.
-            chosen = chosen | {change.field for change in found.changes
+            chosen = chosen | {change.field for change in field_diff(item.record, found.record)
                                if change.field.startswith("source.")}
         record = checked(item, merged(item.record, found.record, chosen))
     wrong = broken(record) if item.status == "published" else {}
