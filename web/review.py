@@ -45,8 +45,8 @@ from kb.service.knowledge_base import KnowledgeBase
 from kb.service.pages import page_image, page_range
 from kb.service.queue import QueueRequest, bulk, review_queue, shown_warnings
 from kb.service.review import (LOCATABLE, Reparse, apply, changed_fields, flatten,
-                               mark_reviewed, reparse, staff_edited, taken_by_default,
-                               waiting_version)
+                               mark_reviewed, reparse, set_aside, staff_edited,
+                               taken_by_default, waiting_version)
 from kb.service.store import StoredRecord
 from web.auth import current_user, staff_required
 from web.errors import json_error
@@ -440,6 +440,14 @@ def reparse_sheet(record_id: str) -> Any:
     # Field by field: only the ticked changes are applied, the rest stays as stored.
     offered = {change.field for change in found.changes}
     chosen = set(request.form.getlist("apply")) & offered
+    if not chosen and found.pending is not None:
+        # Nothing of the new version is wanted: it waits no more.
+        with _kb() as kb:
+            set_aside(kb, _get(kb, record_id))
+            AuditLog(kb.store).record(current_user(), "reparse", record_id, {"fields": []})
+        flash(_("No change was ticked: the new version was set aside and the published sheet "
+                "kept as it is."))
+        return redirect(url_for("review.sheet", record_id=record_id))
     if not chosen:
         flash(_("No change was ticked: the sheet was kept as it is."))
         return redirect(url_for("review.sheet", record_id=record_id))

@@ -384,6 +384,14 @@ def apply(kb: KnowledgeBase, found: Reparse, chosen: set[str] | None = None) -> 
     return stored
 
 
+def set_aside(kb: KnowledgeBase, item: StoredRecord) -> StoredRecord:
+    """Staff want nothing of the version waiting for review: it is dropped (its original
+    stays in the archive), the sheet stays as it is (same version)."""
+    kb.store.put(same_version(item, pending=None, updated=now()))
+    kb.sync_index()
+    return kb.store.get(item.id) or item
+
+
 def checked(item: StoredRecord, record: dict[str, Any]) -> dict[str, Any]:
     """`record` as RecordSchema dumps it for `item`'s status; InvalidRecord naming the
     problems when the fields taken do not make a valid sheet together."""

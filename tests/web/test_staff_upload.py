@@ -612,3 +612,28 @@ def test_a_new_version_with_a_broken_field_is_never_published(
     kb = app.extensions["knowledge_base"].kb
     assert kb.get(record_id).record["contact"]["email"] == "eva.claes@gent.example.be"
     assert kb.get(record_id).pending is not None
+
+
+def test_a_waiting_version_with_nothing_ticked_is_set_aside(upload, client, app, minimal_sheet,
+                                                            sheet_docx):
+    [first] = wait(client, batch_id_of(upload(client, [(sheet_docx(), "ghent.docx")])))["files"]
+    newer = _edited_sheet(minimal_sheet, evaluation="Complaints fell by half in three years.")
+    wait(client, batch_id_of(upload(client, [(sheet_docx(newer), "ghent-2.docx")],
+                                    publish=None)))
+    record_id = first["record_id"]
+    compare = client.get(f"/staff/sheets/{record_id}/reparse").get_data(as_text=True)
+    sent = _apply_form(compare)
+    sent.pop("apply")                                   # staff untick every field
+    sent["csrf_token"] = [token_of(compare)]
+    answer = client.post(f"/staff/sheets/{record_id}/reparse", data=MultiDict(
+        [(name, value) for name, values in sent.items() for value in values]),
+        follow_redirects=True)
+    assert "the new version was set aside" in answer.get_data(as_text=True)
+    kb = app.extensions["knowledge_base"].kb
+    after = kb.get(record_id)
+    assert (after.pending, after.version) == (None, 1)
+    assert "fell by a third" in after.record["evaluation"]
+    assert "A new version of this sheet" not in client.get("/staff/review").get_data(
+        as_text=True)
+    assert "Review the new version" not in client.get(f"/staff/sheets/{record_id}").get_data(
+        as_text=True)
