@@ -304,7 +304,7 @@ def audit_page(client, **args) -> lxml.html.HtmlElement:
 
 def audit_rows(page) -> list[dict[str, str]]:
     return [{name: " ".join(row.xpath(f"string(td[contains(@class,'{name}')])").split())
-             for name in ("when", "who", "action", "sheet", "detail")}
+             for name in ("when", "user", "action", "sheet", "detail")}
             for row in page.xpath("//table[contains(@class,'audit')]/tbody/tr")]
 
 
@@ -338,7 +338,7 @@ def test_the_audit_log_filters_by_user_action_and_day(app, staff, client, sign_i
     other = app.test_client()
     assert sign_in(other, name="bob").status_code == 302
     bulk(other, "review", ["Ziggurat night buses in Ghent"], app)
-    assert {r["who"] for r in audit_rows(audit_page(staff, user="bob"))} == {"bob"}
+    assert {r["user"] for r in audit_rows(audit_page(staff, user="bob"))} == {"bob"}
     reviewed = audit_rows(audit_page(staff, action="review"))
     assert [r["sheet"] for r in reviewed] == ["Ziggurat night buses in Ghent",
                                               "Aardvark patrols in Zagreb"]   # newest first
@@ -395,3 +395,32 @@ def edit_title(token):
         data["version"] = str(item.version)
         assert client.post(path, data=data).status_code == 302
     return editing
+
+
+# In French
+
+def test_the_queue_its_bulk_messages_and_the_audit_log_are_french(app, staff):
+    from tests.web.test_french_pages import english_in, english_phrases, record_texts, words
+
+    phrases = english_phrases()
+    sheet_words = " " + " \n ".join(words(text) for item in kb_of(app).store.records()
+                                    for text in record_texts(item.record)) + " "
+    staff.set_cookie("lang", "fr")
+
+    def french(response, status=200):
+        page = response.get_data(as_text=True)
+        assert response.status_code == status and '<html lang="fr">' in page
+        problems = english_in(page, sheet_words, phrases)
+        assert not problems, "\n".join(problems)
+        return page
+
+    page = french(staff.get("/staff/review?warning=budget-missing&sort=warnings"))
+    assert "Aucun montant de budget n&#39;a été trouvé (" in page or \
+        "Aucun montant de budget n'a été trouvé (" in page
+    french(staff.get("/staff/review?country=HR&status=draft"))      # none left: the empty text
+    french(staff.get("/staff/review?sort=budget"), 400)
+    french(bulk(staff, "publish", ["Boxing club in Hackney", "Complete draft from Lyon"], app))
+    french(bulk(staff, "review", [], app))
+    french(staff.get("/staff/audit?action=publish"))
+    french(staff.get("/staff/audit?since=hier"), 400)
+    french(staff.get("/staff/"))
