@@ -254,7 +254,8 @@ def reimport(kb: KnowledgeBase, ids: tuple[str, ...], show_diff: bool, overwrite
 def _reimport_diff(kb: KnowledgeBase, ids: list[str], limits: Limits,
                    workers: int | None) -> None:
     """`kb reimport --diff`: each sheet the current importers would change, field by field."""
-    from kb.service.review import format_diff, reparse
+    from kb.service.audit import AuditLog
+    from kb.service.review import format_diff, reparse, staff_edited, taken_by_default
 
     items = [kb.get(rid) for rid in ids] if ids else list(kb.store.records())
     changed = same = failed = 0
@@ -270,7 +271,9 @@ def _reimport_diff(kb: KnowledgeBase, ids: list[str], limits: Limits,
             continue
         changed += 1
         click.echo(f"{found.item.id}: {len(changes)} field(s) would change")
-        click.echo(format_diff(changes))
+        edited = staff_edited(AuditLog(kb.store).entries(record_id=found.item.id))
+        kept = {change.field for change in changes} - taken_by_default(changes, edited)
+        click.echo(format_diff(changes, kept))
     click.echo(f"Diff only, nothing stored: {changed} sheet(s) would change, {same} unchanged, "
                f"{failed} could not be re-parsed.")
     sys.exit(1 if failed else 0)

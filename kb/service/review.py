@@ -108,12 +108,14 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def format_diff(changes: list[Change]) -> str:
+def format_diff(changes: list[Change], kept: set[str] = frozenset()) -> str:
     """A diff for a terminal: each field, its old value (-) and new value (+); long texts
-    as a line diff."""
+    as a line diff; the fields of `kept` said to be kept as staff edited them."""
     lines = []
     for change in changes:
-        lines.append(f"  {change.field}:")
+        lines.append(f"  {change.field}:" + (" (edited by staff: kept unless "
+                                             "--overwrite-edits)" if change.field in kept
+                                             else ""))
         old, new = as_text(change.old), as_text(change.new)
         if "\n" in old or "\n" in new:
             body = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1)

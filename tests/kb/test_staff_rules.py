@@ -148,3 +148,11 @@ def test_reimport_with_nothing_else_to_change_keeps_the_edit_and_the_version(
     assert f"{record_id}: Kept as staff edited them: city" in result.output
     with KnowledgeBase(home) as kb:
         assert (kb.get(record_id).version, kb.get(record_id).record["city"]) == (version, "Gent")
+
+
+def test_reimport_diff_says_which_changes_staff_edits_keep_out(sheet_docx, home, tmp_path):
+    record_id = _edited_by_staff(home, tmp_path, sheet_docx)
+    result = kb_run(home, "reimport", "--diff", "--workers", "1")
+    assert f"{record_id}: 2 field(s) would change" in result.output, result.output
+    assert "  city: (edited by staff: kept unless --overwrite-edits)" in result.output
+    assert "  objectives:\n" in result.output
