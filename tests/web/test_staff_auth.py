@@ -269,7 +269,8 @@ def test_the_audit_log_page_and_csv(sign_in, client, home):
         AuditLog(kb.store).record("alice", "edit", "some-sheet", {"fields": ["title"]})
     sign_in(client)
     page = client.get("/staff/audit").get_data(as_text=True)
-    assert "some-sheet" in page and "edit" in page
+    # The page names the sheet (here one since deleted) and says what changed, in words.
+    assert "a sheet since deleted" in page and "Changed: Title" in page
     csv_text = client.get("/staff/audit?format=csv").get_data(as_text=True)
     lines = csv_text.lstrip("\ufeff").splitlines()
     assert lines[0] == "seq,at,user,action,record_id,detail"
