@@ -2,18 +2,22 @@
 
 Whoosh's own facet counting (groupedby) scores and sorts on every query and rebuilds range
 filters each time. Here each segment's facet column is read once into plain arrays, kept
-while the segment lives, and a query's counts are Counter passes over the matching document
-numbers: OR within a facet, AND across facets, each facet counted without its own selection.
+while the segment lives; each facet's values are then numbered once per searcher (Coded), and
+a query's counts are numpy bincounts over the matching document numbers: OR within a facet,
+AND across facets, each facet counted without its own selection. (Counter passes in Python
+took about 1 ms per facet per 1,000 documents: a query matching 10,000 sheets spent 20 ms
+counting, under the searcher's lock.)
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
+
+import numpy as np
 
 from index.schema import FACETS, FORMS
 from kb.core.facets import FACET, FACET_NAMES, FACETS as TABLE, NEWEST_FIRST
@@ -79,12 +83,83 @@ def read_segment(reader: Any) -> Columns:
     return columns
 
 
+@dataclass(frozen=True)
+class Coded:
+    """One facet's values numbered: `values[code]` is the value. A facet of one value per
+    document has a code per document (-1: none); one of many values (themes) has a code per
+    (document, value) pair, `docs` giving the pair's document."""
+
+    values: list[Any]
+    size: int                          # documents
+    codes: np.ndarray
+    docs: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, column: list[Any], many: bool) -> Coded:
+        numbers: dict[Any, int] = {}
+        if many:
+            pairs = [(doc, numbers.setdefault(value, len(numbers)))
+                     for doc, values in enumerate(column) for value in values]
+            docs = np.array([doc for doc, _ in pairs], dtype=np.intp)
+            codes = np.array([code for _, code in pairs], dtype=np.intp)
+            return cls(list(numbers), len(column), codes, docs)
+        codes = np.array([-1 if value is None else numbers.setdefault(value, len(numbers))
+                          for value in column], dtype=np.intp)
+        return cls(list(numbers), len(column), codes)
+
+    def pairs(self, docs: np.ndarray) -> np.ndarray:
+        """Of a facet of many values: which (document, value) pairs are of `docs`."""
+        wanted = np.zeros(self.size, dtype=bool)
+        wanted[docs] = True
+        return wanted[self.docs]
+
+    def codes_of(self, docs: np.ndarray) -> np.ndarray:
+        """The codes of these documents' values (each value of each document)."""
+        if self.docs is None:
+            found = self.codes[docs]
+            return found[found >= 0]
+        return self.codes[self.pairs(docs)]
+
+    def counts(self, docs: np.ndarray) -> Counter:
+        tally = np.bincount(self.codes_of(docs), minlength=len(self.values))
+        return Counter({self.values[code]: int(tally[code]) for code in np.flatnonzero(tally)})
+
+    def having(self, docs: np.ndarray, selected: set[Any]) -> np.ndarray:
+        """Which of `docs` have one of the `selected` values (a boolean per document)."""
+        chosen = np.zeros(len(self.values) + 1, dtype=bool)       # the last: code -1, none
+        chosen[[code for code, value in enumerate(self.values) if value in selected]] = True
+        if self.docs is None:
+            return chosen[self.codes[docs]]
+        holding = np.zeros(self.size, dtype=bool)
+        holding[self.docs[chosen[self.codes]]] = True
+        return holding[docs]
+
+
+def as_docs(docs: Sequence[int] | np.ndarray) -> np.ndarray:
+    return np.asarray(docs, dtype=np.intp)
+
+
 class FacetTable:
     """The columns of a whole searcher's documents, reusing the arrays of unchanged segments."""
 
     def __init__(self) -> None:
         self._segments: dict[tuple[str, int], Columns] = {}
         self.columns = Columns()
+        self._coded: dict[str, Coded] = {}
+        self._budgets: np.ndarray | None = None
+
+    def budgets(self) -> np.ndarray:
+        """Each document's budget in EUR (NaN: none), made at its first use after a refresh."""
+        if self._budgets is None:
+            self._budgets = np.array([np.nan if amount is None else amount
+                                      for amount in self.columns.budget_eur], dtype=np.float64)
+        return self._budgets
+
+    def coded(self, name: str) -> Coded:
+        """Facet `name`'s values numbered, made at its first use after each refresh."""
+        if name not in self._coded:
+            self._coded[name] = Coded.of(self.columns.values[name], FACET[name].many)
+        return self._coded[name]
 
     def refresh(self, reader: Any) -> None:
         kept: dict[tuple[str, int], Columns] = {}
@@ -98,21 +173,16 @@ class FacetTable:
             combined.extend(columns)
         self._segments = kept
         self.columns = combined
+        self._coded = {}
+        self._budgets = None
 
-    def matching(self, docs: Iterable[int], name: str, selected: set[str]) -> list[int]:
+    def matching(self, docs: Sequence[int], name: str, selected: set[str]) -> list[int]:
         """The documents whose value for facet `name` is one of `selected` (OR)."""
-        values = self.columns.values[name]
-        if FACET[name].many:
-            return [d for d in docs if not selected.isdisjoint(values[d])]
-        return [d for d in docs if values[d] in selected]
+        docs = as_docs(docs)
+        return docs[self.coded(name).having(docs, selected)].tolist()
 
-    def count(self, docs: Sequence[int], name: str) -> Counter:
-        values = self.columns.values[name]
-        if FACET[name].many:
-            return Counter(chain.from_iterable(map(values.__getitem__, docs)))
-        counts = Counter(map(values.__getitem__, docs))
-        counts.pop(None, None)
-        return counts
+    def count(self, docs: Sequence[int] | np.ndarray, name: str) -> Counter:
+        return self.coded(name).counts(as_docs(docs))
 
 
 def select(table: FacetTable, docs: list[int], selections: dict[str, set[str]],

@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from whoosh import query as wq
 
 from index import forms
 from index.analysis import any_stopwords
-from index.facets import FACET_NAMES, FacetTable, buckets, select
+from index.facets import FACET_NAMES, FacetTable, as_docs, buckets, select
 from index.embedding import QueryVectors, load_embedder
 from index.matching import Postings, PostingsCache, matching_docs, rank, scoring_terms
 from index.lexicon import Lexicon
@@ -194,9 +195,7 @@ class SearchIndex:
             result = self._search(replace(request, q=suggestion, verbatim=True))
             return replace(result, corrected=suggestion, suggestion=None)
         found = self._found(parsed, request, docs, request.facets)
-        facets = {name: buckets(name, found.counts[name], request.selections.get(name, set()),
-                                request.facet_limit)
-                  for name in found.counts}
+        facets = _filters(found, request)
         hits = self._page(parsed, request, found, postings)
         ids = self._table.columns.ids
         by_meaning = {ids[d] for d in found.selected if d not in found.lexical}
@@ -453,13 +452,18 @@ class SearchIndex:
             return {fields["id"]: fields.get("stamp", "")
                     for fields in self._searcher.reader().all_stored_fields()}
 
-    def analyse(self, request: SearchRequest, sheets: bool = False) -> dict[str, Any]:
+    def analyse(self, request: SearchRequest, sheets: bool = False,
+                filters: bool = False) -> dict[str, Any]:
         """Counts and budget statistics (EUR) of a search's whole result set; with `sheets`,
         also what the analysis page needs of each sheet ("sheets": city, country, themes,
-        budget amount and basis, start and end year), read from the columns, not the store."""
+        budget amount and basis, start and end year), read from the columns, not the store;
+        with `filters`, the search's facets for the same request ("filters": what
+        SearchResult.facets holds), counted from the same matching rather than a second
+        search."""
         with self._lock:
             if not self._refresh():
-                return _analysis([], self._table, sheets)
+                return {**_analysis([], self._table, sheets),
+                        **({"filters": _empty_facets(request)} if filters else {})}
             parsed = self._parse(request.q)
             postings = self._postings()
             docs = self._matching(parsed, request, postings)
@@ -469,8 +473,16 @@ class SearchIndex:
                 request = replace(request, q=corrected, verbatim=True)
                 parsed = self._parse(corrected)
                 docs = self._matching(parsed, request, postings)
-            found = self._found(parsed, request, docs, False)
-            return {**_analysis(found.selected, self._table, sheets), "corrected": corrected}
+            found = self._found(parsed, request, docs, filters and request.facets)
+            return {**_analysis(found.selected, self._table, sheets), "corrected": corrected,
+                    **({"filters": _filters(found, request)} if filters else {})}
+
+
+def _filters(found: _Found, request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
+    """The facets of a search: each facet's buckets, the request's selections ticked."""
+    return {name: buckets(name, found.counts[name], request.selections.get(name, set()),
+                          request.facet_limit)
+            for name in found.counts}
 
 
 def closest(docs: list[int], similarity: np.ndarray, depth: int) -> list[int]:
@@ -513,41 +525,69 @@ def _open(parsed: ParsedQuery) -> bool:
 
 
 def _analysis(docs: list[int], table: FacetTable, sheets: bool = False) -> dict[str, Any]:
-    columns = table.columns
-    budgets = columns.budget_eur
-    by_theme: dict[str, list[float]] = defaultdict(list)
-    by_country: dict[str, list[float]] = defaultdict(list)
-    themes, countries = columns.values["themes"], columns.values["country"]
-    for d in docs:
-        amount = budgets[d]
-        if amount is None:
-            continue
-        for theme in themes[d]:
-            by_theme[theme].append(amount)
-        if countries[d]:
-            by_country[countries[d]].append(amount)
-    counts = {name: table.count(docs, name) for name in FACET_NAMES}
+    """The figures of `docs` (in ascending order, so each group's amounts are added in the
+    order a loop over the documents would add them), counted with numpy: a search matching
+    every sheet is analysed under the searcher's lock."""
+    selected = as_docs(docs)
+    amounts = table.budgets()[selected]
+    budgeted = selected[~np.isnan(amounts)]
     return {
         "total": len(docs),
-        "budget": budget_stats([budgets[d] for d in docs if budgets[d] is not None]),
-        "budget_by_theme": {key: budget_stats(values) for key, values in sorted(by_theme.items())},
-        "budget_by_country": {key: budget_stats(values)
-                              for key, values in sorted(by_country.items())},
-        "facets": {name: buckets(name, counts[name], set()) for name in FACET_NAMES},
-        **({"sheets": _sheet_facts(docs, columns)} if sheets else {}),
+        "budget": budget_stats(amounts[~np.isnan(amounts)].tolist()),
+        "budget_by_theme": _budgets_by(table, "themes", budgeted),
+        "budget_by_country": _budgets_by(table, "country", budgeted),
+        "facets": {name: buckets(name, table.count(selected, name), set())
+                   for name in FACET_NAMES},
+        **({"sheets": SheetFacts(table.columns, docs)} if sheets else {}),
     }
 
 
-def _sheet_facts(docs: list[int], columns: Any) -> list[dict[str, Any]]:
-    """Each document's facts the analysis page counts, shaped as the record holds them."""
-    values = columns.values
-    themes, countries, cities = values["themes"], values["country"], values["city"]
-    amounts, bases = columns.budget_eur, columns.budget_basis
-    starts, ends = columns.start_year, columns.end_year
-    return [{"city": cities[d], "country": countries[d], "themes": list(themes[d]),
-             "budget": ({"amount_eur": amounts[d], "basis": bases[d]}
-                        if amounts[d] is not None else None),
-             "start_year": starts[d], "end_year": ends[d]} for d in docs]
+def _budgets_by(table: FacetTable, name: str, budgeted: np.ndarray) -> dict[str, Any]:
+    """Budget statistics of the documents `budgeted` by their values of facet `name`."""
+    coded = table.coded(name)
+    if coded.docs is None:
+        codes = coded.codes[budgeted]
+        docs = budgeted[codes >= 0]
+        codes = codes[codes >= 0]
+    else:
+        pairs = coded.pairs(budgeted)
+        docs, codes = coded.docs[pairs], coded.codes[pairs]
+    order = np.argsort(codes, kind="stable")
+    docs, codes = docs[order], codes[order]
+    amounts = table.budgets()
+    starts = np.flatnonzero(np.diff(codes, prepend=-2))
+    groups = {coded.values[codes[start]]: amounts[docs[start:end]].tolist()
+              for start, end in zip(starts, [*starts[1:], len(codes)])}
+    return {value: budget_stats(group) for value, group in sorted(groups.items()) if value}
+
+
+class SheetFacts(Sequence):
+    """Each document's facts the analysis page counts, shaped as the record holds them: made
+    when read, after the searcher's lock is let go (the columns of a generation never change)."""
+
+    def __init__(self, columns: Any, docs: list[int]):
+        self._columns, self._docs = columns, docs
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self._fact(d) for d in self._docs[position]]
+        return self._fact(self._docs[position])
+
+    def __iter__(self):
+        return map(self._fact, self._docs)
+
+    def _fact(self, d: int) -> dict[str, Any]:
+        columns = self._columns
+        values = columns.values
+        amount = columns.budget_eur[d]
+        return {"city": values["city"][d], "country": values["country"][d],
+                "themes": list(values["themes"][d]),
+                "budget": ({"amount_eur": amount, "basis": columns.budget_basis[d]}
+                           if amount is not None else None),
+                "start_year": columns.start_year[d], "end_year": columns.end_year[d]}
 
 
 def _empty_facets(request: SearchRequest) -> dict[str, list[dict[str, Any]]]:

@@ -16,7 +16,7 @@ from flask import (Blueprint, Response, current_app, render_template, request,
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from kb.core.budgets import KINDS, Entry, comparable
-from kb.core.facets import BAND_ORDER, NO_BUDGET, budget_band
+from kb.core.facets import BAND_ORDER, NO_BUDGET, budget_band, labelled
 from kb.core.text import fold
 from kb.core.search_args import SearchRequest
 from kb.service.backup import CSV_COLUMNS, csv_row
@@ -36,14 +36,15 @@ def page() -> Any:
         search = search_request(request.args, worded=True)
     except BadParameter as exc:
         return render_template("analysis.html", error=exc, data=None, search=SearchRequest()), 400
-    shared = knowledge_base()
-    data = shared.analyse(search, sheets=True)
+    # The search page's filters beside the charts ("filters": the same facets, counts and
+    # parameters) come from the analysis's own matching: a second search doubled the page's
+    # cost, which an expansion bomb makes large.
+    data = knowledge_base().analyse(search, sheets=True, filters=True)
     # Budgets compared per year need each sheet's basis and period, the map its city: the
     # index keeps them, so the page reads no records (it read 10,000 for a broad search).
-    records = data.pop("sheets")
+    records = list(data.pop("sheets"))
     budgets = comparable(Entry.of(record) for record in records)
-    # The search page's filters beside the charts: the same facets, counts and parameters.
-    sidebar = filters.facets(shared.search(search, highlight=False, **i18n.labelling()))
+    sidebar = filters.facets({"facets": labelled(data.pop("filters"), **i18n.labelling())})
     return render_template("analysis.html", error=None, data=data, search=search,
                            facets=sidebar, facet_shown=filters.FACET_SHOWN,
                            budgets=budgets, description=describe(search),

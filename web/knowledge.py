@@ -64,9 +64,10 @@ class SharedKnowledgeBase:
         with self._lock:
             return self.kb.search(request, **options)
 
-    def analyse(self, request: SearchRequest, sheets: bool = False) -> dict[str, Any]:
+    def analyse(self, request: SearchRequest, sheets: bool = False,
+                filters: bool = False) -> dict[str, Any]:
         with self._lock:
-            return self.kb.analyse(request, sheets)
+            return self.kb.analyse(request, sheets, filters)
 
     def sheet(self, record_id: str) -> StoredRecord:
         """A published sheet; NotFound for unknown ids and drafts alike."""
