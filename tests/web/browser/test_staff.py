@@ -17,12 +17,17 @@ READ_HERE = {"en": "Fields read here:", "fr": "Champs lus ici :"}
 
 @pytest.fixture(scope="session")
 def reviewer(server) -> str:
-    """A staff user of its own (test_browser's is added once per session by its module)."""
+    """A staff user of its own (test_browser's is added once per session by its module).
+
+    Other modules import this fixture, and pytest runs an imported fixture once per module
+    that holds it: the user is added only the first time."""
     from kb.service.knowledge_base import KnowledgeBase
     from kb.service.users import Users
 
     with KnowledgeBase(server.home) as kb:
-        Users(kb.store).add("browser-reviewer", STAFF_PASSWORD)
+        users = Users(kb.store)
+        if not users.exists("browser-reviewer"):
+            users.add("browser-reviewer", STAFF_PASSWORD)
     return "browser-reviewer"
 
 
