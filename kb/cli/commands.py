@@ -24,9 +24,14 @@ from kb.service import leftovers
 from kb.service.knowledge_base import KnowledgeBase, refuse_read_only
 
 
+# Who the audit log names for what staff do with the command line.
+CLI_USER = "command line"
+
 # Commands that only read: they never make a home (a write such as import may).
 READ_ONLY = frozenset({"search", "show", "similar", "stats", "check", "export", "user_list",
-                       "audit"})
+                       "audit", "pending"})
+# The options that make a read-only command write (parameter name: option).
+WRITE_OPTIONS = {"repair": "--repair", "take": "--apply", "drop": "--set-aside"}
 
 
 def kb_command(function: Callable) -> Callable:
@@ -41,9 +46,10 @@ def kb_command(function: Callable) -> Callable:
                 f"There is no knowledge base at {home}: check --home (or KB_HOME); "
                 "`kb import` or `kb load` makes a new one.")
         try:
-            if function.__name__ not in READ_ONLY or kwargs.get("repair"):
-                refuse_read_only(home, f"kb {ctx.command_path.split(' ', 1)[-1]}"
-                                 + (" --repair" if kwargs.get("repair") else ""))
+            writes = [option for name, option in WRITE_OPTIONS.items() if kwargs.get(name)]
+            if function.__name__ not in READ_ONLY or writes:
+                refuse_read_only(home, " ".join(["kb", ctx.command_path.split(" ", 1)[-1],
+                                                 *writes]))
             # Vectors follow a command's writes in a process of their own (kb.service.vectors).
             with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
                                vector_builds="detached") as kb:
@@ -425,6 +431,68 @@ def similar(kb: KnowledgeBase, record_id: str, limit: int, as_json: bool) -> Non
 
 
 @click.command()
+@click.argument("record_id", required=False)
+@click.option("--apply", "take", is_flag=True,
+              help="Make the waiting version the sheet's version: every field it changes, "
+              "but those staff edited by hand (unless --overwrite-edits).")
+@click.option("--set-aside", "drop", is_flag=True,
+              help="Drop the waiting version; the sheet stays as it is (the new file stays "
+              "in the archive).")
+@click.option("--overwrite-edits", is_flag=True,
+              help="With --apply: take the new version's fields staff edited by hand too.")
+@kb_command
+def pending(kb: KnowledgeBase, record_id: str | None, take: bool, drop: bool,
+            overwrite_edits: bool) -> None:
+    """New versions waiting beside published sheets for staff review (`kb import --review`,
+    web uploads): list them, show one's changes (RECORD_ID), --apply or --set-aside it."""
+    from kb.service.audit import AuditLog
+    from kb.service.review import (apply, format_diff, set_aside, staff_edited,
+                                   taken_by_default, waiting_version)
+
+    if record_id is None:
+        if take or drop:
+            raise KbError("Name the sheet whose waiting version to apply or set aside: "
+                          "`kb pending ID --apply` (`kb pending` lists them).")
+        waiting = [item for item in kb.store.review_queue() if item.pending is not None]
+        for item in waiting:
+            source = item.pending.record.get("source") or {}
+            click.echo(f"{item.id}  {item.record.get('title')}  "
+                       f"(new file {source.get('filename') or '?'}, "
+                       f"uploaded {item.pending.uploaded[:10]})")
+        click.echo(f"{len(waiting)} new version(s) wait for review.")
+        return
+    if take and drop:
+        raise KbError("Give --apply or --set-aside, not both.")
+    item = kb.get(record_id)
+    found = waiting_version(item)
+    if found is None:
+        raise KbError(f"No new version waits beside sheet {record_id}: nothing to "
+                      "review (`kb pending` lists those that wait).")
+    log = AuditLog(kb.store)
+    changes = found.changes
+    edited = set() if overwrite_edits else staff_edited(log.entries(record_id=record_id))
+    chosen = taken_by_default(changes, edited)
+    if drop:
+        set_aside(kb, item)
+        log.record(CLI_USER, "reparse", record_id, {"fields": []})
+        click.echo(f"Set aside: sheet {record_id} stays as it is (version {item.version}).")
+        return
+    if not take:
+        click.echo(f"{item.record.get('title')} [{record_id}]: {len(changes)} field(s) "
+                   "differ in the waiting version")
+        click.echo(format_diff(changes, {change.field for change in changes} - chosen))
+        click.echo("Nothing stored: `--apply` takes it, `--set-aside` drops it.")
+        return
+    stored = apply(kb, found, chosen)
+    fields = list(dict.fromkeys(name.split(".")[0] for name in sorted(chosen)))
+    kept = sorted({change.field for change in changes} - chosen)
+    log.record(CLI_USER, "reparse", record_id,
+               {"fields": fields, "kept": kept} if kept else {"fields": fields})
+    click.echo(f"Applied: sheet {record_id} is now version {stored.version}"
+               + (f"; kept as staff edited them: {', '.join(kept)}." if kept else "."))
+
+
+@click.command()
 @click.argument("record_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @kb_command
@@ -654,6 +722,6 @@ def audit(kb: KnowledgeBase, as_csv: bool, limit: int) -> None:
 def register(group: click.Group) -> None:
     from kb.cli.server import demo, serve
 
-    for command in (import_command, recover, reimport, search, show, similar, delete, stats, reindex,
-                    vectors, check, export, load, serve, demo, user, audit):
+    for command in (import_command, recover, reimport, search, show, similar, pending, delete,
+                    stats, reindex, vectors, check, export, load, serve, demo, user, audit):
         group.add_command(command)

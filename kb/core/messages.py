@@ -326,6 +326,10 @@ MESSAGES: dict[str, str] = {
     "staff-edits-kept": N_("Kept as staff edited them: %(fields)s (the importers read them "
                            "differently); `kb reimport --overwrite-edits` takes the importers' "
                            "reading instead."),
+    "import-edits-invalid": N_("The fields staff edited in sheet %(id)s and what the importers "
+                               "read in this file do not make a valid sheet together: "
+                               "%(problems)s The sheet was kept as it was (the file is in the "
+                               "archive): take its changes by hand on the sheet's edit page."),
     "reimport-edits-invalid": N_("The fields staff edited in sheet %(id)s and what the importers "
                                  "read now do not make a valid sheet together: %(problems)s It "
                                  "was kept as it was: edit it by hand, or run `kb reimport "

@@ -17,10 +17,11 @@ from marshmallow import ValidationError
 
 from kb.core.errors import LoadError
 from kb.service.knowledge_base import KnowledgeBase
+from kb.core.messages import as_data, from_data
 from kb.core.money import basis_of, yearly_amount
 from kb.core.record import RecordSchema, load_draft
 from kb.service import versions
-from kb.service.store import STATUSES, StoredRecord, canonical_json
+from kb.service.store import STATUSES, PendingVersion, StoredRecord, canonical_json
 
 CSV_COLUMNS = (
     "id", "status", "title", "city", "country", "organisation", "language", "themes",
@@ -32,11 +33,18 @@ CSV_COLUMNS = (
 
 
 def export_line(item: StoredRecord) -> str:
-    return canonical_json({
+    line: dict[str, Any] = {
         "id": item.id, "status": item.status, "record": item.record,
         "source_sha256": item.source_sha256, "importer_version": item.importer_version,
         "created": item.created, "updated": item.updated, "version": item.version,
-    })
+    }
+    # What staff still have to look at is part of the backup: the review warnings and a new
+    # version waiting beside a published sheet (only when there are, so older lines stay).
+    if item.warnings:
+        line["warnings"] = [as_data(warning) for warning in item.warnings]
+    if item.pending is not None:
+        line["pending"] = item.pending.as_data()
+    return canonical_json(line)
 
 
 def export_jsonl(kb: KnowledgeBase, out: TextIO, status: str | None = None) -> int:
@@ -164,7 +172,21 @@ def _stored(data: dict[str, Any]) -> StoredRecord:
         record, record_id=str(data["id"]), status=status, version=int(data["version"]),
         created=data["created"], updated=data["updated"],
         key=versions.sheet_key(record, data.get("source_sha256") or source.get("sha256")),
-        source_sha256=data.get("source_sha256"), importer_version=data.get("importer_version"))
+        source_sha256=data.get("source_sha256"), importer_version=data.get("importer_version"),
+        warnings=[from_data(warning) for warning in data.get("warnings") or []],
+        pending=_pending(data.get("pending")))
+
+
+def _pending(data: Any) -> PendingVersion | None:
+    """The new version a backup line keeps waiting beside its sheet, checked as a draft is."""
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("record"), dict):
+        raise ValueError("its pending version is not a JSON object with a record")
+    _, errors = load_draft(data["record"])
+    if errors:
+        raise ValidationError(errors)
+    return PendingVersion.from_data(data)
 
 
 def _reason(exc: Exception) -> str:

@@ -322,6 +322,22 @@ class _Session:
             outcome.outcome = "draft"
         # A new version of a published sheet that staff have not seen waits for their review.
         waits = existing is not None and existing.status == "published" and status != "published"
+        kept_edits: Message | None = None
+        if existing is not None and not waits and self.options.keep_edits:
+            # A new file of a sheet staff corrected by hand keeps their corrections, as a
+            # re-parse does (a published sheet's version waiting for review offers them).
+            try:
+                record, kept = keep_staff_edits(kb, existing, record)
+            except InvalidRecord as exc:
+                outcome = FileOutcome(name, "rejected", record_id=existing.id,
+                                      sha256=item.sha256, error_kind="invalid",
+                                      error_message=say("import-edits-invalid", id=existing.id,
+                                                        problems=flat_messages(exc.fields)))
+                self._file_row(item, outcome, (record.get("source") or {}).get("format"))
+                return outcome
+            if kept:
+                digest = content_hash(record)
+                kept_edits = say("staff-edits-kept", fields=", ".join(kept))
         if self.options.dry_run:
             seen = self.seen_keys.get(key)
             if existing is not None or seen is not None:
@@ -361,6 +377,8 @@ class _Session:
             outcome.record_id = stored.id
             kb.store.put(stored)
             self._file_row(item, outcome, (record.get("source") or {}).get("format"))
+        if kept_edits is not None:
+            outcome.warnings.append(kept_edits)     # said in the report, not a review warning
         self.unindexed += 1
         if self._index_due():
             self.flush_index(merge=False)

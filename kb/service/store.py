@@ -144,17 +144,23 @@ class PendingVersion:
     warnings: list[Message | str]
     uploaded: str
 
+    def as_data(self) -> dict[str, Any]:
+        """As JSON data: the store's column and a `kb export` line hold this."""
+        return {"record": self.record, "source_sha256": self.source_sha256,
+                "importer_version": self.importer_version,
+                "warnings": [as_data(w) for w in self.warnings], "uploaded": self.uploaded}
+
     def as_json(self) -> str:
-        return json.dumps({"record": self.record, "source_sha256": self.source_sha256,
-                           "importer_version": self.importer_version,
-                           "warnings": [as_data(w) for w in self.warnings],
-                           "uploaded": self.uploaded}, ensure_ascii=False, sort_keys=True)
+        return json.dumps(self.as_data(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> PendingVersion:
+        return cls(data["record"], data.get("source_sha256"), data.get("importer_version"),
+                   [from_data(w) for w in data.get("warnings") or []], data.get("uploaded") or "")
 
     @classmethod
     def from_json(cls, text: str) -> PendingVersion:
-        data = json.loads(text)
-        return cls(data["record"], data.get("source_sha256"), data.get("importer_version"),
-                   [from_data(w) for w in data.get("warnings") or []], data.get("uploaded") or "")
+        return cls.from_data(json.loads(text))
 
 
 @dataclass

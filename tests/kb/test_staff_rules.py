@@ -156,3 +156,105 @@ def test_reimport_diff_says_which_changes_staff_edits_keep_out(sheet_docx, home,
     assert f"{record_id}: 2 field(s) would change" in result.output, result.output
     assert "  city: (edited by staff: kept unless --overwrite-edits)" in result.output
     assert "  objectives:\n" in result.output
+
+
+def _published_with_a_waiting_version(minimal_sheet, sheet_docx, home, tmp_path) -> str:
+    (tmp_path / "ghent.docx").write_bytes(sheet_docx())
+    assert import_run(home, str(tmp_path / "ghent.docx")).exit_code == 0
+    [published] = found(home, "stewards")
+    (tmp_path / "ghent-2025.docx").write_bytes(sheet_docx(changed(
+        minimal_sheet, activities="Stewards now also patrol the riverbanks.")))
+    assert "1 draft" in import_run(home, str(tmp_path / "ghent-2025.docx"), "--review").output
+    return published
+
+
+def test_a_backup_keeps_the_waiting_version_and_the_review_warnings(
+        minimal_sheet, sheet_docx, home, tmp_path):
+    published = _published_with_a_waiting_version(minimal_sheet, sheet_docx, home, tmp_path)
+    backup = tmp_path / "backup.jsonl"
+    assert kb_run(home, "export", "--output", str(backup)).exit_code == 0
+    copy = tmp_path / "copy"
+    result = kb_run(copy, "load", str(backup))
+    assert result.exit_code == 0, result.output
+    with KnowledgeBase(home) as kb, KnowledgeBase(copy) as restored:
+        before, after = kb.get(published), restored.get(published)
+        assert after.pending is not None
+        assert after.pending.record == before.pending.record
+        assert after.pending.source_sha256 == before.pending.source_sha256
+        assert [str(w) for w in after.warnings] == [str(w) for w in before.warnings]
+        assert [w.code for w in after.warnings][:1] == ["new-version-waiting"]
+        assert [item.id for item in restored.store.review_queue()] == [published]
+        # Still waiting: the restored public search serves the published version only.
+        assert restored.index.search(SearchRequest(q="riverbanks", status=None)).total == 0
+    again = tmp_path / "again.jsonl"
+    kb_run(copy, "export", "--output", str(again))
+    assert again.read_bytes() == backup.read_bytes()
+
+
+def test_kb_pending_lists_shows_and_applies_a_waiting_version(
+        minimal_sheet, sheet_docx, home, tmp_path):
+    published = _published_with_a_waiting_version(minimal_sheet, sheet_docx, home, tmp_path)
+    listed = kb_run(home, "pending")
+    assert listed.exit_code == 0 and published in listed.output
+    assert "ghent-2025.docx" in listed.output and "1 new version(s)" in listed.output
+    shown = kb_run(home, "pending", published)
+    assert shown.exit_code == 0, shown.output
+    assert "activities" in shown.output and "+ Stewards now also patrol the riverbanks." \
+        in shown.output and "Nothing stored" in shown.output
+    assert found(home, "riverbanks") == []
+    applied = kb_run(home, "pending", published, "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert "version 2" in applied.output
+    assert found(home, "riverbanks") == [published]
+    with KnowledgeBase(home) as kb:
+        stored = kb.get(published)
+        assert stored.pending is None and stored.version == 2
+        assert "new-version-waiting" not in [getattr(w, "code", None) for w in stored.warnings]
+        [entry] = AuditLog(kb.store).entries(record_id=published, action="reparse")
+        assert entry.user == "command line" and "activities" in entry.detail
+    assert "0 new version(s)" in kb_run(home, "pending").output
+    again = kb_run(home, "pending", published, "--apply")
+    assert again.exit_code == 1 and "No new version waits" in again.output
+
+
+def test_kb_pending_set_aside_keeps_the_published_sheet(minimal_sheet, sheet_docx, home,
+                                                        tmp_path):
+    published = _published_with_a_waiting_version(minimal_sheet, sheet_docx, home, tmp_path)
+    assert kb_run(home, "pending", "--apply").exit_code == 1
+    result = kb_run(home, "pending", published, "--set-aside")
+    assert result.exit_code == 0 and "stays as it is (version 1)" in result.output
+    with KnowledgeBase(home) as kb:
+        stored = kb.get(published)
+        assert stored.pending is None and stored.version == 1
+    assert found(home, "riverbanks") == [] and found(home, "stewards") == [published]
+
+
+def test_a_new_file_of_a_sheet_staff_corrected_keeps_their_corrections(
+        minimal_sheet, sheet_docx, home, tmp_path):
+    """A draft (kb import --review) and a sheet published at once (kb import): a new file of
+    either takes the file's changes but not over what staff corrected by hand."""
+    for flags in (("--review",), ()):
+        home = tmp_path / f"home{len(flags)}"       # each its own, the files new to it
+        (tmp_path / "ghent.docx").write_bytes(sheet_docx())
+        assert import_run(home, str(tmp_path / "ghent.docx"), *flags).exit_code == 0
+        with KnowledgeBase(home) as kb:
+            [item] = list(kb.store.records())
+            kb.save(dict(item.record, city="Gent"), record_id=item.id, status=item.status,
+                    warnings=[])
+            AuditLog(kb.store).record("alice", "edit", item.id, {"fields": ["city"]})
+            status = item.status
+        assert status == ("draft" if flags else "published")
+        (tmp_path / "ghent-2.docx").write_bytes(sheet_docx(changed(
+            minimal_sheet, activities="Stewards now also patrol the riverbanks.")))
+        result = import_run(home, str(tmp_path / "ghent-2.docx"), *flags,
+                            "--report", str(tmp_path / "r.json"))
+        assert result.exit_code == 0, result.output
+        [report] = json.loads((tmp_path / "r.json").read_text())["files"]
+        assert any(w.startswith("Kept as staff edited them: city") for w in report["warnings"]), \
+            (flags, report["warnings"])
+        with KnowledgeBase(home) as kb:
+            after = kb.get(item.id)
+            assert (after.record["city"], after.status) == ("Gent", status)     # staff's
+            assert "riverbanks" in after.record["activities"]                  # the file's
+            assert after.source_sha256 == report["sha256"]
+            assert not any("Kept as staff" in str(w) for w in after.warnings)
