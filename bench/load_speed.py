@@ -12,6 +12,16 @@ With --attackers N, one more run of the search page with 8 clients while N other
 send the expansion bombs of bench/expansion_bombs.py over and over (to /, /api/search,
 /api/facets, /analysis and /feed.atom in turn, each as soon as the last is answered): its p95
 against the 8-client run without them, the target being at most TARGET_ATTACK_RATIO times.
+The measured run starts once the attack is steady: when every attacker has been refused once
+(429: the app's fair-use budget, web/fair_use.py, is spent), or after --attack-lead seconds.
+An attacker refused waits the Retry-After the server gave, or with --impatient sends its
+next bomb at once (a flood of refusals, which a rate limit in the proxy is for).
+
+Every client connects from a loopback address of its own (Linux routes all of 127.0.0.0/8 to
+the server on 127.0.0.1), as real visitors do, so that the fair-use budget sees each one: a
+client stands for a stream of visitors and takes a new address every VISIT requests; each
+attacker keeps one address; each unmeasured request of the preparation has its own. A 429
+to a client is an error; the attackers' answers are counted by status, 429 expected.
 
 Every measured URL is distinct and requested once, on keep-alive connections (one per
 client); each client first makes --warmup requests that are not counted. A run stops after
@@ -20,11 +30,13 @@ a failed request, is an error: they are listed and the exit status is 1.
 
     python bench/load_speed.py [--home DIR | --size 10000 --workdir DIR] [--clients 1,8]
                                [--requests 300] [--time-limit 60] [--json FILE]
+                               [--attackers 4 [--attack-lead 30] [--impatient]]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -61,6 +73,13 @@ ATTACKED = "under attack"
 ATTACK_PATHS = ("/", "/api/search", "/api/facets", "/analysis", "/feed.atom")
 REQUEST_TIMEOUT = 30.0       # seconds one request may take before it counts as an error
 SHOWN_ERRORS = 5
+# Requests of one visitor: then a client reconnects from a new address. Twenty pages is a
+# long visit; one address sending 300 search pages back to back is a robot, which the
+# fair-use budget is there to slow down.
+VISIT = 20
+# Loopback source addresses: 127.<run>.<client>.<visit> for the clients (runs from 1),
+# 127.250.0.<n> for the attackers, 127.251-253.x.y for the preparation.
+ATTACKER_NET, PREPARATION_NET = 250, 251
 
 
 class BenchError(Exception):
@@ -102,9 +121,23 @@ def get(conn: HTTPConnection, path: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
+def address(*parts: int) -> str:
+    """127.a.b.c from small counters, none of them 0 or 255 in the last place."""
+    a, b, c = parts
+    return f"127.{a % 256}.{b % 256}.{c % 250 + 1}"
+
+
+def connection(port: int, source: str) -> HTTPConnection:
+    return HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT, source_address=(source, 0))
+
+
+_preparation = itertools.count()
+
+
 def get_json(port: int, path: str) -> Any:
-    """An unmeasured request of the preparation."""
-    conn = HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    """An unmeasured request of the preparation, from an address of its own."""
+    n = next(_preparation)
+    conn = connection(port, address(PREPARATION_NET + n // 62_500, n // 250, n))
     try:
         status, body = get(conn, path)
     finally:
@@ -241,6 +274,8 @@ def plan(port: int, facets: dict[str, Any], per_run: list[int], seed: int
 # The clients
 
 def problem(scenario: str, status: int, body: bytes) -> str | None:
+    if status == 429:
+        return "status 429: the fair-use budget refused a client at a visitor's pace"
     if status != 200:
         return f"status {status}"
     if scenario == "api search":
@@ -255,8 +290,9 @@ def problem(scenario: str, status: int, body: bytes) -> str | None:
 
 
 def load(port: int, scenario: str, clients: int, paths: list[str], warmup: int,
-         time_limit: float, stop: threading.Event) -> Run:
-    """`clients` threads, each on its own keep-alive connection, take the next path in turn.
+         time_limit: float, stop: threading.Event, number: int) -> Run:
+    """`clients` threads, each on its own keep-alive connection, take the next path in turn;
+    run `number` (from 1) gives the clients their source addresses.
 
     Threads in this process rather than client processes: a thread waiting for its answer
     holds no GIL, and a request costs the client a fraction of a millisecond of CPU against
@@ -275,17 +311,25 @@ def load(port: int, scenario: str, clients: int, paths: list[str], warmup: int,
 
     barrier = threading.Barrier(clients, action=started)
 
-    def client(number: int) -> None:
-        conn = HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    def client(n: int) -> None:
+        visits = (connection(port, address(number, n, visit)) for visit in itertools.count())
+        conn, sent = next(visits), 0
         try:
-            for path in warm[number::clients]:
+            for path in warm[n::clients]:
                 fetch(conn, path, warming=True)
             barrier.wait()
+            # A fresh connection: waiting for the slowest client's warm-up may have outlasted
+            # the server's keep-alive (gunicorn's is 2 s), which then closes it unannounced.
+            conn.close()
             while not stop.is_set() and time.perf_counter() < clock["deadline"]:
                 with lock:
                     path = next(measured, None)
                 if path is None:
                     break
+                sent += 1
+                if sent % VISIT == 0:     # the next visitor
+                    conn.close()
+                    conn = next(visits)
                 fetch(conn, path, warming=False)
         finally:
             conn.close()
@@ -315,35 +359,59 @@ def load(port: int, scenario: str, clients: int, paths: list[str], warmup: int,
     return run
 
 
-def attack(port: int, attackers: int, stop: threading.Event) -> tuple[list[threading.Thread],
-                                                                    dict[str, int]]:
-    """`attackers` threads sending the expansion bombs until `stop`; counts their answers."""
-    counts: dict[str, int] = {}
-    lock = threading.Lock()
+@dataclass
+class Attack:
+    """What the attackers were answered, and when each was first refused."""
+    counts: dict[str, int] = field(default_factory=dict)
+    refused: set[int] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    all_refused: threading.Event = field(default_factory=threading.Event)
+    measured: bool = False          # True once the measured run is on: counts start over
+
+
+def attack(port: int, attackers: int, stop: threading.Event, impatient: bool
+           ) -> tuple[list[threading.Thread], Attack]:
+    """`attackers` threads sending the expansion bombs until `stop`, each from its own
+    address; counts their answers. A refused attacker waits Retry-After unless impatient."""
+    seen = Attack()
     bombs = list(BOMBS.values())
 
     def attacker(number: int) -> None:
-        conn = HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        source = address(ATTACKER_NET, 0, number)
+        conn = connection(port, source)
         sent = number
         while not stop.is_set():
             path = ATTACK_PATHS[sent % len(ATTACK_PATHS)] + "?" + urlencode(
                 {"q": bombs[sent % len(bombs)]})
             sent += attackers
+            wait = 0.0
             try:
-                status, _ = get(conn, path)
-                outcome = str(status)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                outcome = str(response.status)
+                if response.status == 429 and not impatient:
+                    wait = float(response.getheader("Retry-After") or 1)
             except (OSError, HTTPException) as exc:
                 conn.close()
+                conn = connection(port, source)
                 outcome = type(exc).__name__
-            with lock:
-                counts[outcome] = counts.get(outcome, 0) + 1
+            with seen.lock:
+                seen.counts[outcome] = seen.counts.get(outcome, 0) + 1
+                if outcome == "429":
+                    seen.refused.add(number)
+                    if len(seen.refused) == attackers:
+                        seen.all_refused.set()
+            if wait:
+                conn.close()      # the server's keep-alive would not outlast the wait
+                stop.wait(wait)
         conn.close()
 
     threads = [threading.Thread(target=attacker, args=(n,), daemon=True)
                for n in range(attackers)]
     for thread in threads:
         thread.start()
-    return threads, counts
+    return threads, seen
 
 
 # The report
@@ -432,6 +500,11 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--attackers", type=int, default=0, help="clients sending expansion "
                         "bombs during one more 8-client search page run (default 0: none)")
+    parser.add_argument("--attack-lead", type=float, default=30.0, help="seconds the attack "
+                        "runs before the measured run at most; it starts sooner once every "
+                        "attacker has been refused (429) once (default 30)")
+    parser.add_argument("--impatient", action="store_true", help="attackers refused send "
+                        "again at once instead of waiting Retry-After")
     args = parser.parse_args()
     clients = [int(count) for count in args.clients.split(",")]
     signal.signal(signal.SIGTERM, interrupted)
@@ -442,6 +515,7 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     runs: list[Run] = []
+    attack_figures: dict[str, Any] = {}
     try:
         home = knowledge_base(args, workdir)
         port = args.port or free_port()
@@ -458,25 +532,38 @@ def main() -> int:
             for scenario in SCENARIOS:
                 for i, count in enumerate(clients):
                     runs.append(load(port, scenario, count, paths[scenario][i], args.warmup,
-                                     args.time_limit, stop))
+                                     args.time_limit, stop, len(runs) + 1))
                     print(row(runs[-1]), flush=True)
             if args.attackers:
                 halt = threading.Event()
-                attackers, answers = attack(port, args.attackers, halt)
+                attackers, seen = attack(port, args.attackers, halt, args.impatient)
                 try:
+                    start = time.perf_counter()
+                    steady = seen.all_refused.wait(args.attack_lead)
+                    lead = time.perf_counter() - start
+                    with seen.lock:
+                        before, seen.counts = seen.counts, {}
                     run = load(port, "search page", 8, paths["search page"][-1], args.warmup,
-                               args.time_limit, stop)
+                               args.time_limit, stop, len(runs) + 1)
                 finally:
                     halt.set()
                     for thread in attackers:
                         thread.join(timeout=REQUEST_TIMEOUT)
                 run.scenario = ATTACKED
                 runs.append(run)
+                answers = dict(seen.counts)
                 print(row(run), flush=True)
-                print(f"  {args.attackers} attackers' answers: "
+                pace = "impatient" if args.impatient else "waiting Retry-After"
+                print(f"  {args.attackers} attackers ({pace}), {lead:.1f} s before the run ("
+                      + ("each refused once" if steady else "not all refused") + "): "
+                      + ", ".join(f"{k}: {v}" for k, v in sorted(before.items()))
+                      + "; during the run: "
                       + ", ".join(f"{k}: {v}" for k, v in sorted(answers.items())), flush=True)
-                if any(not k.startswith(("2", "4")) for k in answers):
-                    run.errors.append(("attackers", f"answers {answers}"))
+                attack_figures = {"attackers": args.attackers, "impatient": args.impatient,
+                                  "lead_seconds": lead, "steady": steady,
+                                  "answers_before": before, "answers_during": answers}
+                if any(not k.startswith(("2", "4")) for k in {**before, **answers}):
+                    run.errors.append(("attackers", f"answers {before} then {answers}"))
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -499,7 +586,8 @@ def main() -> int:
         args.json.write_text(json.dumps({
             "home": str(home), "clients": clients, "requests": args.requests,
             "time_limit": args.time_limit, "warmup": args.warmup,
-            "runs": [run.figures() for run in runs], "targets": goals}, indent=2))
+            "runs": [run.figures() for run in runs], "attack": attack_figures,
+            "targets": goals}, indent=2))
     return 1 if failed else 0
 
 

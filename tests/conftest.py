@@ -20,6 +20,11 @@ import pytest
 # loading the model and embedding every imported sheet would slow every test for nothing. Set
 # here, before any test runs, so the `kb` processes tests start inherit it.
 os.environ.setdefault("KB_SEMANTIC", "off")
+# Web tests send thousands of searches from one address (tests/web/test_fuzz.py: 2,000 in a
+# minute or two): the fair-use budget of the search (web/fair_use.py, 3 s of work at once) is
+# raised to ten minutes here, not turned off, so its hook runs in every web test and in the
+# `kb serve` the browser tests start; tests/web/test_fair_use.py sets its own budgets.
+os.environ.setdefault("KB_FAIR_USE_SECONDS", "600")
 
 from click.testing import CliRunner
 

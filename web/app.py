@@ -16,7 +16,8 @@ from importers.limits import MB
 from index.highlight import snippet_html
 from kb.core.money import basis_of
 from kb.service.knowledge_base import default_home
-from web import analysis, api, auth, batches, errors, i18n, review, search, sheets, staff
+from web import (analysis, api, auth, batches, errors, fair_use, i18n, review, search, sheets,
+                 staff)
 from web.knowledge import SharedKnowledgeBase
 from web.params import SEARCH_PARAMS
 from web.templating import paragraphs, search_url, sheet_url
@@ -101,6 +102,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     app.before_request(auth.refuse_on_read_only_home)
     app.before_request(auth.load_user)
+    # After load_user (staff are exempt), before any view takes the searcher lock.
+    fair_use.init_app(app)
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)
     app.register_blueprint(search.blueprint)
