@@ -1,6 +1,9 @@
 """The review queue's page: its query string checked by a schema, its filters as buckets
 {value, label, count, selected, url} with the links computed here (templates only loop), its
-sort links, and the messages of a bulk action, sheet by sheet.
+sort links, and the messages of a bulk action, sheet by sheet. A bulk Publish or Unpublish
+is asked first and confirmed on a page of its own: the confirmation carries a signed token of
+the sheets it lists, so a confirmation forged, older than an hour, or made before one of its
+sheets changed publishes nothing.
 
     warning   a warning's kind (kb.service.queue.warning_kind)     status  draft | published
     language  the sheet's language code                           country a country code
@@ -11,14 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.datastructures import MultiDict
 
 from kb.core.errors import BadParameter
 from kb.service.queue import (ACTIONS, FILTERS, MAX_BULK, OTHER, SORTS, STATUSES, Outcome,
-                              QueuePage, QueueRequest)
+                              QueuePage, QueueRequest, shown_warnings)
+from kb.service.store import StoredRecord
 from web import i18n
 from web.i18n import worded
 from web.urls import local_path
@@ -52,6 +57,13 @@ SORT_LABELS = {"newest": _l("Newest"), "title": _l("Title"), "city": _l("City"),
                "warnings": _l("Most warnings")}
 BULK_LABELS = {"review": _l("Mark as reviewed"), "publish": _l("Publish"),
                "unpublish": _l("Unpublish")}
+# The bulk actions that change what the public sees, and so are confirmed on a page first.
+# Mark as reviewed is one step: it only clears the review warnings (a sheet keeps its status,
+# nothing public changes) and the audit log names each sheet it was done to.
+CONFIRMED = ("publish", "unpublish")
+# How long a confirmation page may wait before its button is refused.
+CONFIRM_MAX_AGE = 3600
+_CONFIRM_SALT = "bulk-confirm"
 
 
 class QueueArgs(Schema):
@@ -158,7 +170,9 @@ def load_bulk_form(form: MultiDict) -> dict[str, Any]:
     if action not in ACTIONS:
         raise BadParameter("action", _("Choose what to do with the ticked sheets: mark them "
                                        "as reviewed, publish or unpublish them."))
-    ids = form.getlist("shown") if form.get("all") else form.getlist("id")
+    # "All shown" is a choice of the form ("which"), so it needs no script to tick the rows:
+    # the sheets the page showed are in its hidden "shown" fields.
+    ids = form.getlist("shown") if form.get("which") == "shown" else form.getlist("id")
     ids = [record_id for record_id in dict.fromkeys(ids) if record_id.strip()]
     if len(ids) > MAX_BULK:
         raise BadParameter("id", _("At most %(limit)s sheets can be changed at once; filter "
@@ -204,6 +218,112 @@ def bulk_messages(outcome: Outcome) -> list[str]:
                                  "%(num)s sheets no longer exist (deleted meanwhile).",
                                  len(outcome.missing)))
     return messages
+
+
+# The confirmation of a bulk Publish or Unpublish
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_CONFIRM_SALT)
+
+
+def _fingerprint(item: StoredRecord) -> str:
+    """What changes when anyone edits, publishes, reviews or re-parses the sheet."""
+    return f"{item.version}/{item.status}/{item.updated}"
+
+
+def confirmation(outcome: Outcome, back: str, user: str | None,
+                 changed: list[str] | None = None) -> dict[str, Any]:
+    """The confirmation page of a bulk Publish or Unpublish `outcome` (bulk's preview): each
+    sheet ticked, grouped by what the action would do to it, the button's words, and the
+    signed token the button sends (the sheets asked, the state of those it would change)."""
+    action, count = outcome.action, len(outcome.done)
+    publish = action == "publish"
+
+    def sheet(item: StoredRecord, note: str | None) -> dict[str, Any]:
+        return {"title": item.record.get("title") or _("(untitled)"), "note": note,
+                "url": url_for("review.sheet", record_id=item.id)}
+
+    def warnings(item: StoredRecord) -> str:
+        found = len(shown_warnings(item.record, item.warnings))
+        return ngettext("%(num)s warning", "%(num)s warnings", found) if found else \
+            _("no warning")
+
+    groups = [{"name": "done", "sheets": [sheet(item, warnings(item)) for item in outcome.done],
+               "title": (ngettext("%(num)s sheet will be published:",
+                                  "%(num)s sheets will be published:", count) if publish else
+                         ngettext("%(num)s sheet will be unpublished (a draft again, off the "
+                                  "public site):",
+                                  "%(num)s sheets will be unpublished (drafts again, off the "
+                                  "public site):", count))},
+              {"name": "failed", "sheets": [sheet(item, worded(reason))
+                                            for item, reason in outcome.failed],
+               "title": ngettext("%(num)s sheet cannot be published, and stays a draft:",
+                                 "%(num)s sheets cannot be published, and stay drafts:",
+                                 len(outcome.failed))},
+              {"name": "unchanged", "sheets": [sheet(item, None) for item in outcome.unchanged],
+               "title": (ngettext("%(num)s sheet is already published:",
+                                  "%(num)s sheets are already published:",
+                                  len(outcome.unchanged)) if publish else
+                         ngettext("%(num)s sheet is already a draft:",
+                                  "%(num)s sheets are already drafts:",
+                                  len(outcome.unchanged)))}]
+    asked = [item.id for item in [*outcome.done, *(item for item, _why in outcome.failed),
+                                  *outcome.unchanged]]
+    token = _serializer().dumps({"action": action, "user": user, "ids": asked,
+                                 "sheets": {item.id: _fingerprint(item)
+                                            for item in outcome.done}})
+    return {
+        "action": action, "count": count, "back": back, "token": token,
+        "groups": [group for group in groups if group["sheets"]],
+        "heading": _("Publish these sheets?") if publish else _("Unpublish these sheets?"),
+        "intro": (_("Published, a sheet is found by the public search and has its public "
+                    "page; its review warnings are cleared. Nothing is published until you "
+                    "confirm.") if publish else
+                  _("Unpublished, a sheet leaves the public search and its public page; staff "
+                    "still find it in the review queue. Nothing changes until you confirm.")),
+        "button": (ngettext("Publish %(num)s sheet", "Publish these %(num)s sheets", count)
+                   if publish else
+                   ngettext("Unpublish %(num)s sheet", "Unpublish these %(num)s sheets", count)),
+        "none": (_("None of these sheets can be published: go back to the queue.") if publish
+                 else _("None of these sheets is published: go back to the queue.")),
+        "missing": len(outcome.missing),
+        "changed": changed or [],
+    }
+
+
+def load_confirm_form(form: MultiDict, user: str | None) -> dict[str, Any]:
+    """The confirmed bulk action, its signed token checked (made by this site, for this user,
+    within the hour); when it is not, "refused" says so and that nothing was changed."""
+    back = local_path(form.get("back")) or url_for("review.queue")
+    again = _("Go back to the queue and choose the sheets again.")
+    try:
+        data = _serializer().loads(form.get("token", ""), max_age=CONFIRM_MAX_AGE)
+    except SignatureExpired:
+        return {"back": back, "refused": " ".join((_(
+            "This confirmation is more than an hour old, so nothing was changed."), again))}
+    except BadSignature:
+        data = None
+    if not isinstance(data, dict) or data.get("user") != user or \
+            data.get("action") not in CONFIRMED:
+        return {"back": back, "refused": " ".join((_(
+            "This confirmation was not made by this site for you, so nothing was changed."),
+            again))}
+    return {"action": data["action"], "ids": list(data["ids"]), "sheets": data["sheets"],
+            "back": back, "refused": None}
+
+
+def changed_since(outcome: Outcome, confirmed: dict[str, Any]) -> list[str]:
+    """The titles of the sheets that changed since the confirmation page was shown (edited,
+    published, unpublished, fixed, deleted...): the action would no longer do what it said."""
+    now = {item.id: item for item in outcome.done}
+    every = {**{item.id: item for item, _why in outcome.failed},
+             **{item.id: item for item in outcome.unchanged}, **now}
+    asked = confirmed["sheets"]
+    changed = [record_id for record_id, fingerprint in asked.items()
+               if record_id not in now or _fingerprint(now[record_id]) != fingerprint]
+    changed += [record_id for record_id in now if record_id not in asked]
+    return [every[record_id].record.get("title") or record_id if record_id in every
+            else _("a sheet since deleted") for record_id in changed]
 
 
 def queue_pages(found: QueuePage) -> dict[str, Any]:

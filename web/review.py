@@ -3,7 +3,9 @@ original), editing, publishing, deleting and re-parsing a sheet, and the same wr
 
     GET       /staff/review                     drafts and sheets imported with warnings,
                                                 filtered by warning, status, language, country
-    POST      /staff/review/bulk                mark as reviewed, publish or unpublish many
+    POST      /staff/review/bulk                mark as reviewed many; publish or unpublish
+                                                many: the confirmation page, nothing changed
+    POST      /staff/review/bulk/confirm        the confirmed publish or unpublish
     GET       /staff/sheets/<id>                the review page
     GET       /staff/sheets/<id>/original       the original file (drafts too)
     GET       /staff/sheets/<id>/pages/<n>.png  page n of a PDF original, drawn (the sheet's pages)
@@ -43,7 +45,7 @@ from kb.service.audit import AuditLog
 from kb.service.doubts import broken, doubts
 from kb.service.knowledge_base import KnowledgeBase
 from kb.service.pages import page_image, page_range
-from kb.service.queue import QueueRequest, bulk, review_queue, shown_warnings
+from kb.service.queue import QueueRequest, bulk, preview, review_queue, shown_warnings
 from kb.service.review import (LOCATABLE, Reparse, apply, changed_fields, flatten,
                                mark_reviewed, reparse, set_aside, staff_edited,
                                taken_by_default, waiting_version)
@@ -53,8 +55,9 @@ from web.errors import json_error
 from web.i18n import worded
 from web.knowledge import knowledge_base
 from web.params import decimal_mark
-from web.queue import (BULK_LABELS, bulk_messages, load_bulk_form, load_queue_args,
-                       queue_chips, queue_filters, queue_pages, queue_sorts, queue_url)
+from web.queue import (BULK_LABELS, CONFIRMED, bulk_messages, changed_since, confirmation,
+                       load_bulk_form, load_confirm_form, load_queue_args, queue_chips,
+                       queue_filters, queue_pages, queue_sorts, queue_url)
 
 blueprint = Blueprint("review", __name__)
 STAFF_LINK = ("review.queue", _l("Review queue"))
@@ -116,10 +119,41 @@ def queue() -> Any:
 def bulk_action() -> Any:
     asked = load_bulk_form(request.form)
     user = current_user()
+    if asked["action"] in CONFIRMED and asked["ids"]:
+        # Publish and Unpublish change what the public sees: first the page that lists what
+        # they would do, changing nothing (web.queue.CONFIRMED says why Mark as reviewed is not).
+        with _kb() as kb:
+            outcome = preview(kb.store, asked["action"], asked["ids"])
+        return render_template("staff/confirm_bulk.html",
+                               confirm=confirmation(outcome, asked["back"], user))
     with _kb() as kb:
         log = AuditLog(kb.store)
         outcome = bulk(kb, asked["action"], asked["ids"],
                        lambda action, record_id: log.record(user, action, record_id))
+    for message in bulk_messages(outcome):
+        flash(message)
+    return redirect(asked["back"])
+
+
+@blueprint.post("/staff/review/bulk/confirm")
+@staff_required
+def bulk_confirm() -> Any:
+    user = current_user()
+    asked = load_confirm_form(request.form, user)
+    if asked["refused"]:
+        return render_template("staff/confirm_bulk.html", refused=asked["refused"],
+                               back=asked["back"]), 400
+    with _kb() as kb:
+        outcome = preview(kb.store, asked["action"], asked["ids"])
+        changed = changed_since(outcome, asked)
+        if not changed:
+            log = AuditLog(kb.store)
+            outcome = bulk(kb, asked["action"], asked["ids"],
+                           lambda action, record_id: log.record(user, action, record_id))
+    if changed:
+        # Not what the page said any more: the page again, as the sheets are now.
+        return render_template("staff/confirm_bulk.html", confirm=confirmation(
+            outcome, asked["back"], user, changed=changed)), 409
     for message in bulk_messages(outcome):
         flash(message)
     return redirect(asked["back"])

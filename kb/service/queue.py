@@ -15,8 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from marshmallow import ValidationError
+
 from kb.core.errors import InvalidRecord, KbError
-from kb.core.messages import Message, from_data
+from kb.core.messages import Message, from_data, say
+from kb.core.record import RecordSchema, flat_messages
 from kb.core.text import fold
 from kb.service.doubts import broken, doubts
 from kb.service.knowledge_base import KnowledgeBase
@@ -177,16 +180,28 @@ def bulk(kb: KnowledgeBase, action: str, record_ids: list[str],
     """Mark as reviewed, publish or unpublish each sheet, as the single actions do, writing
     each change to the audit log through `audit(action, record_id)`; a sheet that cannot be
     changed is named with why, and the others go on."""
+    return _each(kb.store, action, record_ids, lambda item: _act(kb, action, item), audit)
+
+
+def preview(store: Store, action: str, record_ids: list[str]) -> Outcome:
+    """What `bulk` would do to each sheet, changing nothing: the sheets it would change (in
+    `done`), those already so, those it could not change and why, those deleted meanwhile."""
+    return _each(store, action, record_ids, lambda item: _needed(action, item),
+                 lambda action, record_id: None)
+
+
+def _each(store: Store, action: str, record_ids: list[str],
+          change: Callable[[StoredRecord], bool], audit: Callable[[str, str], None]) -> Outcome:
     if action not in ACTIONS:
         raise KbError(f"Unknown bulk action {action!r}; use one of {', '.join(ACTIONS)}.")
     outcome = Outcome(action)
     for record_id in dict.fromkeys(record_ids):
-        item = kb.store.get(record_id)
+        item = store.get(record_id)
         if item is None:
             outcome.missing.append(record_id)
             continue
         try:
-            changed = _act(kb, action, item)
+            changed = change(item)
         except InvalidRecord as exc:
             outcome.failed.append((item, exc.message))
             continue
@@ -198,23 +213,36 @@ def bulk(kb: KnowledgeBase, action: str, record_ids: list[str],
     return outcome
 
 
+def _needed(action: str, item: StoredRecord) -> bool:
+    """Whether `action` would change the sheet (False when it already is so). Raises
+    InvalidRecord, as the change would, when it cannot be published."""
+    if action == "review":
+        return bool(item.warnings)
+    if action == "unpublish":
+        return item.status != "draft"
+    if item.status == "published":
+        return False
+    # A field the importer knows is broken is never published (as the single action).
+    problems = broken(item.record)
+    if problems:
+        raise InvalidRecord(next(iter(problems.values())),
+                            fields={path: [message] for path, message in problems.items()})
+    # What KnowledgeBase.set_status checks before publishing, asked without publishing.
+    try:
+        RecordSchema().load(item.record)
+    except ValidationError as exc:
+        raise InvalidRecord(say("cannot-publish", id=item.id,
+                                problems=flat_messages(exc.messages)),
+                            fields=exc.messages) from exc
+    return True
+
+
 def _act(kb: KnowledgeBase, action: str, item: StoredRecord) -> bool:
     """One sheet's change; False when it already was so. Raises InvalidRecord when not."""
+    if not _needed(action, item):
+        return False
     if action == "review":
-        if not item.warnings:
-            return False
         mark_reviewed(kb, item)
-    elif action == "unpublish":
-        if item.status == "draft":
-            return False
-        kb.set_status(item.id, "draft")
     else:
-        if item.status == "published":
-            return False
-        # A field the importer knows is broken is never published (as the single action).
-        problems = broken(item.record)
-        if problems:
-            raise InvalidRecord(next(iter(problems.values())),
-                                fields={path: [message] for path, message in problems.items()})
-        kb.set_status(item.id, "published")
+        kb.set_status(item.id, "draft" if action == "unpublish" else "published")
     return True

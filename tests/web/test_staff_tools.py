@@ -101,12 +101,27 @@ def notices(response) -> list[str]:
     return [" ".join(p.text_content().split()) for p in page.xpath("//p[@class='notice']")]
 
 
+def confirmed(client, response):
+    """The queue after pressing the confirmation page's button (a bulk publish or unpublish)."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:400]
+    page = lxml.html.fromstring(response.get_data(as_text=True))
+    [form] = page.xpath("//form[contains(@class,'confirm-bulk')]")
+    data = {field.get("name"): field.get("value") for field in form.xpath(".//input")}
+    response = client.post(form.get("action"), data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    return client.get(response.location)
+
+
 def bulk(client, action: str, titles: list[str], app, page=None, **extra):
+    """The queue after a bulk action on the sheets of these titles (confirmed, for a publish
+    or an unpublish)."""
     page = page if page is not None else queue_page(client)
     items = by_title(app)
     data = {"csrf_token": csrf(page), "action": action, "back": "/staff/review",
             "id": [items[title].id for title in titles], **extra}
     response = client.post("/staff/review/bulk", data=data)
+    if action in ("publish", "unpublish") and titles:
+        return confirmed(client, response)
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
     return client.get(response.location)
 
@@ -252,7 +267,7 @@ def test_all_shown_acts_on_the_sheets_of_the_filtered_page_only(app, staff):
     page = queue_page(staff, warning="budget-missing", status="published")
     shown = rows(page)
     assert len(shown) >= 3
-    data = {"csrf_token": csrf(page), "action": "review", "all": "1",
+    data = {"csrf_token": csrf(page), "action": "review", "which": "shown",
             "back": page.xpath("//input[@name='back']/@value")[0],
             "shown": page.xpath("//input[@name='shown']/@value")}
     response = staff.post("/staff/review/bulk", data=data)

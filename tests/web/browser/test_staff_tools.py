@@ -1,7 +1,8 @@
 """The review queue and the audit log as tools, in a real browser (issue 14, staff), at desktop
 and phone widths, in English and French, with screenshots: the queue filtered by a warning
-shrinks to the sheets with it, a bulk action changes their status and says which sheet failed
-and why, the audit log shows titles and filters by user, and no staff page is wider than a
+shrinks to the sheets with it, a bulk Publish is confirmed on a page listing exactly the
+ticked sheets (or all shown, without JavaScript too) before it changes their status, and says
+which sheet failed and why, the audit log shows titles and filters by user, and no staff page is wider than a
 390 px phone or holds English on the French side."""
 
 from __future__ import annotations
@@ -10,13 +11,24 @@ import re
 
 import pytest
 
-from tests.web.browser.test_browser import no_horizontal_scroll
+from tests.web.browser.conftest import TIMEOUT_MS
+from tests.web.browser.test_browser import STAFF_PASSWORD, no_horizontal_scroll
 from tests.web.browser.test_browser import demo_ids  # noqa: F401  (a fixture)
 from tests.web.browser.test_staff import BOTH, LANGUAGES, reviewer, staff  # noqa: F401
 
 NO_BUDGET = {"en": "No budget figure was found", "fr": "Aucun montant de budget n'a été trouvé"}
 PUBLISH = {"en": "Publish", "fr": "Publier"}
 ONE_PUBLISHED = {"en": "1 sheet published.", "fr": "1 fiche publiée."}
+TWO_PUBLISHED = {"en": "2 sheets published.", "fr": "2 fiches publiées."}
+CONFIRM_HEADING = {"en": "Publish these sheets?", "fr": "Publier ces fiches ?"}
+PUBLISH_TWO = {"en": "Publish these 2 sheets", "fr": "Publier ces 2 fiches"}
+PUBLISH_ONE = {"en": "Publish 1 sheet", "fr": "Publier 1 fiche"}
+NO_WARNING = {"en": "no warning", "fr": "aucun avertissement"}
+BACK = {"en": "Back to the queue", "fr": "Retour aux fiches à vérifier"}
+# A country of its own for each run of the test without JavaScript: its filtered queue shows
+# only that run's sheets.
+COUNTRIES = {("desktop", "en"): "IS", ("desktop", "fr"): "LI", ("phone", "en"): "MT",
+             ("phone", "fr"): "LU"}
 NOT_PUBLISHED = {"en": "1 sheet was not published and stays a draft:",
                  "fr": "1 fiche n’a pas été publiée et reste un brouillon :"}
 NOT_AN_ADDRESS = {"en": "is not a whole address", "fr": "n’est pas une adresse complète"}
@@ -31,6 +43,15 @@ def save(server, *sheets):
     with KnowledgeBase(server.home) as kb:
         return [kb.save(record, status, warnings=warnings).id
                 for record, status, warnings in sheets]
+
+
+def statuses(server, *titles) -> list[str]:
+    """The status of the sheets of these titles, as the knowledge base holds them."""
+    from kb.service.knowledge_base import KnowledgeBase
+
+    with KnowledgeBase(server.home) as kb:
+        found = {item.record.get("title"): item.status for item in kb.store.records()}
+    return [found[title] for title in titles]
 
 
 def rows(page) -> list[str]:
@@ -53,7 +74,9 @@ def test_the_queue_filtered_by_a_warning_shrinks_and_a_bulk_action_changes_the_s
     page = staff
     tag = f"{page.size} {page.language}"
     broken, complete = f"Cut e-mail draft {tag}", f"Complete draft {tag}"
+    second = f"Ready draft from Lille {tag}"
     save(server,
+         (make_record(second, city="Lille", country="FR"), "draft", []),
          (make_record(f"Budgetless patrols {tag}", city="Split", country="HR"), "published",
           [say("budget-missing")]),
          (make_record(broken, city="Leeds", country="GB",
@@ -75,25 +98,116 @@ def test_the_queue_filtered_by_a_warning_shrinks_and_a_bulk_action_changes_the_s
         no_horizontal_scroll(page)
     shoot(page, f"staff-queue-filtered-{page.size}-{page.language}")
 
-    # Drafts only, then tick the two new drafts and publish them at once.
-    page.goto("/staff/review?status=draft&sort=title")
-    for title in (broken, complete):
+    # Drafts only, then tick the two complete drafts and publish them at once: first the
+    # page that lists them, nothing published yet.
+    queue = "/staff/review?status=draft&sort=title"
+    page.goto(queue)
+    before = queue_count(page)
+    for title in (complete, second):
         page.locator("table.review-queue tbody tr", has_text=title).locator(
             "input[name=id]").check()
     button = page.locator(".bulk-bar button[value=publish]")
     assert button.inner_text() == PUBLISH[page.language]
     button.click()
-    page.wait_for_url("**/staff/review?status=draft&sort=title")
-    notices = page.locator("main p.notice").all_inner_texts()
-    assert ONE_PUBLISHED[page.language] in notices
-    assert NOT_PUBLISHED[page.language] in notices
-    [why] = [text for text in notices if broken in text]
-    assert "joost@localhost" in why and NOT_AN_ADDRESS[page.language] in why
+    page.wait_for_url("**/staff/review/bulk")
+    assert page.locator("h1").inner_text() == CONFIRM_HEADING[page.language]
+    assert sorted(listed(page)) == sorted([complete, second])
+    assert set(listed(page).values()) == {NO_WARNING[page.language]}
+    assert page.locator(".confirm-group li a").first.get_attribute("href").startswith(
+        "/staff/sheets/")
+    back = page.locator("main a", has_text=BACK[page.language])
+    assert back.get_attribute("href") == queue                 # the queue's filters kept
+    confirm = page.locator("form.confirm-bulk button")
+    assert confirm.inner_text() == PUBLISH_TWO[page.language]
+    check_page(page, server)
+    shoot(page, f"staff-queue-confirm-{page.size}-{page.language}")
+    assert statuses(server, complete, second) == ["draft", "draft"]   # nothing yet
+    confirm.click()
+    page.wait_for_url(f"**{queue}")
+    assert TWO_PUBLISHED[page.language] in page.locator("main p.notice").all_inner_texts()
     shown = rows(page)
-    assert broken in shown and complete not in shown        # published: off the drafts
+    assert complete not in shown and second not in shown       # published: off the drafts
+    assert broken in shown
+    assert queue_count(page) == before - 2                     # the queue shrank
     if page.size == "phone":
         no_horizontal_scroll(page)
     shoot(page, f"staff-queue-bulk-{page.size}-{page.language}")
+
+
+@BOTH
+def test_all_shown_reaches_the_confirmation_without_javascript(staff, browser, server,
+                                                               reviewer, shoot):  # noqa: F811
+    from tests.samples.records import make_record
+
+    size, language = staff.size, staff.language
+    tag, country = f"{size} {language}", COUNTRIES[size, language]
+    broken, complete = f"No-script cut e-mail {tag}", f"No-script draft {tag}"
+    save(server,
+         (make_record(broken, city="Leeds", country=country,
+                      contact={"name": "Joost de Wit", "email": "joost@localhost"}), "draft",
+          []),
+         (make_record(complete, city="Lyon", country=country), "draft", []))
+    context = browser.new_context(viewport=staff.viewport_size, base_url=server.url,
+                                  java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.size, page.language = size, language
+        page.goto(f"/language/{language}?next=/staff/sign-in")
+        page.fill("#name", reviewer)
+        page.fill("#password", STAFF_PASSWORD)
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_url("**/staff/")
+        queue = f"/staff/review?status=draft&country={country}"
+        page.goto(queue)
+        shown = rows(page)
+        assert sorted(shown) == sorted([broken, complete])
+        page.locator(".bulk-bar input[name=which][value=shown]").check()   # nothing ticked
+        page.locator(".bulk-bar button[value=publish]").click()
+        page.wait_for_url("**/staff/review/bulk")
+        assert page.locator("h1").inner_text() == CONFIRM_HEADING[language]
+        assert sorted(listed(page)) == sorted(shown)
+        [why] = listed(page, "failed").values()
+        assert "joost@localhost" in why and NOT_AN_ADDRESS[language] in why
+        assert page.locator("form.confirm-bulk button").inner_text() == PUBLISH_ONE[language]
+        assert page.locator("main a", has_text=BACK[language]).get_attribute("href") == queue
+        check_page(page, server)
+        shoot(page, f"staff-queue-confirm-all-shown-{size}-{language}")
+        page.locator("form.confirm-bulk button").click()
+        page.wait_for_url(f"**{queue}")
+        notices = page.locator("main p.notice").all_inner_texts()
+        assert ONE_PUBLISHED[language] in notices and NOT_PUBLISHED[language] in notices
+        assert rows(page) == [broken]
+    finally:
+        context.close()
+
+
+def queue_count(page) -> int:
+    """The number of sheets the queue's filters leave, as its count line says."""
+    return int(re.search(r"\d+", page.locator("#queue-count").inner_text()).group(0))
+
+
+def listed(page, group: str | None = None) -> dict[str, str]:
+    """title -> what the confirmation page says of it (its warnings, or why not), in one
+    group or in all."""
+    where = f"#confirm-{group} li" if group else ".confirm-group li"
+    found = {}
+    for item in page.locator(where).all():
+        title = item.locator("a").inner_text()
+        found[title] = item.inner_text()[len(title):].strip(" —\n")
+    return found
+
+
+def check_page(page, server) -> None:
+    """The confirmation page fits a phone and, in French, holds no English."""
+    if page.size == "phone":
+        no_horizontal_scroll(page)
+    if page.language == "fr":
+        from tests.web.test_french_pages import english_phrases
+
+        problems = interface_english(page.content(), sheet_text(server), english_phrases())
+        assert not problems, "English on the French confirmation page:\n  " + "\n  ".join(
+            problems)
 
 
 @BOTH
