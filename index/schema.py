@@ -20,7 +20,7 @@ from kb.core.countries import country_name
 from kb.core.facets import FACETS as FACET_TABLE
 from kb.core.thesaurus import concept_ids_in, concepts
 from kb.core.languages import LANGUAGES
-from kb.core.money import basis_of
+from kb.core.money import basis_of, yearly_amount
 from kb.core.text import fold
 
 # 4: words folded by kb.core.text (ligatures such as "ĳ", "ø", "ł" spelled out; casefold).
@@ -96,6 +96,10 @@ def facet_values(record_id: str, status: str, record: dict[str, Any], added: str
         "start_year": record.get("start_year"),
         "end_year": record.get("end_year"),
         "budget_eur": (record.get("budget") or {}).get("amount_eur"),
+        # The figure per year (None where it cannot be had), for budget_per=year: the key and
+        # value the budget_year_band facet stores, so every index of version 8 has it already.
+        "budget_year_eur": yearly_amount(record.get("budget"), record.get("start_year"),
+                                         record.get("end_year")),
         # What the figure covers, so the analysis compares budgets without reading records.
         "budget_basis": basis_of(record.get("budget")),
         "title": record.get("title") or "",

@@ -304,7 +304,8 @@ class SearchIndex:
         return self._filtered(docs, request)
 
     def _filtered(self, docs: list[int], request: SearchRequest) -> list[int]:
-        """`docs` that pass the request's status, year and budget filters."""
+        """`docs` that pass the request's status, year and budget filters (the budget as
+        stated, or per year with budget_per="year")."""
         columns = self._table.columns
         if request.status:
             status = columns.status
@@ -317,7 +318,8 @@ class SearchIndex:
         if request.budget_min is not None or request.budget_max is not None:
             low = request.budget_min if request.budget_min is not None else float("-inf")
             high = request.budget_max if request.budget_max is not None else float("inf")
-            budgets = columns.budget_eur
+            budgets = (columns.budget_year_eur if request.budget_per == "year"
+                       else columns.budget_eur)
             docs = [d for d in docs if budgets[d] is not None and low <= budgets[d] <= high]
         return docs
 

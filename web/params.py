@@ -5,6 +5,7 @@
                             each repeatable (any of them)
     year_from year_to       start year range
     budget_min budget_max   budget range in EUR
+    budget_per              "total" (the figure as stated) or "year" (the figure per year)
     sort page limit
 
 A bad value raises BadParameter naming the parameter: the API answers 400 with it, the pages
@@ -35,6 +36,7 @@ AMOUNT_PARAMS = ("budget_min", "budget_max")
 PICK = "pick"
 # How a message names a parameter (msgids: translated when the message is worded).
 PARAM_WORDS = {"budget_min": N_("The minimum budget"), "budget_max": N_("The maximum budget"),
+               "budget_per": N_("The basis for comparing budgets"),
                "year_from": N_("The earliest start year"), "year_to": N_("The latest start year"),
                "page": N_("The page number"), "limit": N_("The number of results per page")}
 

@@ -15,7 +15,7 @@ from web.analysis import search_words
 from web.knowledge import knowledge_base
 from web.templating import search_url
 from kb.core.errors import BadParameter
-from web.params import (FACET_PARAMS, RANGE_PARAMS, facet_value,
+from web.params import (AMOUNT_PARAMS, FACET_PARAMS, RANGE_PARAMS, facet_value,
                         search_args, search_request)
 
 blueprint = Blueprint("search", __name__)
@@ -55,9 +55,16 @@ def page() -> Any:
 
 def _chips(search: SearchRequest) -> list[dict[str, Any]]:
     """One removable chip per active filter, removing the (parameter, value) pair exactly as
-    the URL wrote it."""
+    the URL wrote it; a budget range per year is one chip, removing the whole range."""
     chips = []
+    yearly = search.budget_per == "year"
     for param, raw in search_args(request.args).items(multi=True):
+        if param == "budget_per":
+            continue
+        if yearly and param in AMOUNT_PARAMS:
+            if not any(chip.get("yearly") for chip in chips):
+                chips.append(_yearly_chip(search))
+            continue
         if param in FACET_PARAMS:
             facet = FACET_PARAMS[param]
             text = _("%(facet)s: %(value)s", facet=i18n.FACET_TITLES[facet],
@@ -72,8 +79,19 @@ def _chips(search: SearchRequest) -> list[dict[str, Any]]:
                     "year_to": _("Starting in %(year)s or earlier", year=value)}[param]
         else:
             continue
-        chips.append({"param": param, "raw": raw, "text": text})
-    return chips
+        chips.append({"url": search_url(drop=(param, raw)), "text": text})
+    return [chip for chip in chips if chip["text"]]
+
+
+def _yearly_chip(search: SearchRequest) -> dict[str, Any]:
+    """The chip of a budget range per year ("Budget per year from X to Y"), removing it whole;
+    no words when neither amount could be read (the message says so)."""
+    low, high = i18n.euros(search.budget_min), i18n.euros(search.budget_max)
+    text = (_("Budget per year from %(low)s to %(high)s", low=low, high=high) if low and high
+            else _("Budget per year from %(amount)s", amount=low) if low
+            else _("Budget per year up to %(amount)s", amount=high) if high else "")
+    return {"url": search_url(budget_min=None, budget_max=None, budget_per=None),
+            "text": text, "yearly": True}
 
 
 def _pages(result: dict[str, Any] | None, search: SearchRequest) -> dict[str, Any]:

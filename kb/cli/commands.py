@@ -19,7 +19,7 @@ from index.highlight import html_snippets, snippet_text
 from kb.core.search_args import MAX_LIMIT, SORTS, SearchRequest
 from kb.core.errors import BadParameter, KbError
 from kb.core.facets import FACET_NAMES, FACET_OF_PARAM, FACETS
-from kb.core.search_args import RANGE_ARGS, load_search_args
+from kb.core.search_args import BUDGET_PER, RANGE_ARGS, load_search_args
 from kb.service import leftovers
 from kb.service.knowledge_base import KnowledgeBase, refuse_read_only
 
@@ -324,6 +324,9 @@ def search_request(query: str, chosen: dict[str, Any], **options: Any) -> Search
 @click.option("--year-to", type=int)
 @click.option("--budget-min", type=click.FloatRange(min=0), help="EUR")
 @click.option("--budget-max", type=click.FloatRange(min=0), help="EUR")
+@click.option("--budget-per", type=click.Choice(BUDGET_PER), default=BUDGET_PER[0],
+              show_default=True, help="What --budget-min/--budget-max compare: the figure as "
+              "stated (total) or per year (year: sheets with no yearly figure are left out).")
 @click.option("--status", type=click.Choice(["published", "draft", "all"]), default="published",
               show_default=True)
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)

@@ -6,6 +6,9 @@
                             each a list (any of them)
     year_from year_to       start year range
     budget_min budget_max   budget range in EUR
+    budget_per              what the budget range compares: "total", the figure as the sheet
+                            states it (the default), or "year", its figure per year
+                            (kb.core.money.yearly_amount; sheets with none are left out)
     sort page limit
 
 `load_search_args` gives a SearchRequest, or raises BadParameter naming the argument; its
@@ -31,7 +34,9 @@ MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 10_000
 MAX_VALUES = 50          # values of one facet in one request
-RANGE_ARGS = ("year_from", "year_to", "budget_min", "budget_max")
+# What the budget range compares (the `budget_per` argument), the first one the default.
+BUDGET_PER = ("total", "year")
+RANGE_ARGS = ("year_from", "year_to", "budget_min", "budget_max", "budget_per")
 _UNEXPECTED = "%(name)s: %(problem)s"
 
 
@@ -43,6 +48,7 @@ class SearchRequest:
     year_to: int | None = None
     budget_min: float | None = None
     budget_max: float | None = None
+    budget_per: str = "total"
     status: str | None = "published"
     sort: str = "relevance"
     page: int = 1
@@ -114,6 +120,21 @@ class _Sort(fields.String):
         return sort
 
 
+class _BudgetPer(fields.String):
+    def __init__(self, **kwargs: Any):
+        super().__init__(load_default=BUDGET_PER[0], allow_none=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        per = (super()._deserialize(value, attr, data, **kwargs) or "").strip().lower()
+        if not per:         # the form's "as stated" choice sends nothing
+            return BUDGET_PER[0]
+        if per not in BUDGET_PER:
+            raise ValidationError(Message("%(name)s must be one of %(choices)s, not %(value)s.",
+                                          name=self.data_key or attr, value=repr(per[:40]),
+                                          choices=", ".join(BUDGET_PER)))
+        return per
+
+
 class _SearchArgs(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -146,6 +167,7 @@ SearchArgsSchema = type("SearchArgsSchema", (_SearchArgs,), {
     "year_to": _Number(int, 0, 9999),
     "budget_min": _Number(float, 0, 1e15),
     "budget_max": _Number(float, 0, 1e15),
+    "budget_per": _BudgetPer(),
     "sort": _Sort(load_default="relevance", allow_none=True),
     "page": _Number(int, 1, MAX_PAGE),
     "limit": _Number(int, 1, MAX_LIMIT),
