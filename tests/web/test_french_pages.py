@@ -5,6 +5,7 @@ English fails here, naming the page and the words."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import time
@@ -98,11 +99,19 @@ def interface_texts(page: str | bytes, sheet_text: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=4)
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    """One pattern for all the phrases, longest first: a search per phrase would recompile
+    each of them on every piece of text (there are more than re's cache holds)."""
+    alternatives = "|".join(re.escape(phrase) for phrase in phrases)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 def english_in(page: str, sheet_text: str, phrases: list[str]) -> list[str]:
+    pattern = phrase_pattern(tuple(phrases))
     problems = []
     for text in interface_texts(page, sheet_text):
-        hits = [phrase for phrase in phrases
-                if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
+        hits = [match.group() for match in pattern.finditer(text)]
         words = set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_ONLY
         if hits or len(words) >= 2:
             problems.append(f"{text!r} ({', '.join(hits[:2]) or ' '.join(sorted(words))})")
