@@ -124,12 +124,28 @@ def search_words(search: SearchRequest) -> str:
         labels = sorted(i18n.facet_label(facet, value) for value in values)
         parts.append(_("%(facet)s: %(value)s", facet=i18n.FACET_TITLES[facet],
                        value=", ".join(labels)))
-    ranges = {"budget_min": _("Budget from %(amount)s", amount=i18n.euros(search.budget_min)),
-              "budget_max": _("Budget up to %(amount)s", amount=i18n.euros(search.budget_max)),
-              "year_from": _("Starting in %(year)s or later", year=search.year_from),
-              "year_to": _("Starting in %(year)s or earlier", year=search.year_to)}
-    parts.extend(text for name, text in ranges.items() if getattr(search, name) is not None)
-    return "; ".join(parts)
+    if search.budget_per == "year":
+        parts.append(yearly_range_words(search))
+    else:
+        parts.extend(text for name, text in (
+            ("budget_min", _("Budget from %(amount)s", amount=i18n.euros(search.budget_min))),
+            ("budget_max", _("Budget up to %(amount)s", amount=i18n.euros(search.budget_max))))
+            if getattr(search, name) is not None)
+    years = {"year_from": _("Starting in %(year)s or later", year=search.year_from),
+             "year_to": _("Starting in %(year)s or earlier", year=search.year_to)}
+    parts.extend(text for name, text in years.items() if getattr(search, name) is not None)
+    return "; ".join(part for part in parts if part)
+
+
+def yearly_range_words(search: SearchRequest) -> str:
+    """A budget range per year in words ("Budget per year from X to Y", from X, up to Y); empty
+    when neither amount is given or could be read."""
+    low, high = i18n.euros(search.budget_min), i18n.euros(search.budget_max)
+    if low and high:
+        return _("Budget per year from %(low)s to %(high)s", low=low, high=high)
+    if low:
+        return _("Budget per year from %(amount)s", amount=low)
+    return _("Budget per year up to %(amount)s", amount=high) if high else ""
 
 
 def _charts(data: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:

@@ -119,6 +119,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         facet_label=i18n.facet_label, facet_titles=i18n.FACET_TITLES, number=i18n.number,
         euros=i18n.euros, budget_figure=i18n.budget_figure, hit_basis=i18n.hit_basis,
+        hit_yearly=i18n.hit_yearly,
         basis_of=basis_of, basis_words=i18n.BASIS_WORDS,
         language_name=i18n.language_name, theme_label=i18n.theme_label,
         ui_language=i18n.ui_language, locales=i18n.LOCALES, search_url=search_url,

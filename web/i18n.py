@@ -127,3 +127,14 @@ def budget_figure(amount_eur: Any, basis: str | None) -> str:
 def hit_basis(hit: dict[str, Any]) -> str | None:
     """A search hit's budget basis: as the hit gives it, else as its budget text states it."""
     return hit.get("budget_basis") or money.budget_basis(hit.get("budget_text"))
+
+
+def hit_yearly(hit: dict[str, Any]) -> float | None:
+    """A search hit's figure per year where it is not stated per year but worked out (a total
+    over its known years, kb.core.money.yearly_amount), for a range compared per year to show
+    the figure it compared; None where it is the stated figure (per year, or a one-year total)
+    or none is known."""
+    yearly = money.yearly_amount({"amount_eur": hit.get("budget_eur"), "basis": hit_basis(hit)},
+                                 hit.get("start_year"), hit.get("end_year"))
+    # A total of a single year is its figure per year: said once.
+    return None if yearly == hit.get("budget_eur") else yearly

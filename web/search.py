@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from kb.core.search_args import MAX_QUERY_LENGTH, SORTS, SearchRequest
 from web import filters, i18n, sheets
-from web.analysis import search_words
+from web.analysis import search_words, yearly_range_words
 from web.knowledge import knowledge_base
 from web.templating import search_url
 from kb.core.errors import BadParameter
@@ -86,12 +86,8 @@ def _chips(search: SearchRequest) -> list[dict[str, Any]]:
 def _yearly_chip(search: SearchRequest) -> dict[str, Any]:
     """The chip of a budget range per year ("Budget per year from X to Y"), removing it whole;
     no words when neither amount could be read (the message says so)."""
-    low, high = i18n.euros(search.budget_min), i18n.euros(search.budget_max)
-    text = (_("Budget per year from %(low)s to %(high)s", low=low, high=high) if low and high
-            else _("Budget per year from %(amount)s", amount=low) if low
-            else _("Budget per year up to %(amount)s", amount=high) if high else "")
     return {"url": search_url(budget_min=None, budget_max=None, budget_per=None),
-            "text": text, "yearly": True}
+            "text": yearly_range_words(search), "yearly": True}
 
 
 def _pages(result: dict[str, Any] | None, search: SearchRequest) -> dict[str, Any]:
