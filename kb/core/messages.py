@@ -238,11 +238,19 @@ MESSAGES: dict[str, str] = {
     # A file that is not a PDF or a Word document
     "office-encrypted": N_("%(name)s is protected by a password; remove the password in Word "
                            "and submit it again."),
-    "word-97": N_("%(name)s is an old Word 97-2003 document (.doc) and antiword, which reads "
-                  "them, is not installed; install antiword (see Legacy Word files in the README), "
-                  "or save it as .docx or PDF and submit it again."),
+    "word-97": N_("%(name)s is an old Word 97-2003 document (.doc) and neither antiword nor "
+                  "LibreOffice, which read them, is installed; install antiword or LibreOffice "
+                  "(see Legacy Word files in the README), or save it as .docx or PDF and submit "
+                  "it again."),
     "doc-unreadable": N_("%(name)s is an old Word 97-2003 document (.doc) that antiword could "
                          "not read (%(reason)s); save it as .docx or PDF and submit it again."),
+    "doc-office-unreadable": N_("%(name)s is an old Word 97-2003 document (.doc) that "
+                                "LibreOffice could not convert (%(reason)s); open it in Word "
+                                "or LibreOffice, save it as .docx or PDF and submit it again."),
+    "doc-both-unreadable": N_("%(name)s is an old Word 97-2003 document (.doc) that neither "
+                              "antiword (%(antiword)s) nor LibreOffice (%(office)s) could "
+                              "read; open it in Word or LibreOffice, save it as .docx or PDF "
+                              "and submit it again."),
     "office-binary": N_("%(name)s is an old binary Office file, not a Word document; save it as "
                         ".docx or PDF and submit it again."),
     "opendocument-text": N_("%(name)s is an OpenDocument text file (.odt); save it as .docx or "
