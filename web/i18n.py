@@ -96,15 +96,20 @@ def date_text(value: datetime.date) -> str:
 
 
 def moment(stamp: str | None) -> str:
-    """A stored ISO timestamp as the interface's language writes it, to the minute
-    ("7 Dec 2026, 09:29"); text that is not a timestamp stays as it is."""
+    """A stored ISO timestamp as the interface's language writes it, to the minute and in UTC,
+    saying so ("7 Dec 2026, 09:29 UTC"); text that is not a timestamp stays as it is."""
     if not stamp:
         return ""
     try:
         when = datetime.datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return format_datetime(when, format="d MMM y, HH:mm", locale=ui_language())
+    # Stored in UTC (kb.service.store); one without a zone is UTC too. Staff across Europe
+    # would read a bare time as theirs: the zone is written, joined so it never wraps alone.
+    utc = datetime.timezone.utc
+    when = when.replace(tzinfo=utc) if when.tzinfo is None else when.astimezone(utc)
+    written = format_datetime(when, format="d MMM y, HH:mm", tzinfo=utc, locale=ui_language())
+    return f"{written}\N{NO-BREAK SPACE}UTC"
 
 
 def euros(value: Any) -> str:

@@ -334,8 +334,8 @@ def test_the_audit_log_shows_titles_linked_to_the_review_page_and_no_json(app, s
     assert page.xpath(f"//td[contains(@class,'sheet')]/a[@href='/staff/sheets/{item.id}']")
     text = page.xpath("string(//table[contains(@class,'audit')])")
     assert "{" not in text and item.id not in text
-    # A readable time, to the minute, not the ISO stamp.
-    assert re.fullmatch(r"\d{1,2} \w{3} \d{4}, \d{2}:\d{2}", row["when"]), row["when"]
+    # A readable time, to the minute, not the ISO stamp; its zone said (stored in UTC).
+    assert re.fullmatch(r"\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC", row["when"]), row["when"]
 
 
 def test_a_deleted_sheet_keeps_its_title_in_the_log(app, staff, token):

@@ -240,9 +240,10 @@ def test_the_audit_log_shows_titles_and_filters_by_user(staff, server, reviewer,
     assert re.fullmatch(r"/staff/sheets/[\w-]+", link.get_attribute("href"))
     table = page.locator("table.audit").inner_text()
     assert "{" not in table and '"fields"' not in table
-    # One line per time, readable, not the ISO stamp wrapped.
+    # One line per time, readable, not the ISO stamp wrapped; its zone said (stored in UTC).
     when = page.locator("table.audit tbody td.when").first
-    assert "T" not in when.inner_text() and when.evaluate("e => e.getClientRects().length") == 1
+    assert not re.search(r"\dT\d", when.inner_text()) and when.inner_text().endswith("UTC")
+    assert when.evaluate("e => e.getClientRects().length") == 1
     # The detail reads left to right.
     assert page.locator("table.audit tbody td.detail").first.evaluate(
         "e => getComputedStyle(e).textAlign") in ("left", "start")
