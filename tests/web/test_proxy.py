@@ -3,7 +3,8 @@ their headers a byte a second; behind nginx with deploy/nginx.conf the same clie
 nginx and every other request is answered at once. And a flood of searches from one address is
 refused by nginx's rate limit (429) before it reaches the app, while other addresses, and the
 same address's sheet pages, static files and staff pages, are served; the app's own 429 (its
-fair-use budget) passes through nginx unchanged.
+fair-use budget) passes through nginx unchanged; and `kb serve --host-name` behind nginx names
+the site in its links and refuses a made-up Host.
 
 Needs Debian's nginx (`.ci/run` installs it); on a machine without it the test is skipped,
 unless PRACTICE_KB_REQUIRE_NGINX is set (CI), where a missing nginx fails it."""
@@ -69,7 +70,8 @@ def wait_until_answering(port: int, process: subprocess.Popen, log: Path) -> Non
 
 @contextmanager
 def serving_app(tmp_path: Path, project_root: Path, **env: str) -> Iterator[int]:
-    """`kb serve --behind-proxy` (one worker, two threads) on a knowledge base of one sheet."""
+    """`kb serve --behind-proxy --host-name localhost` (one worker, two threads), as
+    deploy/nginx.conf expects it, on a knowledge base of one sheet."""
     home = tmp_path / "kb"
     with KnowledgeBase(home) as kb:
         kb.save(other_record("Harbour patrol"))
@@ -78,7 +80,7 @@ def serving_app(tmp_path: Path, project_root: Path, **env: str) -> Iterator[int]
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "kb.cli", "--home", str(home), "serve", "--port", str(port),
-             "--workers", "1", "--threads", "2", "--behind-proxy"],
+             "--workers", "1", "--threads", "2", "--behind-proxy", "--host-name", "localhost"],
             stdout=out, stderr=subprocess.STDOUT, cwd=project_root,
             env={**os.environ, "PYTHONPATH": str(project_root), **env},
             start_new_session=True)
@@ -272,6 +274,21 @@ def test_nginx_refuses_a_flood_of_searches_from_one_address_and_serves_the_other
     finally:
         flooder.close()
         other.close()
+
+
+def test_behind_nginx_links_name_the_site_and_a_foreign_host_is_refused(app_port, proxy_port):
+    """nginx hands the app the Host it was asked for; `kb serve --host-name` answers only its
+    own (issue 15, item 9): feed links name the site, never the name a client made up."""
+    client = Client(proxy_port, "127.0.0.5")
+    try:
+        feed = client.get("/feed.atom")
+        foreign = client.get("/feed.atom", Host="evil.example")
+        export = client.get("/export.csv", Host="evil.example")
+    finally:
+        client.close()
+    assert feed.status == 200 and "http://localhost/sheets/" in feed.body
+    assert foreign.status == export.status == 400
+    assert "evil.example" not in feed.body + foreign.body + export.body
 
 
 def test_the_apps_own_refusal_passes_through_nginx(tmp_path, project_root):
