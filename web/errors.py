@@ -10,6 +10,7 @@ Pages show the message on error.html. Requests under /api/ get, whatever the err
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
@@ -18,7 +19,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from kb.core.errors import BadParameter, NotFound, ReadOnlyHome
+from kb.core.errors import BadParameter, NotFound, ReadOnlyHome, StoreError
 
 
 def register(app: Flask) -> None:
@@ -27,6 +28,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(NotFound, not_found)
     app.register_error_handler(BadParameter, bad_parameter)
     app.register_error_handler(ReadOnlyHome, read_only_home)
+    app.register_error_handler(StoreError, unreadable_store)
+    app.register_error_handler(sqlite3.DatabaseError, unreadable_store)
     app.register_error_handler(Exception, server_error)
 
 
@@ -91,6 +94,19 @@ def read_only_home(exc: ReadOnlyHome) -> Any:
         return json_error(503, exc.message)
     return render_template("error.html", code=503, title=_("Read-only knowledge base"),
                            message=exc.message), 503
+
+
+def unreadable_store(exc: Exception) -> Any:
+    # 503, not 500: the code is sound, the database under it is not. The log says which
+    # file and why; the page names no path, only what the site's staff should run.
+    current_app.logger.error("The knowledge base database cannot be read on %s: %s",
+                             request.path, exc)
+    message = _("The knowledge base cannot be read at the moment: its database is damaged or "
+                "unavailable. The site's staff can run `kb check`, which says what to do.")
+    if wants_json():
+        return json_error(503, message)
+    return render_template("error.html", code=503, title=_("Knowledge base unavailable"),
+                           message=message), 503
 
 
 def server_error(exc: Exception) -> Any:

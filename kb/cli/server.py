@@ -113,6 +113,8 @@ def serve(ctx: click.Context, host: str, port: int, behind_proxy: bool,
     try:
         with KnowledgeBase(ctx.obj["home"], lock_timeout=ctx.obj["lock_timeout"],
                            vector_builds="detached") as kb:
+            # A damaged database would answer every search with an error page: say so here.
+            kb.check_store(quick=True)
             if kb.read_only:
                 # Served as it is: nothing can be indexed or embedded there, nobody signs in.
                 click.echo(f"The knowledge base at {kb.home} is read-only: its public pages "

@@ -397,10 +397,10 @@ class KnowledgeBase:
                 "(it removes a half-built index), then `kb reindex` again.") from exc
         return count
 
-    def check_store(self) -> None:
+    def check_store(self, quick: bool = False) -> None:
         """Refuse a database SQLite finds damaged: comparing or repairing the index from it
-        would drop the sheets it can no longer read."""
-        problems = self.store.integrity_problems()
+        would drop the sheets it can no longer read (`quick`: see Store.integrity_problems)."""
+        problems = self.store.integrity_problems(quick=quick)
         if problems:
             raise StoreError(
                 f"The database {self.store.path} is damaged (SQLite's integrity check: "

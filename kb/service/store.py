@@ -284,10 +284,13 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def integrity_problems(self, limit: int = 10) -> list[str]:
-        """What SQLite's integrity check finds wrong in the database file ([]: nothing)."""
+    def integrity_problems(self, limit: int = 10, quick: bool = False) -> list[str]:
+        """What SQLite's integrity check finds wrong in the database file ([]: nothing);
+        `quick`: its quick_check, which skips comparing indexes with their tables (a few times
+        faster, for a server's start)."""
+        pragma = "quick_check" if quick else "integrity_check"
         try:
-            rows = [row[0] for row in self._db.execute(f"PRAGMA integrity_check({int(limit)})")]
+            rows = [row[0] for row in self._db.execute(f"PRAGMA {pragma}({int(limit)})")]
         except sqlite3.DatabaseError as exc:          # too damaged to be checked at all
             return [str(exc)]
         return [] if rows == ["ok"] else rows

@@ -69,3 +69,33 @@ def test_a_sound_database_passes_the_integrity_check(invoke, home):
     result = invoke(home, "check", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output)["consistent"] is True
+
+
+def test_kb_serve_refuses_to_start_on_a_damaged_database(invoke, damaged):
+    result = invoke(damaged, "serve", "--port", "0")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "is damaged (SQLite's integrity check" in result.output
+    assert "restore the database from a backup" in result.output
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_pages_on_a_damaged_database_say_what_to_do(damaged, language):
+    from web.app import create_app
+
+    app = create_app({"KB_HOME": damaged, "TESTING": True})
+    try:
+        client = app.test_client()
+        client.set_cookie("lang", language)
+        word = {"en": "damaged", "fr": "endommagée"}[language]
+        for path in ("/?q=harbour", "/feed.atom"):
+            response = client.get(path)
+            page = response.get_data(as_text=True)
+            assert response.status_code == 503, (path, page[:300])
+            assert word in page and "kb check" in page, path
+            assert str(damaged) not in page              # no machine path to the public
+        response = client.get("/api/search?q=harbour")
+        assert response.status_code == 503
+        assert "kb check" in response.get_json()["error"]["message"]
+    finally:
+        app.extensions["knowledge_base"].close()
