@@ -4,6 +4,7 @@ requests, reports them, and stops the server; a server that cannot start is a cl
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -66,3 +67,34 @@ def test_a_server_that_cannot_start_is_reported_with_its_stderr(tmp_path):
     assert done.returncode == 2, done.stdout + done.stderr
     assert "`kb serve` exited with status" in done.stderr
     assert str(port) in done.stderr           # the server's own message, naming the port
+
+
+def test_the_attack_run_waits_for_the_refusals_and_reports_its_ratio(tmp_path):
+    # A small fair-use budget, so that two attackers are refused within seconds; each
+    # client visit (a new address every 20 requests) stays well within it.
+    port = free_port()
+    out = tmp_path / "figures.json"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--size", "60", "--workdir", str(tmp_path),
+         "--procs", "1", "--requests", "16", "--clients", "8", "--warmup", "1",
+         "--time-limit", "30", "--port", str(port), "--json", str(out),
+         "--attackers", "2", "--attack-lead", "60"],
+        capture_output=True, text=True, timeout=240,
+        env={**os.environ, "KB_FAIR_USE_SECONDS": "1", "KB_FAIR_USE_REFILL": "0.05"})
+    assert done.returncode == 0, f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+
+    figures = json.loads(out.read_text())
+    attack = figures["attack"]
+    assert attack["attackers"] == 2 and attack["steady"] is True     # each refused once
+    assert attack["answers_before"].get("429", 0) >= 2
+    [attacked] = [run for run in figures["runs"] if run["scenario"] == "under attack"]
+    assert attacked["clients"] == 8 and attacked["requests"] == 16
+    assert attacked["errors"] == 0                   # no client was refused or failed
+    [eight] = [run for run in figures["runs"] if run["scenario"] == "search page"]
+    ratio = attacked["p95_ms"] / eight["p95_ms"]
+    assert abs(figures["targets"]["attack_ratio"] - ratio) < 1e-9
+    assert (f"search page p95 with 8 clients under attack: {attacked['p95_ms']:.1f} ms, "
+            f"{ratio:.2f}x the {eight['p95_ms']:.1f} ms without (target <= 2x): ") in done.stdout
+    assert "2 attackers (waiting Retry-After)" in done.stdout
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0
