@@ -28,7 +28,12 @@ from kb.core.text import fold
 # 6: concepts also found by their stems within a short window (index.analysis.concepts_near).
 # 7: each sheet's words as written, as a signature (index.forms): exact forms weigh more.
 # 8: each budget's basis and the end year in the columns: the analysis reads no records.
-SCHEMA_VERSION = 8
+# 9: the thesaurus grew to 120 concepts (0d7edbf): each sheet's concepts field recomputed.
+SCHEMA_VERSION = 9
+# The vocabularies an index was built with (tests/index/test_schema_version.py holds this to
+# the data files): a change to either changes what each sheet's concepts field holds, so it
+# must come with a new SCHEMA_VERSION, which makes `kb serve` and `kb reindex` rebuild.
+VOCABULARY_DIGEST = "6c76c213d00c709e"
 _WORDS = re.compile(r"\w+")
 TEXT_FIELDS = tuple(f"text_{language}" for language in LANGUAGES)
 FACETS = "facets"
