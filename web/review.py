@@ -9,7 +9,8 @@ original), editing, publishing, deleting and re-parsing a sheet, and the same wr
     GET       /staff/sheets/<id>                the review page
     GET       /staff/sheets/<id>/original       the original file (drafts too)
     GET       /staff/sheets/<id>/pages/<n>.png  page n of a PDF original, drawn (the sheet's pages)
-    GET POST  /staff/sheets/<id>/edit           every field, checked by RecordSchema
+    GET POST  /staff/sheets/<id>/edit           every field, checked by RecordSchema, beside
+                                                the original (as on the review page)
     POST      /staff/sheets/<id>/publish        /unpublish (never with a broken field)
     POST      /staff/sheets/<id>/reviewed       mark as reviewed: its warnings are cleared
     GET POST  /staff/sheets/<id>/delete         confirm, then delete (the original stays archived)
@@ -24,7 +25,7 @@ index), so the search shows an edit at once.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from typing import Any
 
@@ -165,13 +166,11 @@ def sheet(record_id: str) -> Any:
     with _kb() as kb:
         item = _get(kb, record_id)
         history = AuditLog(kb.store).entries(record_id=record_id, limit=20)
-        files = [row.filename for row in kb.store.files_of(record_id)]
-    found = _reparse(item)
     return render_template("staff/review.html", item=item, record=item.record,
-                           fields=_shown_fields(item.record), found=found,
-                           locations=found.locations(), locatable=LOCATABLE, history=history,
-                           files=files, drawn=page_range(item), doubts=doubts(item.record),
-                           warnings=shown_warnings(item.record, item.warnings))
+                           fields=_shown_fields(item.record), locatable=LOCATABLE,
+                           history=history, doubts=doubts(item.record),
+                           warnings=shown_warnings(item.record, item.warnings),
+                           **_beside(item, _row_id))
 
 
 @blueprint.get("/staff/sheets/<record_id>/pages/<int:number>.png")
@@ -231,17 +230,20 @@ def edit(record_id: str) -> Any:
     assert record is not None
     with _kb() as kb:
         current = _get(kb, record_id)
-        if str(current.version) != request.form.get("version"):
-            return _edit_page(current, values, conflict=True), 409
+        stale = str(current.version) != request.form.get("version")
         fields = changed_fields(current.record, record)
         reviewed = bool(current.warnings)
-        if fields or reviewed or publish:
-            kb.save(record, status, record_id=record_id, warnings=[])
-        log = AuditLog(kb.store)
-        if fields or reviewed:
-            log.record(current_user(), "edit", record_id, {"fields": fields})
-        if publish:
-            log.record(current_user(), "publish", record_id)
+        if not stale:
+            if fields or reviewed or publish:
+                kb.save(record, status, record_id=record_id, warnings=[])
+            log = AuditLog(kb.store)
+            if fields or reviewed:
+                log.record(current_user(), "edit", record_id, {"fields": fields})
+            if publish:
+                log.record(current_user(), "publish", record_id)
+    if stale:
+        # Made outside the lock: the page reads the original in a worker.
+        return _edit_page(current, values, conflict=True), 409
     if publish:
         flash(_("Saved and published."))
     elif fields:
@@ -257,12 +259,17 @@ def _edit_page(item: StoredRecord, values: dict[str, Any],
                errors: dict[str, list[str]] | None = None, *, conflict: bool = False,
                publishing: bool = False) -> str:
     errors = {path: [worded(text) for text in texts] for path, texts in (errors or {}).items()}
+    # Typed by hand or saved by the API: no original, the form alone.
+    beside = _beside(item, _control_id) if item.source_sha256 else {}
     return render_template(
         "staff/edit.html", item=item, values=values, errors=_form_errors(errors),
         summary=[(_error_field(path), field_label(path), text)
                  for path, texts in errors.items() for text in texts],
         conflict=conflict, publishing=publishing, languages=SHEET_LANGUAGES,
-        themes=list(vocabulary()), bases=BASES)
+        themes=list(vocabulary()), bases=BASES, beside=beside,
+        paths={_error_field(path): path for path in FIELD_LABELS
+               if path.startswith(("budget.", "contact."))},
+        doubts={_error_field(path): message for path, message in doubts(item.record).items()})
 
 
 def form_values(record: dict[str, Any]) -> dict[str, Any]:
@@ -534,6 +541,26 @@ def _reparse(item: StoredRecord) -> Reparse:
     with closing(reparse(shared.kb, [item], DEFAULT_LIMITS, workers=1,
                          cache=shared.sources)) as found:
         return next(found)
+
+
+def _beside(item: StoredRecord, target: Callable[[str], str]) -> dict[str, Any]:
+    """What the original's pane needs (staff/_review_macros.html original_pane), for the review
+    page and the edit form alike; `target` names the element of the page that holds a field."""
+    with _kb() as kb:
+        files = [row.filename for row in kb.store.files_of(item.id)]
+    found = _reparse(item)
+    return {"found": found, "locations": found.locations(), "drawn": page_range(item),
+            "files": files, "target": target}
+
+
+def _row_id(name: str) -> str:
+    """The review table's row of a field."""
+    return "field-" + name.replace(" ", "_")
+
+
+def _control_id(name: str) -> str:
+    """The edit form's control of a field: "budget.text" -> "field-budget_text"."""
+    return "field-" + _error_field(name)
 
 
 def _shown_fields(record: dict[str, Any]) -> list[tuple[str, Any]]:
