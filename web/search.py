@@ -104,14 +104,20 @@ def feed() -> Response:
     """The newest sheets matching a search, as an Atom feed (same parameters as the page)."""
     search = search_request(request.args)
     search.sort = "added"
-    items = list(islice(knowledge_base().rows(search), FEED_SIZE))
+    shared = knowledge_base()
+    items = list(islice(shared.rows(search), FEED_SIZE))
+    page_url = url_for("search.page", _external=True, **request.args.to_dict(flat=False))
+    # A browser (it asks for HTML first) gets a readable page of the feed with a subscribe
+    # hint: it shows an Atom type as raw text, and browsers are dropping XSLT, which would
+    # have turned the XML into a page. Feed readers ask for Atom, or for anything, and get it.
+    wanted = request.accept_mimetypes.best_match(("application/atom+xml", "text/html"))
+    if wanted == "text/html":
+        hits = [shared.kb.hit_json(item, None, None) for item in items]
+        return Response(render_template("feed.html", hits=hits, searched=search_words(search),
+                                        feed_url=request.url, page_url=page_url),
+                        mimetype="text/html")
     body = render_template("feed.xml", items=items, searched=search_words(search),
                            updated=max(
         (item.updated for item in items), default="1970-01-01T00:00:00+00:00"),
-        self_url=request.url, page_url=url_for("search.page", _external=True,
-                                               **request.args.to_dict(flat=False)))
-    # A browser shows an Atom type as raw text; as XML it applies the feed's stylesheet (a
-    # readable page). Feed readers ask for Atom, or for anything, and get it.
-    wanted = request.accept_mimetypes.best_match(("application/atom+xml", "text/html"))
-    return Response(body, mimetype="application/xml" if wanted == "text/html"
-                    else "application/atom+xml")
+        self_url=request.url, page_url=page_url)
+    return Response(body, mimetype="application/atom+xml")

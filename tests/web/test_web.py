@@ -1275,13 +1275,24 @@ def test_each_feed_is_named_after_its_search_and_reads_in_a_browser(client):
         assert root.findtext("a:subtitle", namespaces=ATOM)
     assert len(set(titles.values())) == 4, titles
     assert "youth" in titles["q=youth"] and "United Kingdom" in titles["country=GB"]
-    body = client.get("/feed.atom").get_data(as_text=True)
-    assert '<?xml-stylesheet type="text/xsl" href="/static/feed.xsl"?>' in body
-    # A browser (asking for HTML) gets it as XML, which it shows through the stylesheet.
-    browsing = client.get("/feed.atom", headers={"Accept": "text/html,application/xml;q=0.9"})
-    assert browsing.mimetype == "application/xml"
-    with client.get("/static/feed.xsl") as response:
-        assert response.status_code == 200
+    # A feed reader asking for anything gets the Atom feed itself.
+    assert client.get("/feed.atom", headers={"Accept": "*/*"}).mimetype == \
+        "application/atom+xml"
+    # A browser (asking for HTML first) gets a page: the same title and entries, the feed's
+    # address to copy, the way back to the search; no XSLT, which browsers are dropping.
+    params = [("q", "youth")]
+    root, entries = feed_entries(client, params)
+    browsing = client.get("/feed.atom?" + urlencode(params), headers={
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert browsing.mimetype == "text/html"
+    doc = lxml.html.fromstring(browsing.get_data(as_text=True))
+    assert doc.xpath("string(//h1)") == root.findtext("a:title", namespaces=ATOM)
+    assert doc.xpath("//input[@id='feed-address']/@value")[0].endswith(
+        "/feed.atom?" + urlencode(params))
+    assert doc.xpath("//link[@rel='alternate'][@type='application/atom+xml']")
+    shown = doc.xpath("//ol[@class='hits']//article[@class='hit']//h3/a/text()")
+    assert shown == [entry.findtext("a:title", namespaces=ATOM) for entry in entries]
+    assert shown
 
 
 def test_an_empty_result_lists_no_empty_facets_and_pages_link_the_staff_sign_in(client):
