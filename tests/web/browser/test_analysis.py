@@ -5,7 +5,10 @@ with screenshots."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from babel.support import Translations
 
 from tests.web.browser.test_browser import (BOTH, first_number, no_horizontal_scroll, query,
                                             shown_total)
@@ -159,3 +162,32 @@ def test_the_search_page_filters_by_budget_per_year(ui, server, shoot):
     [row] = [r for r in ui.locator("section[aria-labelledby='h-hist'] tbody tr").all()
              if r.locator("a").count()]
     assert first_number(row.locator("a").text_content()) == expected
+
+
+@BOTH
+def test_a_phone_is_told_to_swipe_the_theme_chart_which_scrolls_in_its_box(ui, server, shoot):
+    ui.goto("/analysis")
+    hint = ui.locator("p.scroll-hint")
+    figure = ui.locator("section[aria-labelledby='h-theme'] figure")
+    figure.scroll_into_view_if_needed()
+    catalogue = Translations.load(Path(__file__).parents[3] / "web" / "translations",
+                                  [ui.language])
+    said = catalogue.gettext("On a narrow screen, swipe a chart or a table sideways to see all "
+                             "of it.")
+    if ui.size == "desktop":
+        # The whole chart fits: no hint, nothing to swipe.
+        assert not hint.is_visible()
+        assert figure.evaluate("f => f.scrollWidth <= f.clientWidth")
+        shoot(ui, f"analysis-theme-chart-{ui.size}-{ui.language}")
+        return
+    assert hint.is_visible()
+    assert " ".join(hint.inner_text().split()) == " ".join(said.split())
+    # The chart is wider than its box, which scrolls sideways; the page itself does not.
+    wide, box = figure.evaluate("f => [f.scrollWidth, f.clientWidth]")
+    assert wide > box and box <= 390, (wide, box)
+    assert figure.evaluate("f => getComputedStyle(f).overflowX") in ("auto", "scroll")
+    figure.evaluate("f => { f.scrollLeft = f.scrollWidth; }")
+    assert figure.evaluate("f => f.scrollLeft") >= wide - box - 1
+    no_horizontal_scroll(ui)
+    assert ui.evaluate("window.scrollX") == 0
+    shoot(ui, f"analysis-theme-chart-{ui.size}-{ui.language}")

@@ -5,13 +5,16 @@ at desktop and phone widths, in English and French, with screenshots."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from babel.support import Translations
 
 from kb.core.text import fold
-from tests.web.browser.test_browser import (BOTH, HIT_LINKS, LANGUAGES, api, first_number,
-                                            no_horizontal_scroll, query, shown_total)
+from tests.web.browser.test_browser import (BOTH, HIT_LINKS, LANGUAGES, SIZES, api,
+                                            first_number, no_horizontal_scroll, query,
+                                            shown_total)
 
 
 def open_filters(page) -> None:
@@ -25,6 +28,12 @@ def visible_values(page, param: str) -> list[str]:
     return page.locator(f"#facet-{param} li[data-value]").evaluate_all(
         "items => items.filter(i => i.getClientRects().length > 0)"
         ".map(i => i.querySelector('.value').textContent)")
+
+
+def said(language: str, message: str, **values) -> str:
+    """A message as the app says it in a language (its own catalogue), values put in."""
+    catalogue = Translations.load(Path(__file__).parents[3] / "web" / "translations", [language])
+    return catalogue.gettext(message) % values
 
 
 def id_of(server, title: str) -> str:
@@ -75,14 +84,21 @@ def test_no_none_on_result_lines_or_sheet_pages(ui, server, shoot):
 
 # (3) URLs people guess, pages past the end, the sort order when browsing
 
-def test_search_is_served_at_slash_search_too(page, server):
+@BOTH
+def test_search_is_served_at_slash_search_too(ui, server, shoot):
+    page = ui
     response = page.goto("/search?q=night")
     assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == page.language
     assert page.locator("#q").input_value() == "night"
     assert shown_total(page) == api(server, "/api/search", {"q": "night"})["total"]
+    no_horizontal_scroll(page)
+    shoot(page, f"slash-search-{page.size}-{page.language}")
 
 
-def test_a_page_past_the_end_shows_the_last_page(page, server):
+@BOTH
+def test_a_page_past_the_end_shows_the_last_page(ui, server, shoot):
+    page = ui
     total = api(server, "/api/search", {"q": "night"})["total"]
     last = -(-total // 10)
     response = page.goto("/?q=night&page=99")
@@ -90,6 +106,9 @@ def test_a_page_past_the_end_shows_the_last_page(page, server):
     assert query(page.url)["page"] == [str(last)]
     assert page.locator(HIT_LINKS).count() == total - (last - 1) * 10
     assert page.locator(".pages [aria-current=page]").inner_text() == str(last)
+    assert page.locator(".pages [aria-current=page]").is_visible()
+    no_horizontal_scroll(page)
+    shoot(page, f"page-past-the-end-{page.size}-{page.language}")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -148,15 +167,24 @@ def test_sheet_page_on_a_phone_puts_the_facts_first_and_wraps_long_addresses(ui,
     shoot(page, f"sheet-no-city-{page.size}-{page.language}")
 
 
-def test_a_budget_table_is_shown_as_a_table(page, server, shoot):
+@BOTH
+def test_a_budget_table_is_shown_as_a_table(ui, server, shoot):
+    page = ui
     page.goto(f"/sheets/{id_of(server, 'Youth outreach vans in Leeds')}")
     table = page.locator("section.budget table")
     assert table.count() == 1
+    assert table.is_visible()
+    # The table is the sheet's own text: its headings stay as the sheet writes them.
     assert table.locator("thead th").all_inner_texts() == ["Item", "2021", "2022"]
     assert table.locator("tbody tr").count() == 3
     assert "|" not in page.locator("section.budget").inner_text()
-    page.set_viewport_size({"width": 390, "height": 844})
+    # Every cell of the table within the screen.
+    right = max(table.locator("th, td").evaluate_all(
+        "cells => cells.map(c => c.getBoundingClientRect().right)"))
+    assert right <= page.viewport_size["width"], right
     no_horizontal_scroll(page)
+    table.scroll_into_view_if_needed()
+    shoot(page, f"sheet-budget-table-{page.size}-{page.language}")
 
 
 # (6) Budgets say what they cover; amounts are read as people write them
@@ -175,10 +203,14 @@ def test_budgets_say_what_they_cover(ui, server, shoot):
     shoot(page, f"sheet-budget-basis-{page.size}-{page.language}")
 
 
-@pytest.mark.parametrize("language, typed", [("en", "50,000"), ("en", "50.000"),
-                                             ("fr", "50 000"), ("fr", "50.000")])
-def test_the_budget_filter_reads_amounts_as_people_write_them(page, server, language, typed):
-    page.goto(f"/language/{language}?next=/")
+@pytest.mark.parametrize(
+    "ui, typed", [((size, language), typed) for size in SIZES
+                  for language, typed in (("en", "50,000"), ("en", "50.000"),
+                                          ("fr", "50 000"), ("fr", "50.000"))],
+    indirect=["ui"], ids=lambda p: "-".join(p) if isinstance(p, tuple) else p)
+def test_the_budget_filter_reads_amounts_as_people_write_them(ui, server, shoot, typed):
+    page = ui
+    open_filters(page)
     page.locator("#budget_min").fill(typed)
     page.locator("#budget_min").press("Enter")
     page.wait_for_url(lambda url: "budget_min" in query(url))
@@ -187,6 +219,9 @@ def test_the_budget_filter_reads_amounts_as_people_write_them(page, server, lang
     assert shown_total(page) == expected
     chip = page.locator(".chips .chip").first.inner_text()
     assert first_number(chip) == 50000, chip
+    assert page.locator(".chips .chip").first.is_visible()
+    no_horizontal_scroll(page)
+    shoot(page, f"budget-typed-{page.size}-{page.language}-{typed.replace(' ', '_')}")
 
 
 # (5) Compare: a tray that survives paging, messages in place, a phone layout that reads
@@ -231,8 +266,10 @@ def test_compare_keeps_its_tray_across_pages(ui, server, shoot):
     page.wait_for_url(lambda url: query(url).get("q") == ["night"])
 
 
+@BOTH
 @pytest.mark.parametrize("how_many", [0, 1, 5])
-def test_too_few_or_too_many_picks_say_so_in_place(page, server, how_many):
+def test_too_few_or_too_many_picks_say_so_in_place(ui, server, shoot, how_many):
+    page = ui
     page.goto("/?q=night")
     chosen = [tick_result(page, i) for i in range(min(how_many, 4))]
     if how_many == 5:
@@ -243,17 +280,31 @@ def test_too_few_or_too_many_picks_say_so_in_place(page, server, how_many):
     page.wait_for_url(lambda url: "tray" in query(url))
     assert urlsplit(page.url).path == "/"
     assert query(page.url)["q"] == ["night"]
-    assert page.locator("#tray [role=alert]").is_visible()
+    alert = page.locator("#tray [role=alert]")
+    assert alert.is_visible()
+    # Said in the page's language.
+    if how_many == 5:
+        expected = said(page.language, "You can compare at most four sheets at once; you "
+                        "chose %(count)s. Untick some of them.", count=how_many)
+    else:
+        expected = said(page.language, "Choose at least two sheets to compare (tick "
+                        "“Compare” beside the results or on a sheet's page).")
+    assert " ".join(alert.inner_text().split()) == " ".join(expected.split())
     assert page.locator("#tray li").count() == how_many
     assert sorted(picks_in(page)) == sorted(chosen)
     ticked = page.locator(".hits input[name=pick]:checked").evaluate_all(
         "boxes => boxes.map(b => b.value)")
     assert set(ticked) <= set(chosen) and (ticked or how_many == 0)
+    no_horizontal_scroll(page)
+    alert.scroll_into_view_if_needed()
+    shoot(page, f"compare-picks-{how_many}-{page.size}-{page.language}")
 
 
-def test_slash_goes_to_the_search_box_and_the_feed_reads_as_a_page(page, server, shoot):
+@BOTH
+def test_slash_goes_to_the_search_box_and_the_feed_reads_as_a_page(ui, server, shoot):
+    page = ui
     page.goto("/?q=night")
-    page.locator("h1, h2").first.click()
+    page.locator("#results-heading").click()      # away from the box, as a reader does
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
     page.problems.expected_status.add(server.url + "favicon.ico")   # an XML page asks for it
@@ -261,7 +312,9 @@ def test_slash_goes_to_the_search_box_and_the_feed_reads_as_a_page(page, server,
     # The browser applies the feed's stylesheet: a page with the feed's title and its entries.
     assert "night" in page.locator("h1").inner_text()
     assert page.locator(".hits .hit h3 a").count() > 0
-    shoot(page, "feed-desktop")
+    assert page.locator("html").get_attribute("lang") == page.language
+    no_horizontal_scroll(page)
+    shoot(page, f"feed-{page.size}-{page.language}")
     # Chromium's own XML handling tries inline styles and handlers that the site's CSP blocks
     # (none of them is ours: feed.xsl writes none); any other problem still fails the test.
     page.problems.items[:] = [item for item in page.problems.items
