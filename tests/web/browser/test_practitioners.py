@@ -319,3 +319,43 @@ def test_slash_goes_to_the_search_box_and_the_feed_reads_as_a_page(ui, server, s
     # (none of them is ours: feed.xsl writes none); any other problem still fails the test.
     page.problems.items[:] = [item for item in page.problems.items
                               if not ("/feed.atom" in item and "Content Security Policy" in item)]
+
+
+
+# Compare on a phone: field by field, as tall as the fields and sheets need and no taller.
+
+SHORT_FIELDS = ("place", "period", "themes", "organisation", "target_groups", "partners",
+                "budget")                                   # the rows of templates/compare.html
+LONG_FIELDS = ("context", "objectives", "activities", "evaluation")
+# What a phone needs, in CSS px: the page's top, a field's heading, a sheet's value of a short
+# field (its title on one line, a few lines of value) and of a long one (its box, which scrolls).
+PAGE_TOP, HEADING, SHORT_CELL, LONG_CELL = 350, 60, 110, 220
+
+
+@pytest.mark.parametrize("ui", [("phone", language) for language in LANGUAGES],
+                         indirect=True, ids=lambda p: "-".join(p))
+@pytest.mark.parametrize("how_many", [2, 3, 4])
+def test_the_compare_page_on_a_phone_is_no_taller_than_its_fields(ui, server, shoot, how_many):
+    page = ui
+    ids = [h["id"] for h in api(server, "/api/search", {"q": "night"})["hits"][:how_many]]
+    page.goto("/compare?" + urlencode({"id": ids}, doseq=True))
+    fields = page.locator("table.compare tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.field)")
+    assert fields == [*SHORT_FIELDS, *LONG_FIELDS]
+    assert page.locator("table.compare tbody td").count() == len(fields) * how_many
+    # The fields' headings in the page's language.
+    assert page.locator("table.compare tbody th").first.inner_text() == said(page.language,
+                                                                              "Place")
+    height = page.evaluate("document.scrollingElement.scrollHeight")
+    bound = (PAGE_TOP + len(fields) * HEADING
+             + how_many * (len(SHORT_FIELDS) * SHORT_CELL + len(LONG_FIELDS) * LONG_CELL))
+    assert height < bound, (height, bound)
+    # A long text is all there: its box scrolls to show the rest.
+    for field in LONG_FIELDS:
+        for cell in page.locator(f"table.compare tr[data-field={field}] td").all():
+            box = cell.evaluate("c => [c.scrollHeight, c.clientHeight, c.offsetHeight, "
+                                "getComputedStyle(c).overflowY]")
+            assert box[2] <= LONG_CELL, (field, box)
+            assert box[0] <= box[1] or box[3] in ("auto", "scroll"), (field, box)
+    no_horizontal_scroll(page)
+    shoot(page, f"compare-phone-height-{how_many}-{page.language}")
