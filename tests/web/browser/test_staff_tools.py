@@ -7,6 +7,7 @@ which sheet failed and why, the audit log shows titles and filters by user, and 
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -250,6 +251,31 @@ def test_the_audit_log_shows_titles_and_filters_by_user(staff, server, reviewer,
     if page.size == "phone":
         no_horizontal_scroll(page)
     shoot(page, f"staff-audit-{page.size}-{page.language}")
+    # By action and day as well: today's "marked as reviewed" entries are the two sheets'.
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    page.select_option("#audit-action", "review")
+    page.fill("#audit-since", today.isoformat())
+    page.fill("#audit-until", today.isoformat())
+    page.locator(".audit-filters button[type=submit]").click()
+    page.wait_for_url("**/staff/audit?**action=review**")
+    label = page.locator("#audit-action option:checked").inner_text()
+    actions = page.locator("table.audit tbody td.action").all_inner_texts()
+    assert actions and set(actions) == {label}, actions
+    reviewed = page.locator("table.audit tbody td.sheet a").all_inner_texts()
+    assert set(titles) <= set(reviewed)
+    # The day before: nothing, said in the page's language.
+    yesterday = (today - datetime.timedelta(days=1)).isoformat()
+    page.fill("#audit-since", yesterday)
+    page.fill("#audit-until", yesterday)
+    page.locator(".audit-filters button[type=submit]").click()
+    page.wait_for_url(f"**/staff/audit?**until={yesterday}**")
+    assert page.locator("table.audit").count() == 0
+    assert page.locator("p.empty").inner_text() == {
+        "en": "No entry matches these filters.",
+        "fr": "Aucune entrée ne correspond à ces filtres."}[page.language]
+    if page.size == "phone":
+        no_horizontal_scroll(page)
+    shoot(page, f"staff-audit-filtered-{page.size}-{page.language}")
 
 
 def sheet_text(server) -> str:
