@@ -168,6 +168,26 @@ def test_sheet_page_on_a_phone_puts_the_facts_first_and_wraps_long_addresses(ui,
 
 
 @BOTH
+def test_share_copies_the_sheets_address_where_there_is_no_share_dialog(ui, server, shoot):
+    page = ui
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    record_id = id_of(server, "National charter for safer night-time venues")
+    page.goto(f"/sheets/{record_id}")
+    # Chromium on Linux has no system share dialog: the button copies the sheet's address.
+    assert page.evaluate("() => !('share' in navigator)")
+    share = page.locator("button[data-action=share]")
+    before = share.inner_text()
+    share.click()
+    copied = {"en": "Link copied", "fr": "Lien copié"}[page.language]
+    page.wait_for_function("text => document.querySelector('button[data-action=share]')"
+                           ".textContent === text", arg=copied)
+    assert before != copied
+    address = page.evaluate("() => navigator.clipboard.readText()")
+    assert address == server.url.rstrip("/") + f"/sheets/{record_id}"
+    shoot(page, f"sheet-share-copied-{page.size}-{page.language}")
+
+
+@BOTH
 def test_a_budget_table_is_shown_as_a_table(ui, server, shoot):
     page = ui
     page.goto(f"/sheets/{id_of(server, 'Youth outreach vans in Leeds')}")
