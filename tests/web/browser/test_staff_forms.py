@@ -124,3 +124,71 @@ def test_an_edit_shows_every_error_beside_its_field_then_saves_what_people_write
     if page.size == "phone":
         no_horizontal_scroll(page)
     shoot(page, f"staff-edit-saved-sheet-{page.size}-{language}")
+
+
+UPLOAD_OF = {"en": "Upload of {when} by {user}", "fr": "Envoi du {when} par {user}"}
+FOUND = {"en": "3 sheet files found in them (zip members included)",
+         "fr": "3 fichiers de fiches trouvés dedans (contenu des zip compris)"}
+UPLOADED = {"en": "2 files uploaded", "fr": "2 fichiers envoyés"}
+REJECTED = {"en": "rejected", "fr": "rejeté"}
+UNCHANGED = {"en": "unchanged", "fr": "inchangé"}
+PLAIN_TEXT = {"en": "notes.txt is a plain text file; paste it into the sheet template and "
+                    "submit it as .docx or PDF.",
+              "fr": "notes.txt est un fichier texte brut\u202f; collez-le dans le modèle de fiche et "
+                    "soumettez-le en .docx ou en PDF."}
+
+
+@BOTH
+def test_the_batch_page_names_its_time_and_uploader_and_says_why_a_file_was_refused(
+        staff, demo_files, reviewer, tmp_path, shoot):  # noqa: F811
+    import zipfile
+
+    page, language = staff, staff.language
+    bundle = tmp_path / "sheets.zip"
+    samples = sorted(demo_files.iterdir())[:2]
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for sample in samples:
+            archive.write(sample, sample.name)
+    notes = tmp_path / "notes.txt"
+    # Text of its own per run: a file already refused once comes back "unchanged".
+    notes.write_text(f"Minutes of the partners' meeting, {page.size} {language}.\n", "utf-8")
+    page.goto("/staff/batches")
+    page.set_input_files("#files", [str(bundle), str(notes)])
+    page.locator("form.upload button[type=submit]").click()
+    page.wait_for_url("**/staff/batches/*")
+    page.wait_for_selector("table.report", timeout=90_000)
+    batch_id = page.url.rstrip("/").split("/")[-1]
+
+    heading = page.locator("main h1").inner_text()
+    when = re.fullmatch(UPLOAD_OF[language].format(when="(.+)", user=re.escape(reviewer)),
+                        heading)
+    assert when, heading                                  # a time and a name, not an id
+    assert re.search(r"\d{1,2}:\d{2}", when.group(1)) and batch_id not in heading
+    assert page.title().startswith(heading)
+    meta = page.locator("main p.meta").inner_text()
+    assert UPLOADED[language] in meta
+    assert page.locator("main p.meta .processed").inner_text() == FOUND[language]
+
+    report = page.locator("table.report tbody tr")
+    assert report.count() == 3                            # the zip's two members, the text file
+    for sample in samples:
+        row = page.locator("table.report tbody tr", has_text=sample.name)
+        assert row.locator("td").nth(0).inner_text() == UNCHANGED[language]
+        href = row.locator("td a").get_attribute("href")
+        assert re.fullmatch(r"/staff/sheets/[a-z0-9-]+", href), href
+    refused = page.locator("table.report tbody tr", has_text="notes.txt")
+    assert refused.get_attribute("class") == "outcome-rejected"
+    assert refused.locator("td").nth(0).inner_text() == REJECTED[language]
+    assert PLAIN_TEXT[language] in refused.locator("td.citation").inner_text()
+    assert refused.locator("td a").count() == 0
+    assert "None" not in page.locator("main").inner_text()
+    if page.size == "phone":
+        no_horizontal_scroll(page)
+    shoot(page, f"staff-batch-report-{page.size}-{language}")
+
+    # A sheet's link opens its review page.
+    first = page.locator("table.report tbody tr", has_text=samples[0].name).locator("td a")
+    target = first.get_attribute("href")
+    first.click()
+    page.wait_for_url(f"**{target}")
+    assert page.locator("main h1").count() == 1
