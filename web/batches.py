@@ -27,7 +27,7 @@ from werkzeug.datastructures import FileStorage
 
 from importers.limits import MB
 from importers.report import OUTCOMES, FileOutcome, ImportReport
-from importers.submissions import ARCHIVE_SUFFIX, SHEET_SUFFIXES
+from importers.submissions import ARCHIVE_SUFFIX, NOT_A_SHEET, SHEET_SUFFIXES
 from kb.service.backup import spreadsheet_safe
 from kb.service.batches import Batch, Batches, Upload, batch_folder, files_folder, load_report, start
 from kb.service.importing import ImportOptions, shortened_name
@@ -76,6 +76,14 @@ STATE_LABELS = {
 }
 
 
+# Why an entry of a zip was skipped (importers.submissions, in English for the command line).
+SKIP_LABELS = {
+    NOT_A_SHEET: _l("not a PDF, Word or zip file"),
+    "macOS or Windows folder metadata": _l("macOS or Windows folder metadata"),
+    "hidden folder": _l("hidden folder"),
+    "hidden file": _l("hidden file"),
+    "Office lock file": _l("Office lock file"),
+}
 STAFF_LINK = ("batches.upload", _l("Upload sheets"))
 
 
@@ -112,7 +120,7 @@ def batch(batch_id: str) -> Any:
         published = {rid for rid, item in stored.items() if item.status == "published"}
     return render_template("staff/batch.html", batch=found, report=report, published=published,
                            outcome_labels=OUTCOME_LABELS, state_labels=STATE_LABELS,
-                           kind_labels=KIND_LABELS,
+                           kind_labels=KIND_LABELS, skip_labels=SKIP_LABELS,
                            outcomes=OUTCOMES, poll_seconds=POLL_SECONDS)
 
 

@@ -9,6 +9,7 @@ import functools
 import io
 import re
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -301,9 +302,17 @@ def test_every_staff_page_is_french(app, records, password, demo_files, phrases,
     # A batch: a sheet, a refused file and a broken one.
     upload = check(client, "/staff/batches", phrases, sheet_text)
     files = MultiDict({"csrf_token": csrf(upload)})
+    # A zip holding a sheet and what is skipped inside it: the reasons are listed too.
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("bundle/porto.docx", next(demo_files.glob("demo11*")).read_bytes())
+        archive.writestr("bundle/readme.txt", "notes")
+        archive.writestr("bundle/.hidden.pdf", b"%PDF-1.4")
+        archive.writestr("bundle/~$porto.docx", b"lock")
     for content, name in [(next(demo_files.glob("demo01*")).read_bytes(), "bristol.docx"),
                           (b"plain notes", "notes.txt"), (b"", "empty.docx"),
-                          (b"Minutes, not a sheet.\n", "minutes.pdf")]:
+                          (b"Minutes, not a sheet.\n", "minutes.pdf"),
+                          (bundle.getvalue(), "bundle.zip")]:
         files.add("files", FileStorage(io.BytesIO(content), name, "files"))
     boundary, body = encode_multipart(files)
     sent = client.post("/staff/batches", data=body,
@@ -311,7 +320,8 @@ def test_every_staff_page_is_french(app, records, password, demo_files, phrases,
     assert sent.status_code == 303
     batch_id = sent.location.rsplit("/", 1)[-1]
     wait_for(client, batch_id)
-    check(client, f"/staff/batches/{batch_id}", phrases, sheet_text)
+    report = check(client, f"/staff/batches/{batch_id}", phrases, sheet_text)
+    assert "readme.txt" in report and "fichier caché" in report
     check(client, "/staff/batches/no-such-batch", phrases, sheet_text, status=404)
     check(client, "/staff/audit", phrases, sheet_text)
     check(client, "/staff/sheets/no-such-sheet", phrases, sheet_text, status=404)
