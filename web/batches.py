@@ -113,14 +113,17 @@ def batch(batch_id: str) -> Any:
     if request.args.get("format") == "json":
         return jsonify(_as_json(found, report))
     published: set[str] = set()
+    titles: dict[str, str] = {}
     if report is not None:
         ids = sorted({item.record_id for item in report.files if item.record_id})
         with knowledge_base().locked() as kb:
             stored = kb.store.get_many(ids)
         published = {rid for rid, item in stored.items() if item.status == "published"}
+        # A file already imported ("unchanged") reports no title of its own: the sheet's.
+        titles = {rid: item.record.get("title") or "" for rid, item in stored.items()}
     return render_template("staff/batch.html", batch=found, report=report, published=published,
                            outcome_labels=OUTCOME_LABELS, state_labels=STATE_LABELS,
-                           kind_labels=KIND_LABELS, skip_labels=SKIP_LABELS,
+                           kind_labels=KIND_LABELS, skip_labels=SKIP_LABELS, titles=titles,
                            outcomes=OUTCOMES, poll_seconds=POLL_SECONDS)
 
 

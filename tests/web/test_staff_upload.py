@@ -241,6 +241,13 @@ def test_the_same_batch_again_skips_what_is_imported(upload, client, home):
     assert again["counts"] == {**dict.fromkeys(OUTCOMES, 0), "unchanged": 3}
     still = by_file(again)["minutes.pdf"]
     assert still["error_kind"] == "unsupported-format"          # rejected before, still is
+    # The report page links each sheet met again by its title, not its id.
+    report = lxml.html.fromstring(client.get(again["page"]).get_data(as_text=True))
+    links = report.xpath(
+        "//table[contains(@class, 'report')]//a[starts-with(@href, '/staff/sheets/')]")
+    assert len(links) == 2
+    for link in links:
+        assert link.text_content() and link.text_content() != link.get("href").rsplit("/", 1)[-1]
     with KnowledgeBase(home) as kb:
         per_record = [e for e in AuditLog(kb.store).entries() if e.record_id]
     assert len(per_record) == 2                                 # nothing imported again
