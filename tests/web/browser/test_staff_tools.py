@@ -95,6 +95,10 @@ def test_the_queue_filtered_by_a_warning_shrinks_and_a_bulk_action_changes_the_s
     # Every sheet shown says it: the list shrank to the sheets with that warning.
     for text in page.locator("table.review-queue tbody td.text").all_inner_texts():
         assert NO_BUDGET[page.language] in text
+    # The queue's text reads left to right (the issue saw it right-aligned).
+    aligned = page.locator("table.review-queue tbody td").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c).textAlign)")
+    assert aligned and set(aligned) <= {"left", "start"}, set(aligned)
     if page.size == "phone":
         no_horizontal_scroll(page)
     shoot(page, f"staff-queue-filtered-{page.size}-{page.language}")
