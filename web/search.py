@@ -111,12 +111,16 @@ def feed() -> Response:
     # hint: it shows an Atom type as raw text, and browsers are dropping XSLT, which would
     # have turned the XML into a page. Feed readers ask for Atom, or for anything, and get it.
     wanted = request.accept_mimetypes.best_match(("application/atom+xml", "text/html"))
+    searched = search_words(search)
+    site = current_app.config["SITE_NAME"]
+    title = (_("%(site)s: new sheets for %(search)s", site=site, search=searched) if searched
+             else _("%(site)s: new sheets", site=site))
     if wanted == "text/html":
         hits = [shared.kb.hit_json(item, None, None) for item in items]
-        return Response(render_template("feed.html", hits=hits, searched=search_words(search),
+        return Response(render_template("feed.html", hits=hits, feed_title=title,
                                         feed_url=request.url, page_url=page_url),
                         mimetype="text/html")
-    body = render_template("feed.xml", items=items, searched=search_words(search),
+    body = render_template("feed.xml", items=items, feed_title=title,
                            updated=max(
         (item.updated for item in items), default="1970-01-01T00:00:00+00:00"),
         self_url=request.url, page_url=page_url)
